@@ -1,0 +1,337 @@
+//! A real bank with the AnoGhost program, Token-2022 and ATA, and the helpers every program
+//! test uses.
+
+use anchor_lang::error::ERROR_CODE_OFFSET;
+use anchor_lang::solana_program::bpf_loader_upgradeable::{self, UpgradeableLoaderState};
+use anchor_lang::solana_program::{system_instruction, system_program};
+use anchor_lang::AccountDeserialize;
+use anoghost::errors::AnoGhostError;
+use anoghost_sdk::program::{self as ix, pda, ConfigParams, PROGRAM_ID};
+use solana_program_test::{
+    processor, BanksClientError, ProgramTest, ProgramTestBanksClientExt, ProgramTestContext,
+};
+use solana_sdk::account::Account;
+use solana_sdk::clock::Clock;
+use solana_sdk::instruction::{Instruction, InstructionError};
+use solana_sdk::pubkey::Pubkey;
+use solana_sdk::signature::{Keypair, Signer};
+use solana_sdk::transaction::{Transaction, TransactionError};
+
+/// Lamports per key in the default test config: covers a key mint's and ATA's rent.
+pub const PRICE_PER_KEY: u64 = 10_000_000;
+/// Refund timeout in the default test config.
+pub const REFUND_TIMEOUT_SECS: i64 = 3_600;
+/// The fee of a transaction with one signature.
+pub const FEE_ONE_SIGNATURE: u64 = 5_000;
+/// Lamports every fresh test wallet starts with.
+pub const WALLET_LAMPORTS: u64 = 10_000_000_000;
+
+/// A running bank plus the keys of the config it was set up with.
+pub struct Bank {
+    /// The program-test context: banks client, payer, last blockhash.
+    pub ctx: ProgramTestContext,
+    /// The program's upgrade authority and config admin.
+    pub admin: Keypair,
+    /// The gateway authority in the config.
+    pub gateway: Keypair,
+    /// The treasury in the config.
+    pub treasury: Pubkey,
+}
+
+/// Length of a real sealed field: key id (1) + nonce (12) + wallet or room id (32) + tag (16).
+pub const SEALED_LEN: usize = 61;
+
+/// A key minted by [`Bank::mint_key`].
+#[derive(Debug, Clone)]
+pub struct MintedKey {
+    /// The key's mint address.
+    pub mint: Pubkey,
+    /// The holder's token account.
+    pub token_account: Pubkey,
+    /// The sealed room bytes written into the metadata.
+    pub sealed_room: Vec<u8>,
+    /// The sealed ghost bytes written into the metadata.
+    pub sealed_ghost: Vec<u8>,
+}
+
+/// Random bytes standing in for a sealed field: the program never opens them.
+pub fn random_sealed() -> Vec<u8> {
+    (0..SEALED_LEN).map(|_| rand::random::<u8>()).collect()
+}
+
+/// What a failed transaction failed with, reduced to what tests compare.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Failure {
+    /// An Anchor or program custom error code.
+    Custom(u32),
+    /// Any other instruction error.
+    Instruction(InstructionError),
+    /// A transaction-level error (for example a missing signature).
+    Transaction(TransactionError),
+    /// The banks client itself failed.
+    Client(String),
+}
+
+/// The custom error code of a program error.
+pub fn code(error: AnoGhostError) -> Failure {
+    Failure::Custom(ERROR_CODE_OFFSET + error as u32)
+}
+
+/// The custom error code of an Anchor framework error.
+pub fn anchor_code(error: anchor_lang::error::ErrorCode) -> Failure {
+    Failure::Custom(error as u32)
+}
+
+impl From<BanksClientError> for Failure {
+    fn from(error: BanksClientError) -> Self {
+        match error.unwrap() {
+            TransactionError::InstructionError(_, InstructionError::Custom(n)) => {
+                Failure::Custom(n)
+            }
+            TransactionError::InstructionError(_, other) => Failure::Instruction(other),
+            other => Failure::Transaction(other),
+        }
+    }
+}
+
+fn program_test() -> ProgramTest {
+    let mut test = ProgramTest::default();
+    test.prefer_bpf(false);
+    test.add_program(
+        "anoghost",
+        PROGRAM_ID,
+        processor!(crate::shim::anoghost_entry),
+    );
+    test
+}
+
+/// The ProgramData account a real deploy would create, with `authority` as the upgrade
+/// authority. Injected so `config_init`'s upgrade-authority check runs against real data.
+pub fn program_data_account(authority: Option<Pubkey>) -> Account {
+    let state = UpgradeableLoaderState::ProgramData {
+        slot: 0,
+        upgrade_authority_address: authority,
+    };
+    let data = bincode_serialize(&state);
+    Account {
+        lamports: 1_000_000_000,
+        data,
+        owner: bpf_loader_upgradeable::ID,
+        executable: false,
+        rent_epoch: 0,
+    }
+}
+
+fn bincode_serialize(state: &UpgradeableLoaderState) -> Vec<u8> {
+    // unwrap: serialising a fixed enum into memory cannot fail.
+    #[allow(clippy::unwrap_used)]
+    bincode::serialize(state).unwrap()
+}
+
+/// Default config values for tests.
+pub fn default_params(gateway: Pubkey, treasury: Pubkey) -> ConfigParams {
+    ConfigParams {
+        gateway_authority: gateway,
+        treasury,
+        price_per_key: PRICE_PER_KEY,
+        refund_timeout_secs: REFUND_TIMEOUT_SECS,
+    }
+}
+
+impl Bank {
+    /// A bank with the program deployed (ProgramData injected) but no config yet.
+    pub async fn start_uninitialised() -> Self {
+        let admin = Keypair::new();
+        let gateway = Keypair::new();
+        let treasury = Keypair::new().pubkey();
+        let mut test = program_test();
+        test.add_account(
+            pda::program_data(),
+            program_data_account(Some(admin.pubkey())),
+        );
+        for wallet in [admin.pubkey(), gateway.pubkey(), treasury] {
+            test.add_account(wallet, system_account(WALLET_LAMPORTS));
+        }
+        let ctx = test.start_with_context().await;
+        Self {
+            ctx,
+            admin,
+            gateway,
+            treasury,
+        }
+    }
+
+    /// A bank with the program deployed and its config initialised with [`default_params`].
+    pub async fn start() -> Self {
+        let mut bank = Self::start_uninitialised().await;
+        let params = default_params(bank.gateway.pubkey(), bank.treasury);
+        let admin = bank.admin.insecure_clone();
+        bank.send(&[ix::config_init(&admin.pubkey(), params)], &[&admin])
+            .await
+            .expect("config_init on a fresh bank");
+        bank
+    }
+
+    /// Sends `instructions` in one transaction paid by the context payer and signed by
+    /// `signers`, and waits for it to be processed.
+    pub async fn send(
+        &mut self,
+        instructions: &[Instruction],
+        signers: &[&Keypair],
+    ) -> Result<(), Failure> {
+        let payer = self.ctx.payer.insecure_clone();
+        self.send_paid_by(instructions, &payer, signers).await
+    }
+
+    /// Sends `instructions` with `fee_payer` paying the fee (for exact balance assertions on
+    /// other wallets).
+    pub async fn send_paid_by(
+        &mut self,
+        instructions: &[Instruction],
+        fee_payer: &Keypair,
+        signers: &[&Keypair],
+    ) -> Result<(), Failure> {
+        let blockhash = self
+            .ctx
+            .banks_client
+            .get_new_latest_blockhash(&self.ctx.last_blockhash)
+            .await
+            .map_err(|e| Failure::Client(e.to_string()))?;
+        self.ctx.last_blockhash = blockhash;
+        let mut all_signers: Vec<&Keypair> = vec![fee_payer];
+        all_signers.extend_from_slice(signers);
+        let tx = Transaction::new_signed_with_payer(
+            instructions,
+            Some(&fee_payer.pubkey()),
+            &all_signers,
+            blockhash,
+        );
+        self.ctx
+            .banks_client
+            .process_transaction(tx)
+            .await
+            .map_err(Failure::from)
+    }
+
+    /// Mints a key for `holder` as the gateway authority, with fresh random sealed fields.
+    pub async fn mint_key(&mut self, holder: &Pubkey) -> Result<MintedKey, Failure> {
+        let sealed_room = random_sealed();
+        let sealed_ghost = random_sealed();
+        let (instruction, mint) = ix::key_mint(
+            &self.gateway.pubkey(),
+            holder,
+            sealed_room.clone(),
+            sealed_ghost.clone(),
+            "AnoGhost room key".to_owned(),
+        );
+        let gateway = self.gateway.insecure_clone();
+        self.send_paid_by(&[instruction], &gateway, &[]).await?;
+        Ok(MintedKey {
+            mint,
+            token_account: ix::key_token_account(holder, &mint),
+            sealed_room,
+            sealed_ghost,
+        })
+    }
+
+    /// `payer` deposits an escrow for `keys` keys under a fresh random nonce, paying its own
+    /// fee. Returns the nonce.
+    pub async fn deposit(&mut self, payer: &Keypair, keys: u16) -> Result<[u8; 32], Failure> {
+        let nonce: [u8; 32] = rand::random();
+        self.send_paid_by(
+            &[ix::room_deposit(&payer.pubkey(), nonce, keys)],
+            payer,
+            &[],
+        )
+        .await?;
+        Ok(nonce)
+    }
+
+    /// A new wallet holding [`WALLET_LAMPORTS`].
+    pub async fn funded_wallet(&mut self) -> Keypair {
+        let wallet = Keypair::new();
+        let payer = self.ctx.payer.pubkey();
+        self.send(
+            &[system_instruction::transfer(
+                &payer,
+                &wallet.pubkey(),
+                WALLET_LAMPORTS,
+            )],
+            &[],
+        )
+        .await
+        .expect("funding a test wallet");
+        wallet
+    }
+
+    /// Lamports held by `address` (0 if it does not exist).
+    pub async fn balance(&mut self, address: &Pubkey) -> u64 {
+        self.ctx
+            .banks_client
+            .get_balance(*address)
+            .await
+            .expect("banks client get_balance")
+    }
+
+    /// The raw account at `address`, if any.
+    pub async fn account(&mut self, address: &Pubkey) -> Option<Account> {
+        self.ctx
+            .banks_client
+            .get_account(*address)
+            .await
+            .expect("banks client get_account")
+    }
+
+    /// The Anchor account of type `T` at `address`.
+    pub async fn anchor_account<T: AccountDeserialize>(&mut self, address: &Pubkey) -> T {
+        let account = self
+            .account(address)
+            .await
+            .unwrap_or_else(|| panic!("no account at {address}"));
+        T::try_deserialize(&mut account.data.as_slice()).expect("account deserialises")
+    }
+
+    /// Writes `account` at `address` directly into the bank, as an attacker-crafted or
+    /// pre-existing account would be.
+    pub fn inject(&mut self, address: &Pubkey, account: Account) {
+        self.ctx.set_account(address, &account.into());
+    }
+
+    /// Moves the bank's clock forward by `seconds`.
+    pub async fn advance_clock(&mut self, seconds: i64) {
+        let mut clock = self.clock().await;
+        clock.unix_timestamp += seconds;
+        self.ctx.set_sysvar(&clock);
+    }
+
+    /// The bank's Clock sysvar.
+    pub async fn clock(&mut self) -> Clock {
+        self.ctx
+            .banks_client
+            .get_sysvar()
+            .await
+            .expect("clock sysvar")
+    }
+
+    /// The bank's current unix time.
+    pub async fn now(&mut self) -> i64 {
+        self.clock().await.unix_timestamp
+    }
+
+    /// Minimum balance for an account of `len` bytes.
+    pub async fn rent(&mut self, len: usize) -> u64 {
+        let rent = self.ctx.banks_client.get_rent().await.expect("rent sysvar");
+        rent.minimum_balance(len)
+    }
+}
+
+/// A system-owned account holding `lamports`.
+pub fn system_account(lamports: u64) -> Account {
+    Account {
+        lamports,
+        data: vec![],
+        owner: system_program::ID,
+        executable: false,
+        rent_epoch: 0,
+    }
+}
