@@ -37,14 +37,9 @@ pub fn process_room_deposit(ctx: Context<RoomDeposit>, nonce: [u8; 32], keys: u1
     config.require_active()?;
     let now = Clock::get()?.unix_timestamp;
     let payer = ctx.accounts.payer.key();
-    ctx.accounts.escrow.open(
-        payer,
-        nonce,
-        keys,
-        config,
-        now,
-        ctx.bumps.escrow,
-    )?;
+    ctx.accounts
+        .escrow
+        .open(payer, nonce, keys, config, now, ctx.bumps.escrow)?;
     let amount = ctx.accounts.escrow.amount;
     system_program::transfer(
         CpiContext::new(

@@ -1,0 +1,155 @@
+//! Gateway configuration: every option is a flag and an environment variable, with a safe
+//! default, so `anoghost-gateway` with no arguments is a working local gateway.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use clap::Parser;
+
+use crate::protocol::Limits;
+
+/// AnoGhost gateway: wallet sign-in, rotating ghostIds, free rooms and a relay that only
+/// ever sees ciphertext. It writes no files and logs no identifiers.
+#[derive(Debug, Clone, Parser)]
+#[command(name = "anoghost-gateway", version, about, long_about = None)]
+pub struct GatewayConfig {
+    /// Address to listen on. Keep it on loopback behind a TLS-terminating proxy in production.
+    #[arg(long, env = "ANOGHOST_LISTEN", default_value = "127.0.0.1:8787")]
+    pub listen: SocketAddr,
+
+    /// Domain that sign-in messages must name (the host clients reach the gateway at).
+    #[arg(long, env = "ANOGHOST_DOMAIN", default_value = "localhost")]
+    pub domain: String,
+
+    /// Chain id written into sign-in messages, e.g. solana:mainnet.
+    #[arg(long, env = "ANOGHOST_CHAIN_ID", default_value = "solana:localnet")]
+    pub chain_id: String,
+
+    /// Browser origins allowed to open a WebSocket (repeat or comma-separate). Requests with
+    /// no Origin header (native clients) are always allowed; with none listed, browsers are
+    /// refused.
+    #[arg(
+        long = "allowed-origin",
+        env = "ANOGHOST_ALLOWED_ORIGINS",
+        value_delimiter = ','
+    )]
+    pub allowed_origins: Vec<String>,
+
+    /// Seconds a sign-in challenge stays valid.
+    #[arg(long, env = "ANOGHOST_CHALLENGE_TTL_SECS", default_value_t = 300)]
+    pub challenge_ttl_secs: u64,
+
+    /// Most sign-in challenges outstanding at once.
+    #[arg(long, env = "ANOGHOST_MAX_CHALLENGES", default_value_t = 100_000)]
+    pub max_challenges: usize,
+
+    /// Seconds between ghostId rotations.
+    #[arg(long, env = "ANOGHOST_GHOST_PERIOD_SECS", default_value_t = 120, value_parser = clap::value_parser!(u64).range(1..))]
+    pub ghost_period_secs: u64,
+
+    /// How many periods a ghostId keeps opening (the epoch keys kept).
+    #[arg(long, env = "ANOGHOST_GHOST_WINDOW", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=1000))]
+    pub ghost_window: u64,
+
+    /// Largest binary frame, in bytes; a larger one closes the connection with code 1009.
+    #[arg(long, env = "ANOGHOST_MAX_FRAME_BYTES", default_value_t = 64 * 1024)]
+    pub max_frame_bytes: usize,
+
+    /// Largest control (JSON) message, in bytes; a larger one closes with code 1009.
+    #[arg(long, env = "ANOGHOST_MAX_CONTROL_BYTES", default_value_t = 4 * 1024)]
+    pub max_control_bytes: usize,
+
+    /// Messages (text or binary) per second per connection; extra ones are dropped.
+    #[arg(long, env = "ANOGHOST_MESSAGES_PER_SECOND", default_value_t = 50)]
+    pub messages_per_second: u32,
+
+    /// Join attempts per minute per connection.
+    #[arg(long, env = "ANOGHOST_JOINS_PER_MINUTE", default_value_t = 10)]
+    pub joins_per_minute: u32,
+
+    /// Join attempts per minute per client IP address (kept in memory only).
+    #[arg(long, env = "ANOGHOST_JOINS_PER_MINUTE_PER_IP", default_value_t = 30)]
+    pub joins_per_minute_per_ip: u32,
+
+    /// Most simultaneous WebSocket connections.
+    #[arg(long, env = "ANOGHOST_MAX_CONNECTIONS", default_value_t = 100_000)]
+    pub max_connections: usize,
+
+    /// Most live rooms.
+    #[arg(long, env = "ANOGHOST_MAX_ROOMS", default_value_t = 100_000)]
+    pub max_rooms: usize,
+
+    /// Most members in one room (at most 9000: member numbers have four digits).
+    #[arg(long, env = "ANOGHOST_MAX_MEMBERS_PER_ROOM", default_value_t = 200, value_parser = clap::value_parser!(u64).range(1..=9000))]
+    pub max_members_per_room: u64,
+
+    /// Most rooms one connection may be in.
+    #[arg(long, env = "ANOGHOST_MAX_ROOMS_PER_CONNECTION", default_value_t = 8)]
+    pub max_rooms_per_connection: usize,
+
+    /// Frames queued for one connection before it counts as a slow reader and is dropped.
+    #[arg(long, env = "ANOGHOST_OUTBOUND_QUEUE", default_value_t = 256, value_parser = clap::value_parser!(u64).range(1..))]
+    pub outbound_queue: u64,
+
+    /// Seconds a new connection has to send `hello`.
+    #[arg(long, env = "ANOGHOST_HANDSHAKE_TIMEOUT_SECS", default_value_t = 10)]
+    pub handshake_timeout_secs: u64,
+
+    /// Seconds between the gateway's WebSocket pings.
+    #[arg(long, env = "ANOGHOST_HEARTBEAT_SECS", default_value_t = 15)]
+    pub heartbeat_secs: u64,
+
+    /// Seconds without any frame (not even a pong) before a connection is dropped.
+    #[arg(long, env = "ANOGHOST_CLIENT_TIMEOUT_SECS", default_value_t = 45)]
+    pub client_timeout_secs: u64,
+
+    /// Seconds without a control message or relay frame before a connection is closed.
+    #[arg(long, env = "ANOGHOST_IDLE_TIMEOUT_SECS", default_value_t = 900)]
+    pub idle_timeout_secs: u64,
+
+    /// Seconds a write to a stalled socket may block before the connection is dropped.
+    #[arg(long, env = "ANOGHOST_WRITE_TIMEOUT_SECS", default_value_t = 10)]
+    pub write_timeout_secs: u64,
+
+    /// Seconds to wait for connections to close on shutdown.
+    #[arg(long, env = "ANOGHOST_SHUTDOWN_GRACE_SECS", default_value_t = 5)]
+    pub shutdown_grace_secs: u64,
+
+    /// Worker threads (0: one per core).
+    #[arg(long, env = "ANOGHOST_WORKERS", default_value_t = 0)]
+    pub workers: usize,
+
+    /// Log level of the gateway's own events (error, warn, info, debug, trace). Libraries
+    /// are capped at warn, so no dependency can log request details.
+    #[arg(long, env = "ANOGHOST_LOG", default_value = "info")]
+    pub log_level: tracing::Level,
+}
+
+impl GatewayConfig {
+    /// The defaults, as if started with no flags (`ANOGHOST_*` environment variables still
+    /// apply).
+    pub fn local_defaults() -> Self {
+        // unwrap: parsing an empty argument list only applies the declared defaults.
+        #[allow(clippy::unwrap_used)]
+        Self::try_parse_from(["anoghost-gateway"]).unwrap()
+    }
+
+    /// The limits announced to clients in `welcome`.
+    pub fn limits(&self) -> Limits {
+        Limits {
+            max_frame_bytes: self.max_frame_bytes,
+            max_control_bytes: self.max_control_bytes,
+            messages_per_second: self.messages_per_second,
+            joins_per_minute: self.joins_per_minute,
+            max_members_per_room: self.max_members_per_room as usize,
+            max_rooms_per_connection: self.max_rooms_per_connection,
+            idle_timeout_secs: self.idle_timeout_secs,
+            heartbeat_interval_secs: self.heartbeat_secs,
+        }
+    }
+
+    /// `Duration` of a seconds option.
+    pub fn secs(value: u64) -> Duration {
+        Duration::from_secs(value)
+    }
+}

@@ -1,0 +1,75 @@
+use std::sync::Arc;
+use std::time::Instant;
+
+use actix_web::{web, HttpResponse};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use crate::auth::siws::{rfc3339, SiwsMessage, STATEMENT};
+use crate::secret::WalletAddress;
+use crate::state::Gateway;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ChallengeRequest {
+    address: String,
+}
+
+#[derive(Serialize)]
+struct ChallengeResponse {
+    message: String,
+    nonce: String,
+    expires_at: String,
+}
+
+fn refuse(status: actix_web::http::StatusCode, error: &str, message: &str) -> HttpResponse {
+    HttpResponse::build(status).json(serde_json::json!({ "error": error, "message": message }))
+}
+
+/// `POST /v1/auth/challenge {"address": "<base58 wallet>"}`: a SIWS message to sign, with a
+/// single-use nonce.
+pub async fn challenge(body: web::Bytes, gateway: web::Data<Arc<Gateway>>) -> HttpResponse {
+    use actix_web::http::StatusCode;
+    let Ok(request) = serde_json::from_slice::<ChallengeRequest>(&body) else {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "bad_json",
+            "expected a JSON body {\"address\": \"<base58 wallet address>\"}",
+        );
+    };
+    let Some(address) = WalletAddress::from_base58(&request.address) else {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "bad_address",
+            "address must be a base58 ed25519 public key (32 bytes)",
+        );
+    };
+    let Ok(nonce) = gateway.nonces.issue(address.clone(), Instant::now()) else {
+        return refuse(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "too_many_challenges",
+            "too many outstanding sign-in challenges; retry shortly",
+        );
+    };
+    let config = &gateway.config;
+    // Whole seconds, so the text round-trips exactly through RFC 3339.
+    let now = OffsetDateTime::now_utc();
+    let issued_at = now.replace_nanosecond(0).unwrap_or(now);
+    let expiration_time = issued_at + gateway.nonces.ttl();
+    let message = SiwsMessage {
+        domain: config.domain.clone(),
+        address,
+        statement: STATEMENT.to_owned(),
+        uri: format!("https://{}", config.domain),
+        chain_id: config.chain_id.clone(),
+        nonce: nonce.clone(),
+        issued_at,
+        expiration_time,
+        not_before: None,
+    };
+    HttpResponse::Ok().json(ChallengeResponse {
+        message: message.to_text(),
+        expires_at: rfc3339(expiration_time),
+        nonce,
+    })
+}

@@ -1,0 +1,8 @@
+use actix_web::HttpResponse;
+
+use crate::protocol::PROTOCOL_VERSION;
+
+/// `GET /v1/health`: liveness, with no counts or identifiers.
+pub async fn health() -> HttpResponse {
+    HttpResponse::Ok().json(serde_json::json!({ "status": "ok", "protocol": PROTOCOL_VERSION }))
+}

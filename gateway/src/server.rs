@@ -1,0 +1,73 @@
+//! Starting and stopping the HTTP server.
+
+use std::net::{SocketAddr, TcpListener};
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::dev::ServerHandle;
+use actix_web::{web, App, HttpServer};
+
+use crate::config::GatewayConfig;
+use crate::state::{run_ghost_rotation, Gateway};
+use crate::{http, ws};
+
+/// Largest HTTP request body accepted (the challenge request is ~60 bytes).
+const MAX_HTTP_BODY: usize = 1024;
+
+/// A running gateway.
+pub struct RunningGateway {
+    /// The address it listens on.
+    pub addr: SocketAddr,
+    /// Its shared state (for tests and metrics).
+    pub gateway: Arc<Gateway>,
+    handle: ServerHandle,
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+/// Starts a gateway on `listener`. Must be called inside a Tokio runtime.
+pub fn start(config: GatewayConfig, listener: TcpListener) -> std::io::Result<RunningGateway> {
+    let addr = listener.local_addr()?;
+    let workers = match config.workers {
+        0 => std::thread::available_parallelism().map_or(1, usize::from),
+        n => n,
+    };
+    let gateway = Gateway::new(config);
+    tokio::spawn(run_ghost_rotation(gateway.clone()));
+    let data = web::Data::new(gateway.clone());
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(data.clone())
+            .app_data(web::PayloadConfig::new(MAX_HTTP_BODY))
+            .route("/v1/health", web::get().to(http::health))
+            .route("/v1/auth/challenge", web::post().to(http::challenge))
+            .route("/v1/ws", web::get().to(ws::ws_upgrade))
+    })
+    .workers(workers)
+    .disable_signals()
+    .shutdown_timeout(gateway.config.shutdown_grace_secs)
+    .listen(listener)?
+    .run();
+    let handle = server.handle();
+    let server = tokio::spawn(server);
+    Ok(RunningGateway {
+        addr,
+        gateway,
+        handle,
+        server,
+    })
+}
+
+impl RunningGateway {
+    /// Closes every WebSocket with code 1001, waits (up to the grace period) for them to
+    /// finish, then stops the server.
+    pub async fn shutdown(self) -> std::io::Result<()> {
+        self.gateway.begin_shutdown();
+        let grace = Duration::from_secs(self.gateway.config.shutdown_grace_secs);
+        let deadline = tokio::time::Instant::now() + grace;
+        while self.gateway.open_connections() > 0 && tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        self.handle.stop(true).await;
+        self.server.await.unwrap_or(Ok(()))
+    }
+}

@@ -1,0 +1,132 @@
+//! Free rooms and the relay over real WebSockets.
+
+mod support;
+
+use std::time::Duration;
+
+use serde_json::json;
+use support::{spawn, test_config, Client};
+
+#[actix_web::test]
+async fn three_members_create_join_relay_leave_and_the_room_is_destroyed() {
+    let gateway = spawn(test_config());
+    let mut alice = Client::ready(gateway.addr).await;
+    let created = alice.create_room().await;
+    assert_eq!(created.code.len(), 6);
+    assert!(created.code.bytes().all(|b| b.is_ascii_digit()));
+    assert!((1000..=9999).contains(&created.member));
+    assert!(created.members.is_empty());
+
+    let mut bob = Client::ready(gateway.addr).await;
+    let bob_in = bob.join(&created.code).await;
+    assert_eq!(bob_in.room, created.room);
+    assert_eq!(bob_in.members, vec![created.member]);
+    let event = alice.expect("member_joined").await;
+    assert_eq!(event["member"], bob_in.member);
+    assert_eq!(
+        event.as_object().unwrap().len(),
+        3,
+        "type, room, member and nothing else"
+    );
+
+    let mut carol = Client::ready(gateway.addr).await;
+    let carol_in = carol.join(&created.code).await;
+    alice.expect("member_joined").await;
+    bob.expect("member_joined").await;
+
+    alice
+        .send_frame(created.room, b"ciphertext-from-alice")
+        .await;
+    for client in [&mut bob, &mut carol] {
+        let (room, sender, payload) = client.recv_frame().await;
+        assert_eq!((room, sender), (created.room, created.member));
+        assert_eq!(payload, b"ciphertext-from-alice");
+    }
+    assert!(
+        alice.is_silent_for(Duration::from_millis(200)).await,
+        "no echo to the sender"
+    );
+
+    carol
+        .send_json(json!({"type": "room_leave", "room": carol_in.room}))
+        .await;
+    carol.expect("left").await;
+    for client in [&mut alice, &mut bob] {
+        let event = client.expect("member_left").await;
+        assert_eq!(event["member"], carol_in.member);
+    }
+    bob.close().await;
+    alice.expect("member_left").await;
+    alice
+        .send_json(json!({"type": "room_leave", "room": created.room}))
+        .await;
+    alice.expect("left").await;
+
+    let mut late = Client::ready(gateway.addr).await;
+    late.send_json(json!({"type": "room_join", "code": created.code}))
+        .await;
+    late.expect_error("room_not_found").await;
+    assert_eq!(gateway.gateway.rooms.room_count(), 0);
+}
+
+#[actix_web::test]
+async fn per_sender_order_is_preserved() {
+    let gateway = spawn(test_config());
+    let mut alice = Client::ready(gateway.addr).await;
+    let room = alice.create_room().await;
+    let mut bob = Client::ready(gateway.addr).await;
+    bob.join(&room.code).await;
+    alice.expect("member_joined").await;
+    for i in 0u32..200 {
+        alice.send_frame(room.room, &i.to_be_bytes()).await;
+    }
+    for i in 0u32..200 {
+        let (_, _, payload) = bob.recv_frame().await;
+        assert_eq!(payload, i.to_be_bytes());
+    }
+}
+
+#[actix_web::test]
+async fn member_numbers_are_unique_in_a_room_of_200() {
+    let gateway = spawn(test_config());
+    let mut first = Client::ready(gateway.addr).await;
+    let room = first.create_room().await;
+    let mut numbers = vec![room.member];
+    let mut clients = Vec::new();
+    for _ in 1..200 {
+        let mut client = Client::ready(gateway.addr).await;
+        numbers.push(client.join(&room.code).await.member);
+        clients.push(client);
+    }
+    assert!(numbers.iter().all(|n| (1000..=9999).contains(n)));
+    numbers.sort_unstable();
+    numbers.dedup();
+    assert_eq!(numbers.len(), 200);
+}
+
+#[actix_web::test]
+async fn rejoining_gives_a_new_member_number_in_a_new_session() {
+    let gateway = spawn(test_config());
+    let mut host = Client::ready(gateway.addr).await;
+    let room = host.create_room().await;
+    let mut numbers = std::collections::HashSet::new();
+    for _ in 0..20 {
+        let mut guest = Client::ready(gateway.addr).await;
+        numbers.insert(guest.join(&room.code).await.member);
+        guest.close().await;
+        host.expect("member_joined").await;
+        host.expect("member_left").await;
+    }
+    assert!(numbers.len() > 1, "member numbers are drawn afresh");
+}
+
+#[actix_web::test]
+async fn joining_the_same_room_twice_on_one_connection_is_refused() {
+    let gateway = spawn(test_config());
+    let mut alice = Client::ready(gateway.addr).await;
+    let room = alice.create_room().await;
+    alice
+        .send_json(json!({"type": "room_join", "code": room.code}))
+        .await;
+    alice.expect_error("already_in_room").await;
+}

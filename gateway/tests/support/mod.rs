@@ -1,0 +1,287 @@
+//! Test helpers: a real gateway on 127.0.0.1:0 and a raw WebSocket client that speaks
+//! `docs/protocol.md` frame by frame.
+#![allow(dead_code)]
+
+use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::time::Duration;
+
+use anoghost_gateway::auth::SiwsMessage;
+use anoghost_gateway::{start, GatewayConfig, RunningGateway};
+use ed25519_dalek::{Signer, SigningKey};
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{json, Value};
+use tokio::net::{TcpSocket, TcpStream};
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::{self, Message};
+use tokio_tungstenite::WebSocketStream;
+
+/// How long a test waits for any one expected frame.
+pub const STEP: Duration = Duration::from_secs(10);
+
+/// Defaults suitable for tests: generous rate limits unless a test narrows them.
+pub fn test_config() -> GatewayConfig {
+    let mut config = GatewayConfig::local_defaults();
+    config.listen = "127.0.0.1:0".parse().unwrap();
+    config.messages_per_second = 10_000;
+    config.joins_per_minute = 1_000;
+    config.joins_per_minute_per_ip = 10_000;
+    config.workers = 2;
+    config
+}
+
+/// Starts a gateway on an ephemeral loopback port.
+pub fn spawn(config: GatewayConfig) -> RunningGateway {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    start(config, listener).unwrap()
+}
+
+/// A raw WebSocket client.
+pub struct Client {
+    ws: WebSocketStream<TcpStream>,
+}
+
+/// What `joined` said.
+#[derive(Debug, Clone)]
+pub struct JoinedRoom {
+    pub room: u32,
+    pub code: String,
+    pub member: u16,
+    pub members: Vec<u16>,
+}
+
+impl Client {
+    /// Connects from 127.0.0.1.
+    pub async fn connect(addr: SocketAddr) -> Self {
+        Self::connect_from(addr, [127, 0, 0, 1].into()).await
+    }
+
+    /// Connects from a chosen loopback source address (127.0.0.x), to act as another host.
+    pub async fn connect_from(addr: SocketAddr, source: IpAddr) -> Self {
+        Self::try_connect_from(addr, source, None)
+            .await
+            .expect("WebSocket upgrade")
+    }
+
+    /// Connects, optionally sending an Origin header; returns the HTTP error on refusal.
+    pub async fn try_connect_from(
+        addr: SocketAddr,
+        source: IpAddr,
+        origin: Option<&str>,
+    ) -> Result<Self, tungstenite::Error> {
+        let socket = TcpSocket::new_v4().unwrap();
+        socket.bind(SocketAddr::new(source, 0)).unwrap();
+        let stream = socket.connect(addr).await.unwrap();
+        let mut request = tungstenite::client::IntoClientRequest::into_client_request(format!(
+            "ws://{addr}/v1/ws"
+        ))
+        .unwrap();
+        if let Some(origin) = origin {
+            request
+                .headers_mut()
+                .insert("Origin", origin.parse().unwrap());
+        }
+        let (ws, _) = tokio_tungstenite::client_async(request, stream).await?;
+        Ok(Self { ws })
+    }
+
+    /// Connects and completes `hello`.
+    pub async fn ready(addr: SocketAddr) -> Self {
+        let mut client = Self::connect(addr).await;
+        client.hello().await;
+        client
+    }
+
+    pub async fn send_json(&mut self, value: Value) {
+        self.ws
+            .send(Message::text(value.to_string()))
+            .await
+            .unwrap();
+    }
+
+    pub async fn send_text(&mut self, text: &str) {
+        self.ws.send(Message::text(text.to_owned())).await.unwrap();
+    }
+
+    pub async fn send_binary(&mut self, bytes: Vec<u8>) {
+        self.ws.send(Message::binary(bytes)).await.unwrap();
+    }
+
+    /// Sends a relay frame for `room`.
+    pub async fn send_frame(&mut self, room: u32, payload: &[u8]) {
+        let mut frame = vec![1];
+        frame.extend_from_slice(&room.to_be_bytes());
+        frame.extend_from_slice(payload);
+        self.send_binary(frame).await;
+    }
+
+    /// The next data frame (pings are answered by the library and skipped).
+    pub async fn next(&mut self) -> Message {
+        loop {
+            let message = tokio::time::timeout(STEP, self.ws.next())
+                .await
+                .expect("a frame within the step timeout")
+                .expect("the stream is open")
+                .expect("a valid frame");
+            match message {
+                Message::Ping(_) | Message::Pong(_) => continue,
+                other => return other,
+            }
+        }
+    }
+
+    /// The next control message, as JSON.
+    pub async fn recv_json(&mut self) -> Value {
+        match self.next().await {
+            Message::Text(text) => serde_json::from_str(&text).unwrap(),
+            other => panic!("expected a text frame, got {other:?}"),
+        }
+    }
+
+    /// The next control message, which must have this `type`.
+    pub async fn expect(&mut self, kind: &str) -> Value {
+        let value = self.recv_json().await;
+        assert_eq!(value["type"], kind, "unexpected message {value}");
+        value
+    }
+
+    /// The next control message, which must be an `error` with this code.
+    pub async fn expect_error(&mut self, code: &str) {
+        let value = self.expect("error").await;
+        assert_eq!(value["code"], code, "unexpected error {value}");
+        assert!(value["message"].as_str().is_some_and(|m| !m.is_empty()));
+    }
+
+    /// The next relayed frame: (room, sender, payload).
+    pub async fn recv_frame(&mut self) -> (u32, u16, Vec<u8>) {
+        match self.next().await {
+            Message::Binary(bytes) => {
+                assert!(bytes.len() >= 7 && bytes[0] == 1, "bad relayed frame");
+                let room = u32::from_be_bytes([bytes[1], bytes[2], bytes[3], bytes[4]]);
+                let sender = u16::from_be_bytes([bytes[5], bytes[6]]);
+                (room, sender, bytes[7..].to_vec())
+            }
+            other => panic!("expected a binary frame, got {other:?}"),
+        }
+    }
+
+    /// Reads until the gateway closes; returns the close code and reason.
+    pub async fn expect_close(&mut self) -> (CloseCode, String) {
+        loop {
+            let message = tokio::time::timeout(STEP, self.ws.next())
+                .await
+                .expect("a close within the step timeout");
+            match message {
+                Some(Ok(Message::Close(Some(frame)))) => {
+                    return (frame.code, frame.reason.to_string())
+                }
+                Some(Ok(Message::Close(None))) => panic!("close without a reason"),
+                Some(Ok(_)) => continue,
+                Some(Err(error)) => panic!("connection ended without a close frame: {error}"),
+                None => panic!("connection ended without a close frame"),
+            }
+        }
+    }
+
+    /// Whether the gateway sends nothing for `wait`.
+    pub async fn is_silent_for(&mut self, wait: Duration) -> bool {
+        loop {
+            match tokio::time::timeout(wait, self.ws.next()).await {
+                Err(_) => return true,
+                Ok(Some(Ok(Message::Ping(_) | Message::Pong(_)))) => continue,
+                Ok(_) => return false,
+            }
+        }
+    }
+
+    pub async fn hello(&mut self) -> Value {
+        self.send_json(json!({"type": "hello", "v": 1})).await;
+        self.expect("welcome").await
+    }
+
+    pub async fn create_room(&mut self) -> JoinedRoom {
+        self.send_json(json!({"type": "room_create"})).await;
+        joined(self.expect("joined").await)
+    }
+
+    pub async fn join(&mut self, code: &str) -> JoinedRoom {
+        self.send_json(json!({"type": "room_join", "code": code}))
+            .await;
+        joined(self.expect("joined").await)
+    }
+
+    pub async fn close(&mut self) {
+        let _ = self.ws.close(None).await;
+    }
+
+    /// The underlying stream, for tests that need raw access.
+    pub fn raw(&mut self) -> &mut WebSocketStream<TcpStream> {
+        &mut self.ws
+    }
+}
+
+fn joined(value: Value) -> JoinedRoom {
+    JoinedRoom {
+        room: value["room"].as_u64().unwrap() as u32,
+        code: value["code"].as_str().unwrap().to_owned(),
+        member: value["member"].as_u64().unwrap() as u16,
+        members: value["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m.as_u64().unwrap() as u16)
+            .collect(),
+    }
+}
+
+/// A test wallet: an ed25519 key pair.
+pub struct Wallet {
+    pub key: SigningKey,
+}
+
+impl Wallet {
+    pub fn new() -> Self {
+        Self {
+            key: SigningKey::generate(&mut rand::rngs::OsRng),
+        }
+    }
+
+    pub fn address(&self) -> String {
+        bs58::encode(self.key.verifying_key().to_bytes()).into_string()
+    }
+
+    pub fn sign(&self, text: &str) -> String {
+        bs58::encode(self.key.sign(text.as_bytes()).to_bytes()).into_string()
+    }
+
+    /// Asks the gateway for a sign-in challenge; returns the message text.
+    pub async fn challenge(&self, addr: SocketAddr) -> String {
+        let response: Value = reqwest::Client::new()
+            .post(format!("http://{addr}/v1/auth/challenge"))
+            .json(&json!({"address": self.address()}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        response["message"].as_str().unwrap().to_owned()
+    }
+
+    /// Signs in `client`; returns the first ghostId.
+    pub async fn sign_in(&self, addr: SocketAddr, client: &mut Client) -> String {
+        let message = self.challenge(addr).await;
+        let signature = self.sign(&message);
+        client
+            .send_json(json!({"type": "auth", "message": message, "signature": signature}))
+            .await;
+        let reply = client.expect("authenticated").await;
+        reply["ghost_id"].as_str().unwrap().to_owned()
+    }
+}
+
+/// Parses, edits and re-serialises a challenge, for tests that forge messages.
+pub fn edit_challenge(text: &str, edit: impl FnOnce(&mut SiwsMessage)) -> String {
+    let mut message = SiwsMessage::parse(text).unwrap();
+    edit(&mut message);
+    message.to_text()
+}
