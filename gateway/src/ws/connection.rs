@@ -130,6 +130,9 @@ impl Connection {
                 self.on_control(&text).await
             }
             AggregatedMessage::Binary(frame) => {
+                if frame.len() > self.gateway.config.max_frame_bytes {
+                    return close(CloseCode::Size, "frame too large");
+                }
                 if !self.take_token().await {
                     return Flow::Continue;
                 }

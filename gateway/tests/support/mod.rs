@@ -1,6 +1,9 @@
 //! Test helpers: a real gateway on 127.0.0.1:0 and a raw WebSocket client that speaks
 //! `docs/protocol.md` frame by frame.
-#![allow(dead_code)]
+// Helpers panic on anything unexpected: in a test, a panic is the failure report.
+#![allow(dead_code, clippy::unwrap_used)]
+
+pub mod process;
 
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::time::Duration;
@@ -182,15 +185,21 @@ impl Client {
         }
     }
 
-    /// Whether the gateway sends nothing for `wait`.
-    pub async fn is_silent_for(&mut self, wait: Duration) -> bool {
+    /// The next data frame if one arrives within `wait`.
+    pub async fn next_within(&mut self, wait: Duration) -> Option<Message> {
         loop {
             match tokio::time::timeout(wait, self.ws.next()).await {
-                Err(_) => return true,
+                Err(_) => return None,
                 Ok(Some(Ok(Message::Ping(_) | Message::Pong(_)))) => continue,
-                Ok(_) => return false,
+                Ok(Some(Ok(message))) => return Some(message),
+                Ok(other) => panic!("connection ended: {other:?}"),
             }
         }
+    }
+
+    /// Whether the gateway sends nothing for `wait` (consumes what it does send).
+    pub async fn is_silent_for(&mut self, wait: Duration) -> bool {
+        self.next_within(wait).await.is_none()
     }
 
     pub async fn hello(&mut self) -> Value {

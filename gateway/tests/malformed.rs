@@ -1,0 +1,110 @@
+//! Malformed input gets a clear error, and the connection and its neighbours carry on.
+
+mod support;
+
+use serde_json::json;
+use support::{spawn, test_config, Client};
+
+/// A room of two whose members are known to relay fine; used to prove nobody was harmed.
+async fn room_of_two(addr: std::net::SocketAddr) -> (Client, Client, u32) {
+    let mut alice = Client::ready(addr).await;
+    let room = alice.create_room().await;
+    let mut bob = Client::ready(addr).await;
+    bob.join(&room.code).await;
+    alice.expect("member_joined").await;
+    (alice, bob, room.room)
+}
+
+async fn still_relays(alice: &mut Client, bob: &mut Client, room: u32) {
+    alice.send_frame(room, b"ping").await;
+    assert_eq!(bob.recv_frame().await.2, b"ping");
+}
+
+#[actix_web::test]
+async fn malformed_json_gets_bad_json_and_nothing_else_changes() {
+    let gateway = spawn(test_config());
+    let (mut alice, mut bob, room) = room_of_two(gateway.addr).await;
+    for text in [
+        "{not json",
+        "[]",
+        "42",
+        r#"{"code":"123456"}"#,
+        r#"{"type":"room_join"}"#,
+    ] {
+        alice.send_text(text).await;
+        alice.expect_error("bad_json").await;
+    }
+    still_relays(&mut alice, &mut bob, room).await;
+}
+
+#[actix_web::test]
+async fn unknown_type_gets_unknown_type() {
+    let gateway = spawn(test_config());
+    let (mut alice, mut bob, room) = room_of_two(gateway.addr).await;
+    alice
+        .send_json(json!({"type": "teleport", "to": "moon"}))
+        .await;
+    alice.expect_error("unknown_type").await;
+    still_relays(&mut alice, &mut bob, room).await;
+}
+
+#[actix_web::test]
+async fn messages_before_hello_and_wrong_versions_are_refused() {
+    let gateway = spawn(test_config());
+    let mut client = Client::connect(gateway.addr).await;
+    client.send_json(json!({"type": "room_create"})).await;
+    client.expect_error("hello_required").await;
+    client.send_json(json!({"type": "hello", "v": 2})).await;
+    client.expect_error("unsupported_version").await;
+    client.hello().await;
+    client.send_json(json!({"type": "hello", "v": 1})).await;
+    client.expect_error("already_hello").await;
+}
+
+#[actix_web::test]
+async fn binary_before_join_and_bad_frames_are_refused() {
+    let gateway = spawn(test_config());
+    let mut loner = Client::ready(gateway.addr).await;
+    loner.send_frame(7, b"nobody to hear").await;
+    loner.expect_error("binary_before_join").await;
+
+    let (mut alice, mut bob, room) = room_of_two(gateway.addr).await;
+    alice.send_binary(vec![1, 0, 0]).await;
+    alice.expect_error("bad_frame").await;
+    alice.send_binary(vec![9, 0, 0, 0, 0, 1]).await;
+    alice.expect_error("bad_frame").await;
+    alice.send_frame(room.wrapping_add(1), b"elsewhere").await;
+    alice.expect_error("not_in_room").await;
+    alice
+        .send_json(json!({"type": "room_leave", "room": room.wrapping_add(1)}))
+        .await;
+    alice.expect_error("not_in_room").await;
+    still_relays(&mut alice, &mut bob, room).await;
+}
+
+#[actix_web::test]
+async fn text_after_close_is_refused_locally_and_harms_nobody() {
+    let gateway = spawn(test_config());
+    let (mut alice, mut bob, room) = room_of_two(gateway.addr).await;
+    let mut carol = Client::ready(gateway.addr).await;
+    carol.close().await;
+    let result = futures_util::SinkExt::send(
+        carol.raw(),
+        tokio_tungstenite::tungstenite::Message::text("{\"type\":\"room_create\"}"),
+    )
+    .await;
+    assert!(result.is_err(), "a closed socket refuses to send");
+    still_relays(&mut alice, &mut bob, room).await;
+}
+
+#[actix_web::test]
+async fn malformed_room_codes_look_like_missing_rooms() {
+    let gateway = spawn(test_config());
+    let mut client = Client::ready(gateway.addr).await;
+    for code in ["12345", "abcdef", "1234567", "", "-12345"] {
+        client
+            .send_json(json!({"type": "room_join", "code": code}))
+            .await;
+        client.expect_error("room_not_found").await;
+    }
+}

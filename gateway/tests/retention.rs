@@ -1,0 +1,175 @@
+//! Zero retention, checked on the real binary: its logs carry no identifiers, it opens no
+//! file for writing, and SIGTERM closes every socket with a close frame.
+
+mod support;
+
+use std::net::{IpAddr, SocketAddr};
+
+use serde_json::json;
+use support::process::GatewayProcess;
+use support::{Client, Wallet};
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+
+/// A client address no other part of the system uses, so any appearance in logs is a leak.
+const CLIENT_IP: [u8; 4] = [127, 0, 0, 2];
+
+/// The identifiers one full session exposed to the gateway.
+struct SessionIdentifiers {
+    wallets: Vec<String>,
+    ghost_ids: Vec<String>,
+    room_code: String,
+    room: u32,
+    members: Vec<u16>,
+}
+
+/// Signs in two wallets, rotates and checks ghostIds, creates and joins a room, relays,
+/// leaves, and disconnects.
+async fn full_session(addr: SocketAddr) -> SessionIdentifiers {
+    let source: IpAddr = CLIENT_IP.into();
+    let alice_wallet = Wallet::new();
+    let bob_wallet = Wallet::new();
+    let mut alice = Client::connect_from(addr, source).await;
+    alice.hello().await;
+    let mut bob = Client::connect_from(addr, source).await;
+    bob.hello().await;
+    let alice_ghost = alice_wallet.sign_in(addr, &mut alice).await;
+    let bob_ghost = bob_wallet.sign_in(addr, &mut bob).await;
+    alice.send_json(json!({"type": "ghost_rotate"})).await;
+    let rotated = alice.expect("ghost").await["ghost_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    bob.send_json(json!({"type": "presence", "ghost_ids": [alice_ghost, rotated]}))
+        .await;
+    bob.expect("presence").await;
+
+    let room = alice.create_room().await;
+    let bob_in = bob.join(&room.code).await;
+    alice.expect("member_joined").await;
+    alice.send_frame(room.room, b"opaque").await;
+    bob.recv_frame().await;
+    bob.send_json(json!({"type": "room_leave", "room": room.room}))
+        .await;
+    bob.expect("left").await;
+    alice.expect("member_left").await;
+    alice.close().await;
+    bob.close().await;
+    SessionIdentifiers {
+        wallets: vec![alice_wallet.address(), bob_wallet.address()],
+        ghost_ids: vec![alice_ghost, bob_ghost, rotated],
+        room_code: room.code,
+        room: room.room,
+        members: vec![room.member, bob_in.member],
+    }
+}
+
+/// Digit runs in the log, leaving out each line's timestamp.
+fn digit_tokens(log: &str) -> Vec<String> {
+    log.lines()
+        .flat_map(|line| {
+            line.split_once(' ')
+                .map_or("", |(_, rest)| rest)
+                .split(|c: char| !c.is_ascii_digit())
+        })
+        .filter(|token| !token.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logs_of_a_full_session_contain_no_identifiers() {
+    let mut gateway = GatewayProcess::spawn(&[], &["--log-level", "trace"]);
+    let ids = full_session(gateway.addr).await;
+    assert!(gateway.terminate().success());
+    let log = gateway.output();
+    assert!(log.contains("connection opened"), "logging was on:\n{log}");
+    assert!(log.contains("wallet signed in"), "logging was on:\n{log}");
+
+    for text in ids.wallets.iter().chain(&ids.ghost_ids) {
+        assert!(!log.contains(text.as_str()), "log leaks {text}:\n{log}");
+    }
+    let ip = IpAddr::from(CLIENT_IP).to_string();
+    assert!(!log.contains(&ip), "log leaks the client IP:\n{log}");
+    let tokens = digit_tokens(&log);
+    let numbers = [ids.room_code.clone(), ids.room.to_string()]
+        .into_iter()
+        .chain(ids.members.iter().map(u16::to_string));
+    for number in numbers {
+        assert!(!tokens.contains(&number), "log leaks {number}:\n{log}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn gateway_opens_no_file_for_writing() {
+    let trace = std::env::temp_dir().join(format!("anoghost-strace-{}.log", std::process::id()));
+    let trace_arg = trace.display().to_string();
+    assert!(
+        std::process::Command::new("strace")
+            .arg("-V")
+            .output()
+            .is_ok(),
+        "strace is required for this test: apt-get install strace (scripts/install-deps.sh)"
+    );
+    let syscalls = "trace=open,openat,openat2,creat,rename,renameat,renameat2,unlink,unlinkat,mkdir,mkdirat,truncate,link,linkat,symlink,symlinkat";
+    let mut gateway = GatewayProcess::spawn(
+        &["strace", "-f", "-qq", "-e", syscalls, "-o", &trace_arg],
+        &[],
+    );
+    full_session(gateway.addr).await;
+    assert!(gateway.terminate().success());
+    let calls = std::fs::read_to_string(&trace).expect("strace wrote its log");
+    let _ = std::fs::remove_file(&trace);
+    assert!(
+        calls.contains("openat("),
+        "strace saw the process start:\n{calls}"
+    );
+    let writes: Vec<&str> = calls
+        .lines()
+        .filter(|line| {
+            let opens_for_writing = line.contains("open")
+                && ["O_WRONLY", "O_RDWR", "O_CREAT", "O_TRUNC", "O_APPEND"]
+                    .iter()
+                    .any(|flag| line.contains(flag));
+            let changes_the_tree = [
+                "creat(",
+                "rename",
+                "unlink",
+                "mkdir",
+                "truncate(",
+                "link(",
+                "linkat(",
+                "symlink",
+            ]
+            .iter()
+            .any(|call| line.contains(call));
+            opens_for_writing || changes_the_tree
+        })
+        .collect();
+    assert!(
+        writes.is_empty(),
+        "the gateway touched the file system:\n{}",
+        writes.join("\n")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_closes_every_socket_with_1001_and_exits_cleanly() {
+    let mut gateway = GatewayProcess::spawn(&[], &[]);
+    let mut alice = Client::ready(gateway.addr).await;
+    let room = alice.create_room().await;
+    let mut bob = Client::ready(gateway.addr).await;
+    bob.join(&room.code).await;
+    alice.expect("member_joined").await;
+    let status = tokio::task::spawn_blocking(move || {
+        let status = gateway.terminate();
+        (status, gateway.output())
+    });
+    for client in [&mut alice, &mut bob] {
+        let (code, reason) = client.expect_close().await;
+        assert_eq!(code, CloseCode::Away);
+        assert!(reason.contains("shutting down"), "{reason}");
+    }
+    let (status, output) = status.await.unwrap();
+    assert!(status.success(), "exit status {status:?}\n{output}");
+    assert!(output.contains("shutting down"));
+}
