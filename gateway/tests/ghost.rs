@@ -21,9 +21,9 @@ async fn presence(client: &mut Client, ids: &[&str]) -> Vec<bool> {
     assert_eq!(reply["type"], "presence", "{reply}");
     reply["present"]
         .as_array()
-        .unwrap()
+        .expect("present is a list")
         .iter()
-        .map(|v| v.as_bool().unwrap())
+        .map(|v| v.as_bool().expect("booleans"))
         .collect()
 }
 

@@ -37,7 +37,7 @@ async fn full_session(addr: SocketAddr) -> SessionIdentifiers {
     alice.send_json(json!({"type": "ghost_rotate"})).await;
     let rotated = alice.expect("ghost").await["ghost_id"]
         .as_str()
-        .unwrap()
+        .expect("a ghostId")
         .to_owned();
     bob.send_json(json!({"type": "presence", "ghost_ids": [alice_ghost, rotated]}))
         .await;
