@@ -1,8 +1,17 @@
 //! AnoGhost client SDK.
 //!
 //! # Layout
-//! - [`program`]: addresses ([`program::pda`]) and instruction builders for every
-//!   instruction of the on-chain program, kept next to its wire format (the SPL habit).
+//! - [`crypto`]: the group end-to-end encryption core (no I/O; randomness passed in).
+//! - [`invite`]: free-room invites (code plus room secret).
+//! - [`gateway`]: an async client for the gateway protocol (`docs/protocol.md`).
+//! - [`chat`]: a room you can talk in: the gateway client and the crypto core together.
+//! - [`program`]: addresses and instruction builders for the on-chain program.
+//!
+//! The `anoghost` command-line client (`src/bin/anoghost.rs`) is built on [`chat`].
 #![warn(missing_docs)]
 
+pub mod chat;
+pub mod crypto;
+pub mod gateway;
+pub mod invite;
 pub mod program;

@@ -35,7 +35,9 @@ async fn connect(addr: SocketAddr, index: usize) -> Socket {
     // Spread the sources over 127.0.0.2..=127.0.0.201 so no one address runs out of ports.
     let source: std::net::IpAddr = [127, 0, 0, 2 + (index % 200) as u8].into();
     let socket = TcpSocket::new_v4().expect("socket");
-    socket.bind(SocketAddr::new(source, 0)).expect("bind source");
+    socket
+        .bind(SocketAddr::new(source, 0))
+        .expect("bind source");
     let stream = socket.connect(addr).await.expect("connect");
     let (ws, _) = tokio_tungstenite::client_async(format!("ws://{addr}/v1/ws"), stream)
         .await

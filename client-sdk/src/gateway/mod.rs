@@ -1,0 +1,11 @@
+//! An async client for the gateway protocol (`docs/protocol.md`): typed requests and events
+//! over one WebSocket, with clear errors and no automatic reconnection.
+
+mod client;
+mod event;
+
+pub use client::{ClientError, GatewayClient, Joined};
+pub use event::GatewayEvent;
+
+/// The gateway a client talks to when none is given.
+pub const DEFAULT_GATEWAY: &str = "ws://127.0.0.1:8787/v1/ws";
