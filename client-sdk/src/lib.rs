@@ -6,6 +6,7 @@
 //! - [`gateway`]: an async client for the gateway protocol (`docs/protocol.md`).
 //! - [`chat`]: a room you can talk in: the gateway client and the crypto core together.
 //! - [`program`]: addresses and instruction builders for the on-chain program.
+//! - [`wallet`]: a Solana wallet key from a keypair file.
 //!
 //! The `anoghost` command-line client (`src/bin/anoghost.rs`) is built on [`chat`].
 #![warn(missing_docs)]
@@ -15,3 +16,4 @@ pub mod crypto;
 pub mod gateway;
 pub mod invite;
 pub mod program;
+pub mod wallet;

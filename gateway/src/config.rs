@@ -115,6 +115,25 @@ pub struct GatewayConfig {
     #[arg(long, env = "ANOGHOST_SHUTDOWN_GRACE_SECS", default_value_t = 5)]
     pub shutdown_grace_secs: u64,
 
+    /// Solana JSON-RPC endpoint for paid rooms (e.g. http://127.0.0.1:8899). Without it,
+    /// paid rooms are off and free rooms work as usual.
+    #[arg(long, env = "ANOGHOST_RPC_URL")]
+    pub rpc_url: Option<String>,
+
+    /// File holding the 32-byte master key that seals paid-room keys, as 64 hex digits.
+    /// Without it (or ANOGHOST_MASTER_KEY) a random key is generated and paid keys stop
+    /// working when the gateway restarts.
+    #[arg(long, env = "ANOGHOST_MASTER_KEY_FILE")]
+    pub master_key_file: Option<std::path::PathBuf>,
+
+    /// The master key itself, as 64 hex digits (prefer --master-key-file).
+    #[arg(long, env = "ANOGHOST_MASTER_KEY", hide_env_values = true)]
+    pub master_key: Option<String>,
+
+    /// Id byte of the master key, written into every seal so the key can be rotated.
+    #[arg(long, env = "ANOGHOST_MASTER_KEY_ID", default_value_t = 1)]
+    pub master_key_id: u8,
+
     /// Worker threads (0: one per core).
     #[arg(long, env = "ANOGHOST_WORKERS", default_value_t = 0)]
     pub workers: usize,

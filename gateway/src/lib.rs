@@ -12,6 +12,7 @@
 //! - [`auth`]: SIWS messages and single-use nonces.
 //! - [`ghost`]: the epoch-key chain and ghostIds.
 //! - [`rooms`]: rooms, members and fan-out.
+//! - [`paid`]: paid-room admission: sealed key fields, the chain reader, key checks.
 //! - [`limits`]: rate and join limits.
 //! - [`secret`]: zeroizing, redacted newtypes. [`logging`]: identifier-free logging.
 #![warn(missing_docs)]
@@ -22,6 +23,7 @@ pub mod ghost;
 pub mod http;
 pub mod limits;
 pub mod logging;
+pub mod paid;
 pub mod protocol;
 pub mod rooms;
 pub mod secret;
@@ -30,4 +32,4 @@ pub mod state;
 pub mod ws;
 
 pub use config::GatewayConfig;
-pub use server::{start, RunningGateway};
+pub use server::{start, start_with_chain, RunningGateway};

@@ -8,7 +8,8 @@ use actix_web::dev::ServerHandle;
 use actix_web::{web, App, HttpServer};
 
 use crate::config::GatewayConfig;
-use crate::state::{run_ghost_rotation, Gateway};
+use crate::paid::{load_master_key, ChainReader, RpcChainReader, Sealer};
+use crate::state::{run_ghost_rotation, Gateway, PaidRooms};
 use crate::{http, ws};
 
 /// Largest HTTP request body accepted (the challenge request is ~60 bytes).
@@ -24,14 +25,32 @@ pub struct RunningGateway {
     server: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
-/// Starts a gateway on `listener`. Must be called inside a Tokio runtime.
+/// Starts a gateway on `listener`, reading the chain through `--rpc-url` if one is set.
+/// Must be called inside a Tokio runtime.
 pub fn start(config: GatewayConfig, listener: TcpListener) -> std::io::Result<RunningGateway> {
+    let chain = config
+        .rpc_url
+        .as_deref()
+        .map(|url| Arc::new(RpcChainReader::new(url)) as Arc<dyn ChainReader>);
+    start_with_chain(config, listener, chain)
+}
+
+/// Starts a gateway that reads the chain through `chain` (paid rooms off if `None`).
+pub fn start_with_chain(
+    config: GatewayConfig,
+    listener: TcpListener,
+    chain: Option<Arc<dyn ChainReader>>,
+) -> std::io::Result<RunningGateway> {
     let addr = listener.local_addr()?;
+    let paid = match chain {
+        Some(chain) => Some(paid_rooms(&config, chain)?),
+        None => None,
+    };
     let workers = match config.workers {
         0 => std::thread::available_parallelism().map_or(1, usize::from),
         n => n,
     };
-    let gateway = Gateway::new(config);
+    let gateway = Gateway::new(config, paid);
     tokio::spawn(run_ghost_rotation(gateway.clone()));
     let data = web::Data::new(gateway.clone());
     let server = HttpServer::new(move || {
@@ -70,4 +89,18 @@ impl RunningGateway {
         self.handle.stop(true).await;
         self.server.await.unwrap_or(Ok(()))
     }
+}
+
+fn paid_rooms(config: &GatewayConfig, chain: Arc<dyn ChainReader>) -> std::io::Result<PaidRooms> {
+    let (master_key, generated) = load_master_key(config).map_err(std::io::Error::other)?;
+    if generated {
+        tracing::warn!(
+            "no master key configured (--master-key-file): using a random one; \
+             paid-room keys minted now will stop working when this gateway restarts"
+        );
+    }
+    Ok(PaidRooms {
+        chain,
+        sealer: Sealer::new(config.master_key_id, master_key, Vec::new()),
+    })
 }

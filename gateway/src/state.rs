@@ -10,6 +10,7 @@ use crate::auth::NonceStore;
 use crate::config::GatewayConfig;
 use crate::ghost::GhostEpochKeys;
 use crate::limits::JoinLimiter;
+use crate::paid::{ChainReader, Sealer};
 use crate::rooms::Registry;
 use crate::secret::{SecretBytes32, WalletAddress};
 
@@ -33,6 +34,16 @@ pub struct Gateway {
     /// Becomes `true` when the gateway shuts down.
     pub shutdown: watch::Receiver<bool>,
     shutdown_tx: watch::Sender<bool>,
+    /// Paid rooms, when a chain is configured.
+    pub paid: Option<PaidRooms>,
+}
+
+/// What paid rooms need: a way to read the chain and the master key's sealer.
+pub struct PaidRooms {
+    /// Reads key accounts.
+    pub chain: Arc<dyn ChainReader>,
+    /// Seals and opens key metadata fields.
+    pub sealer: Sealer,
 }
 
 impl std::fmt::Debug for Gateway {
@@ -49,7 +60,7 @@ pub fn epoch_at(at: SystemTime, period: Duration) -> u64 {
 
 impl Gateway {
     /// Fresh state: empty rooms, no nonces, and a ghost key chain from a random seed.
-    pub fn new(config: GatewayConfig) -> Arc<Self> {
+    pub fn new(config: GatewayConfig, paid: Option<PaidRooms>) -> Arc<Self> {
         let period = GatewayConfig::secs(config.ghost_period_secs);
         let epoch = epoch_at(SystemTime::now(), period);
         let mut seed = [0u8; 32];
@@ -75,6 +86,7 @@ impl Gateway {
             connections: Arc::new(Semaphore::new(config.max_connections)),
             shutdown: shutdown_rx,
             shutdown_tx,
+            paid,
             config,
         })
     }

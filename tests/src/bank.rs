@@ -215,8 +215,17 @@ impl Bank {
 
     /// Mints a key for `holder` as the gateway authority, with fresh random sealed fields.
     pub async fn mint_key(&mut self, holder: &Pubkey) -> Result<MintedKey, Failure> {
-        let sealed_room = random_sealed();
-        let sealed_ghost = random_sealed();
+        self.mint_key_sealed(holder, random_sealed(), random_sealed())
+            .await
+    }
+
+    /// Mints a key for `holder` carrying the given sealed fields.
+    pub async fn mint_key_sealed(
+        &mut self,
+        holder: &Pubkey,
+        sealed_room: Vec<u8>,
+        sealed_ghost: Vec<u8>,
+    ) -> Result<MintedKey, Failure> {
         let (instruction, mint) = ix::key_mint(
             &self.gateway.pubkey(),
             holder,

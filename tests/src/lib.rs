@@ -4,9 +4,13 @@
 //! - [`bank`]: a real `solana-program-test` bank running the program natively, with the real
 //!   Token-2022 and ATA programs, plus helpers to send transactions and read accounts.
 //! - [`shim`]: the native entry point that lets the bank call the Anchor program.
+//! - [`chain`]: the gateway's chain reader backed by the bank (in process, no RPC).
+//! - [`paid`]: a gateway wired to the bank, with helpers to mint keys and sign in.
 // solana-program-test marks its whole API deprecated ahead of moving it behind an
 // "unstable API" feature in 4.x; 3.1 is the version pinned here (see DESIGN.md).
 #![allow(deprecated)]
 
 pub mod bank;
+pub mod chain;
+pub mod paid;
 pub mod shim;

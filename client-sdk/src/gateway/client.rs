@@ -9,6 +9,7 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 use super::event::Control;
 use super::GatewayEvent;
+use crate::wallet::Wallet;
 
 /// How long a request waits for its reply.
 const REPLY_TIMEOUT: Duration = Duration::from_secs(15);
@@ -74,6 +75,7 @@ impl From<tungstenite::Error> for ClientError {
 
 /// A connection to a gateway, past the `hello` handshake.
 pub struct GatewayClient {
+    url: String,
     ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
     backlog: VecDeque<GatewayEvent>,
 }
@@ -82,6 +84,21 @@ impl std::fmt::Debug for GatewayClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("GatewayClient").finish_non_exhaustive()
     }
+}
+
+/// The challenge endpoint on the gateway's host: `ws://h/v1/ws` → `http://h/v1/auth/challenge`.
+fn challenge_url(ws_url: &str) -> Result<String, ClientError> {
+    let (scheme, rest) = if let Some(rest) = ws_url.strip_prefix("wss://") {
+        ("https", rest)
+    } else if let Some(rest) = ws_url.strip_prefix("ws://") {
+        ("http", rest)
+    } else {
+        return Err(ClientError::Protocol(format!(
+            "not a ws:// or wss:// URL: {ws_url}"
+        )));
+    };
+    let host = rest.split('/').next().unwrap_or(rest);
+    Ok(format!("{scheme}://{host}/v1/auth/challenge"))
 }
 
 fn parse_frame(bytes: &[u8]) -> Result<GatewayEvent, ClientError> {
@@ -105,6 +122,7 @@ impl GatewayClient {
                 source: Box::new(source),
             })?;
         let mut client = Self {
+            url: url.to_owned(),
             ws,
             backlog: VecDeque::new(),
         };
@@ -157,6 +175,74 @@ impl GatewayClient {
         tokio::time::timeout(REPLY_TIMEOUT, wait)
             .await
             .map_err(|_| ClientError::Timeout)?
+    }
+
+    /// Signs in with `wallet` (SIWS): fetches a challenge over HTTP from the same host,
+    /// signs it, and sends it. Returns the wallet's first ghostId.
+    pub async fn sign_in(&mut self, wallet: &Wallet) -> Result<String, ClientError> {
+        let url = challenge_url(&self.url)?;
+        let response = reqwest::Client::new()
+            .post(&url)
+            .json(&json!({"address": wallet.address()}))
+            .send()
+            .await
+            .map_err(|e| ClientError::Protocol(format!("challenge request to {url}: {e}")))?;
+        let status = response.status();
+        let body: serde_json::Value = response
+            .json()
+            .await
+            .map_err(|e| ClientError::Protocol(format!("challenge response: {e}")))?;
+        let Some(message) = body["message"].as_str().filter(|_| status.is_success()) else {
+            return Err(ClientError::Refused {
+                code: body["error"]
+                    .as_str()
+                    .unwrap_or("challenge_failed")
+                    .to_owned(),
+                message: body["message"].as_str().unwrap_or_default().to_owned(),
+            });
+        };
+        let signature = wallet.sign_message(message.as_bytes());
+        self.request(
+            json!({"type": "auth", "message": message, "signature": signature}),
+            |event| match event {
+                GatewayEvent::Authenticated { ghost_id } => Some(ghost_id.clone()),
+                _ => None,
+            },
+        )
+        .await
+    }
+
+    /// Asks for a fresh ghostId.
+    pub async fn rotate_ghost(&mut self) -> Result<String, ClientError> {
+        self.request(json!({"type": "ghost_rotate"}), |event| match event {
+            GatewayEvent::Ghost { ghost_id } => Some(ghost_id.clone()),
+            _ => None,
+        })
+        .await
+    }
+
+    /// Asks which of `ghost_ids` this gateway issued within its window.
+    pub async fn presence(&mut self, ghost_ids: &[String]) -> Result<Vec<bool>, ClientError> {
+        self.request(
+            json!({"type": "presence", "ghost_ids": ghost_ids}),
+            |event| match event {
+                GatewayEvent::Presence { present } => Some(present.clone()),
+                _ => None,
+            },
+        )
+        .await
+    }
+
+    /// Joins the paid room that the key NFT `mint` (held by the signed-in wallet) opens.
+    pub async fn join_paid_room(&mut self, mint: &str) -> Result<Joined, ClientError> {
+        self.request(
+            json!({"type": "room_join_paid", "mint": mint}),
+            |event| match event {
+                GatewayEvent::Joined(joined) => Some(joined.clone()),
+                _ => None,
+            },
+        )
+        .await
     }
 
     /// Creates a free room and joins it.

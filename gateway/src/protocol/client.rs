@@ -30,6 +30,11 @@ pub enum ClientMessage {
         /// The room code, six ASCII digits.
         code: String,
     },
+    /// Join a paid room with a key NFT held by the signed-in wallet.
+    RoomJoinPaid {
+        /// The key's mint address, base58.
+        mint: String,
+    },
     /// Leave a room.
     RoomLeave {
         /// The room reference from `joined`.
@@ -38,13 +43,14 @@ pub enum ClientMessage {
 }
 
 /// Every `type` a client may send, to tell an unknown type from a malformed known one.
-const KNOWN_TYPES: [&str; 7] = [
+const KNOWN_TYPES: [&str; 8] = [
     "hello",
     "auth",
     "ghost_rotate",
     "presence",
     "room_create",
     "room_join",
+    "room_join_paid",
     "room_leave",
 ];
 

@@ -47,6 +47,13 @@ pub enum ErrorCode {
     TooManyRooms,
     /// This connection is in as many rooms as it may be.
     TooManyRoomsPerConnection,
+    /// The key does not admit this wallet (fake, not held by it, or not sealed by this
+    /// gateway: deliberately one answer for all).
+    KeyRefused,
+    /// The chain could not be read; retry.
+    ChainUnavailable,
+    /// This gateway runs without a chain, so paid rooms are off.
+    PaidRoomsUnavailable,
     /// This connection is already in that room.
     AlreadyInRoom,
     /// The room reference names no room this connection is in.

@@ -136,6 +136,11 @@ impl ErrorCode {
             Self::RoomFull => "the room is full",
             Self::TooManyRooms => "the gateway cannot host more rooms right now",
             Self::TooManyRoomsPerConnection => "this connection is in too many rooms",
+            Self::KeyRefused => "this key does not admit this wallet",
+            Self::ChainUnavailable => "the chain could not be read; retry shortly",
+            Self::PaidRoomsUnavailable => {
+                "this gateway has no chain configured: paid rooms are off"
+            }
             Self::AlreadyInRoom => "this connection is already in that room",
             Self::NotInRoom => "this connection is not in that room",
             Self::BinaryBeforeJoin => "join a room before sending binary frames",

@@ -12,6 +12,8 @@ use crate::auth::nonces::lock;
 pub enum RoomKey {
     /// A free room's six-digit code.
     Free(u32),
+    /// A paid room's id, opened from the room seal of a member's key.
+    Paid(crate::paid::RoomId),
 }
 
 /// Why a join failed.
@@ -83,15 +85,42 @@ impl Registry {
                 break candidate;
             }
         };
-        let reference = loop {
-            let candidate: u32 = rng.gen();
-            if index.references.insert(candidate) {
-                break candidate;
-            }
-        };
+        let reference = fresh_reference(&mut index);
         let room = Arc::new(Room::new(reference));
         index.rooms.insert(key, room.clone());
         // A new room is empty and max_members is at least 1, so this admits.
+        let (member, others) = room
+            .admit(handle, self.max_members)
+            .ok_or(JoinError::Full)?;
+        Ok(Joined {
+            room,
+            key,
+            member,
+            others,
+        })
+    }
+
+    /// Admits `handle` to the paid room `id`, creating the room if nobody is in it: a paid
+    /// room exists while at least one member is connected.
+    pub fn join_paid(
+        &self,
+        id: crate::paid::RoomId,
+        handle: MemberHandle,
+    ) -> Result<Joined, JoinError> {
+        let key = RoomKey::Paid(id);
+        let mut index = lock(&self.index);
+        let room = match index.rooms.get(&key) {
+            Some(room) => room.clone(),
+            None => {
+                if index.rooms.len() >= self.max_rooms {
+                    return Err(JoinError::TooManyRooms);
+                }
+                let reference = fresh_reference(&mut index);
+                let room = Arc::new(Room::new(reference));
+                index.rooms.insert(key, room.clone());
+                room
+            }
+        };
         let (member, others) = room
             .admit(handle, self.max_members)
             .ok_or(JoinError::Full)?;
@@ -124,6 +153,17 @@ impl Registry {
         if room.remove(member) == 0 {
             index.rooms.remove(&key);
             index.references.remove(&room.reference());
+        }
+    }
+}
+
+/// A random room reference no live room uses.
+fn fresh_reference(index: &mut Index) -> u32 {
+    let mut rng = rand::rngs::OsRng;
+    loop {
+        let candidate: u32 = rng.gen();
+        if index.references.insert(candidate) {
+            return candidate;
         }
     }
 }

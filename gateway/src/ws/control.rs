@@ -5,7 +5,10 @@ use std::time::Instant;
 use time::OffsetDateTime;
 
 use super::connection::{Connection, Flow, Membership};
+use anchor_lang::prelude::Pubkey;
+
 use crate::auth::siws::{verify_signature, SiwsMessage};
+use crate::paid::{check_key, KeyRefused};
 use crate::protocol::{ClientMessage, ErrorCode, ServerMessage, PROTOCOL_VERSION};
 use crate::rooms::{JoinError, Joined, RoomKey, ROOM_CODES};
 
@@ -31,6 +34,7 @@ impl Connection {
             ClientMessage::Presence { ghost_ids } => self.presence(&ghost_ids),
             ClientMessage::RoomCreate {} => self.create_room(),
             ClientMessage::RoomJoin { code } => self.join_room(&code),
+            ClientMessage::RoomJoinPaid { mint } => self.join_paid_room(&mint).await,
             ClientMessage::RoomLeave { room } => self.leave_room(room),
         };
         let message = answer.unwrap_or_else(ServerMessage::error);
@@ -118,6 +122,34 @@ impl Connection {
         Ok(self.enter(joined))
     }
 
+    /// Checks the key on chain, opens its room seal and joins that room.
+    async fn join_paid_room(&mut self, mint: &str) -> Result<ServerMessage, ErrorCode> {
+        let wallet = self.wallet.clone().ok_or(ErrorCode::NotAuthenticated)?;
+        let gateway = self.gateway.clone();
+        let paid = gateway
+            .paid
+            .as_ref()
+            .ok_or(ErrorCode::PaidRoomsUnavailable)?;
+        self.check_join_budget()?;
+        let mint = mint.parse::<Pubkey>().map_err(|_| ErrorCode::KeyRefused)?;
+        let room_id = match check_key(paid.chain.as_ref(), &paid.sealer, &wallet, mint).await {
+            Ok(room_id) => room_id,
+            Err(KeyRefused::Invalid(_)) => return Err(ErrorCode::KeyRefused),
+            Err(KeyRefused::Chain(_)) => return Err(ErrorCode::ChainUnavailable),
+        };
+        let key = RoomKey::Paid(room_id);
+        if self.memberships.values().any(|m| m.key == key) {
+            return Err(ErrorCode::AlreadyInRoom);
+        }
+        self.check_room_slot()?;
+        let joined = gateway
+            .rooms
+            .join_paid(room_id, self.handle.clone())
+            .map_err(join_error_code)?;
+        tracing::debug!("paid room joined");
+        Ok(self.enter(joined))
+    }
+
     fn leave_room(&mut self, room: u32) -> Result<ServerMessage, ErrorCode> {
         let membership = self.memberships.remove(&room).ok_or(ErrorCode::NotInRoom)?;
         self.leave(membership);
@@ -134,7 +166,10 @@ impl Connection {
         joined
             .room
             .announce(joined.member, announcement.to_json().into());
-        let RoomKey::Free(code) = joined.key;
+        let code = match joined.key {
+            RoomKey::Free(code) => Some(format!("{code:06}")),
+            RoomKey::Paid(_) => None,
+        };
         self.memberships.insert(
             reference,
             Membership {
@@ -145,7 +180,7 @@ impl Connection {
         );
         ServerMessage::Joined {
             room: reference,
-            code: Some(format!("{code:06}")),
+            code,
             member: joined.member,
             members: joined.others,
         }
