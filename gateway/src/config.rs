@@ -134,6 +134,12 @@ pub struct GatewayConfig {
     #[arg(long, env = "ANOGHOST_MASTER_KEY_ID", default_value_t = 1)]
     pub master_key_id: u8,
 
+    /// Keypair file (Solana CLI format) of the gateway authority, which mints keys and
+    /// settles escrows and must match the program config. Without it a random one is used,
+    /// with a warning, and minting fails until the config names it.
+    #[arg(long, env = "ANOGHOST_AUTHORITY_KEYPAIR")]
+    pub authority_keypair: Option<std::path::PathBuf>,
+
     /// Worker threads (0: one per core).
     #[arg(long, env = "ANOGHOST_WORKERS", default_value_t = 0)]
     pub workers: usize,

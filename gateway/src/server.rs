@@ -8,7 +8,11 @@ use actix_web::dev::ServerHandle;
 use actix_web::{web, App, HttpServer};
 
 use crate::config::GatewayConfig;
-use crate::paid::{load_master_key, ChainReader, RpcChainReader, Sealer};
+use solana_sdk::signature::Keypair;
+use tokio::sync::mpsc::UnboundedReceiver;
+
+use crate::paid::minting::{read_authority_keypair, run_settlements, Minter, Settlement};
+use crate::paid::{load_master_key, Chain, RpcChain, Sealer};
 use crate::state::{run_ghost_rotation, Gateway, PaidRooms};
 use crate::{http, ws};
 
@@ -31,7 +35,7 @@ pub fn start(config: GatewayConfig, listener: TcpListener) -> std::io::Result<Ru
     let chain = config
         .rpc_url
         .as_deref()
-        .map(|url| Arc::new(RpcChainReader::new(url)) as Arc<dyn ChainReader>);
+        .map(|url| Arc::new(RpcChain::new(url)) as Arc<dyn Chain>);
     start_with_chain(config, listener, chain)
 }
 
@@ -39,12 +43,15 @@ pub fn start(config: GatewayConfig, listener: TcpListener) -> std::io::Result<Ru
 pub fn start_with_chain(
     config: GatewayConfig,
     listener: TcpListener,
-    chain: Option<Arc<dyn ChainReader>>,
+    chain: Option<Arc<dyn Chain>>,
 ) -> std::io::Result<RunningGateway> {
     let addr = listener.local_addr()?;
-    let paid = match chain {
-        Some(chain) => Some(paid_rooms(&config, chain)?),
-        None => None,
+    let (paid, settlements) = match chain {
+        Some(chain) => {
+            let (paid, settlements) = paid_rooms(&config, chain)?;
+            (Some(paid), Some(settlements))
+        }
+        None => (None, None),
     };
     let workers = match config.workers {
         0 => std::thread::available_parallelism().map_or(1, usize::from),
@@ -52,6 +59,13 @@ pub fn start_with_chain(
     };
     let gateway = Gateway::new(config, paid);
     tokio::spawn(run_ghost_rotation(gateway.clone()));
+    if let (Some(paid), Some(queue)) = (&gateway.paid, settlements) {
+        tokio::spawn(run_settlements(
+            paid.minter.clone(),
+            paid.chain.clone(),
+            queue,
+        ));
+    }
     let data = web::Data::new(gateway.clone());
     let server = HttpServer::new(move || {
         App::new()
@@ -91,7 +105,10 @@ impl RunningGateway {
     }
 }
 
-fn paid_rooms(config: &GatewayConfig, chain: Arc<dyn ChainReader>) -> std::io::Result<PaidRooms> {
+fn paid_rooms(
+    config: &GatewayConfig,
+    chain: Arc<dyn Chain>,
+) -> std::io::Result<(PaidRooms, UnboundedReceiver<Settlement>)> {
     let (master_key, generated) = load_master_key(config).map_err(std::io::Error::other)?;
     if generated {
         tracing::warn!(
@@ -99,8 +116,21 @@ fn paid_rooms(config: &GatewayConfig, chain: Arc<dyn ChainReader>) -> std::io::R
              paid-room keys minted now will stop working when this gateway restarts"
         );
     }
-    Ok(PaidRooms {
+    let authority = match &config.authority_keypair {
+        Some(path) => read_authority_keypair(path).map_err(std::io::Error::other)?,
+        None => {
+            tracing::warn!(
+                "no gateway authority keypair configured (--authority-keypair): using a \
+                 random one; minting fails unless the program config names it"
+            );
+            Keypair::new()
+        }
+    };
+    let (minter, settlements) = Minter::new(authority);
+    let paid = PaidRooms {
         chain,
         sealer: Sealer::new(config.master_key_id, master_key, Vec::new()),
-    })
+        minter: Arc::new(minter),
+    };
+    Ok((paid, settlements))
 }

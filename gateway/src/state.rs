@@ -10,7 +10,7 @@ use crate::auth::NonceStore;
 use crate::config::GatewayConfig;
 use crate::ghost::GhostEpochKeys;
 use crate::limits::JoinLimiter;
-use crate::paid::{ChainReader, Sealer};
+use crate::paid::{Chain, Sealer};
 use crate::rooms::Registry;
 use crate::secret::{SecretBytes32, WalletAddress};
 
@@ -38,12 +38,14 @@ pub struct Gateway {
     pub paid: Option<PaidRooms>,
 }
 
-/// What paid rooms need: a way to read the chain and the master key's sealer.
+/// What paid rooms need: the chain, the master key's sealer and the minting authority.
 pub struct PaidRooms {
-    /// Reads key accounts.
-    pub chain: Arc<dyn ChainReader>,
+    /// Reads key accounts and sends mint and settle transactions.
+    pub chain: Arc<dyn Chain>,
     /// Seals and opens key metadata fields.
     pub sealer: Sealer,
+    /// Mints keys and settles escrows.
+    pub minter: Arc<crate::paid::minting::Minter>,
 }
 
 impl std::fmt::Debug for Gateway {
@@ -94,6 +96,12 @@ impl Gateway {
     /// A fresh ghostId for `wallet` under the current epoch key.
     pub fn issue_ghost(&self, wallet: &WalletAddress) -> String {
         read(&self.ghosts).issue(wallet, &mut rand::rngs::OsRng)
+    }
+
+    /// The wallet inside `ghost_id`, if it opens under a key still in the window. Callers
+    /// hold it only for the request at hand.
+    pub fn open_ghost(&self, ghost_id: &str) -> Option<WalletAddress> {
+        read(&self.ghosts).open(ghost_id).ok()
     }
 
     /// Whether `ghost_id` opens under a key still in the window. The wallet inside is

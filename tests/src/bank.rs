@@ -259,18 +259,19 @@ impl Bank {
     /// A new wallet holding [`WALLET_LAMPORTS`].
     pub async fn funded_wallet(&mut self) -> Keypair {
         let wallet = Keypair::new();
+        self.fund(&wallet.pubkey(), WALLET_LAMPORTS).await;
+        wallet
+    }
+
+    /// Sends `lamports` to `address` from the bank's payer.
+    pub async fn fund(&mut self, address: &Pubkey, lamports: u64) {
         let payer = self.ctx.payer.pubkey();
         self.send(
-            &[system_instruction::transfer(
-                &payer,
-                &wallet.pubkey(),
-                WALLET_LAMPORTS,
-            )],
+            &[system_instruction::transfer(&payer, address, lamports)],
             &[],
         )
         .await
         .expect("funding a test wallet");
-        wallet
     }
 
     /// Lamports held by `address` (0 if it does not exist).

@@ -11,24 +11,41 @@ use anoghost_sdk::gateway::GatewayClient;
 use anoghost_sdk::wallet::Wallet;
 
 use crate::bank::{Bank, Failure, MintedKey};
-use crate::chain::BanksChainReader;
+use crate::chain::BanksChain;
 
 /// The master key the test gateway seals with.
 pub const MASTER_KEY_HEX: &str = "4242424242424242424242424242424242424242424242424242424242424242";
 
 /// A gateway on 127.0.0.1:0 reading `bank`, plus the chain reader (to count requests).
-pub fn spawn_paid_gateway(bank: &Bank) -> (RunningGateway, Arc<BanksChainReader>, String) {
+pub fn spawn_paid_gateway(bank: &Bank) -> (RunningGateway, Arc<BanksChain>, String) {
     let mut config = GatewayConfig::local_defaults();
     config.listen = "127.0.0.1:0".parse().expect("loopback address");
     config.master_key = Some(MASTER_KEY_HEX.to_owned());
     config.joins_per_minute = 1_000;
     config.joins_per_minute_per_ip = 10_000;
     config.workers = 2;
-    let reader = Arc::new(BanksChainReader::new(bank.ctx.banks_client.clone()));
+    let keypair_file = authority_keypair_file(bank);
+    config.authority_keypair = Some(keypair_file.clone());
+    let reader = Arc::new(BanksChain::new(bank.ctx.banks_client.clone()));
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
     let gateway = start_with_chain(config, listener, Some(reader.clone())).expect("gateway starts");
+    // The gateway read the keypair at start; the file is no longer needed.
+    let _ = std::fs::remove_file(keypair_file);
     let url = format!("ws://{}/v1/ws", gateway.addr);
     (gateway, reader, url)
+}
+
+/// Writes the bank's gateway authority to a keypair file (Solana CLI format) for the
+/// gateway to load, as an operator would provide it.
+fn authority_keypair_file(bank: &Bank) -> std::path::PathBuf {
+    let path = std::env::temp_dir().join(format!(
+        "anoghost-test-authority-{}-{}.json",
+        std::process::id(),
+        rand::random::<u64>()
+    ));
+    let bytes: Vec<u8> = bank.gateway.to_bytes().to_vec();
+    std::fs::write(&path, serde_json::to_string(&bytes).expect("json")).expect("write keypair");
+    path
 }
 
 /// The same sealer as the test gateway's.

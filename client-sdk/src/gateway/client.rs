@@ -13,6 +13,8 @@ use crate::wallet::Wallet;
 
 /// How long a request waits for its reply.
 const REPLY_TIMEOUT: Duration = Duration::from_secs(15);
+/// How long minting a paid room's keys may take.
+const MINT_TIMEOUT: Duration = Duration::from_secs(120);
 /// Protocol version spoken.
 const PROTOCOL_VERSION: u8 = 1;
 
@@ -157,6 +159,15 @@ impl GatewayClient {
         value: serde_json::Value,
         pick: impl Fn(&GatewayEvent) -> Option<T>,
     ) -> Result<T, ClientError> {
+        self.request_within(value, REPLY_TIMEOUT, pick).await
+    }
+
+    async fn request_within<T>(
+        &mut self,
+        value: serde_json::Value,
+        limit: Duration,
+        pick: impl Fn(&GatewayEvent) -> Option<T>,
+    ) -> Result<T, ClientError> {
         self.send_control(value).await?;
         let wait = async {
             loop {
@@ -172,7 +183,7 @@ impl GatewayClient {
                 }
             }
         };
-        tokio::time::timeout(REPLY_TIMEOUT, wait)
+        tokio::time::timeout(limit, wait)
             .await
             .map_err(|_| ClientError::Timeout)?
     }
@@ -230,6 +241,28 @@ impl GatewayClient {
                 _ => None,
             },
         )
+        .await
+    }
+
+    /// Asks the gateway to mint one key per invitee against the signed-in wallet's escrow
+    /// under `escrow_nonce`. Returns each invitee's mint address (`None` where the ghostId
+    /// did not open). Minting takes one transaction per key, so this can take a while.
+    pub async fn create_paid_room(
+        &mut self,
+        name: &str,
+        escrow_nonce: &[u8; 32],
+        invitees: &[String],
+    ) -> Result<Vec<Option<String>>, ClientError> {
+        let request = json!({
+            "type": "room_create_paid",
+            "name": name,
+            "escrow_nonce": bs58::encode(escrow_nonce).into_string(),
+            "invitees": invitees,
+        });
+        self.request_within(request, MINT_TIMEOUT, |event| match event {
+            GatewayEvent::PaidRoomCreated { mints } => Some(mints.clone()),
+            _ => None,
+        })
         .await
     }
 

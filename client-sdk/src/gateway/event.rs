@@ -43,6 +43,11 @@ pub enum GatewayEvent {
         /// The ghostId.
         ghost_id: String,
     },
+    /// A paid room's keys were minted: one mint per invitee (`None` where none was).
+    PaidRoomCreated {
+        /// Mint addresses, base58, in invitee order.
+        mints: Vec<Option<String>>,
+    },
     /// Presence answers.
     Presence {
         /// One per asked ghostId.
@@ -72,6 +77,9 @@ pub(super) enum Control {
     },
     Presence {
         present: Vec<bool>,
+    },
+    PaidRoomCreated {
+        mints: Vec<Option<String>>,
     },
     Joined {
         room: u32,
@@ -104,6 +112,7 @@ impl Control {
             Control::Authenticated { ghost_id } => GatewayEvent::Authenticated { ghost_id },
             Control::Ghost { ghost_id } => GatewayEvent::Ghost { ghost_id },
             Control::Presence { present } => GatewayEvent::Presence { present },
+            Control::PaidRoomCreated { mints } => GatewayEvent::PaidRoomCreated { mints },
             Control::Joined {
                 room,
                 code,

@@ -6,7 +6,7 @@ use anchor_spl::token_2022::ID as TOKEN_2022;
 use anoghost_sdk::program::key::{read_key_holding, read_key_mint};
 use anoghost_sdk::program::{key_token_account, pda};
 
-use super::chain::{ChainError, ChainReader};
+use super::chain::{Chain, ChainError};
 use super::seal::{SealKind, Sealer};
 use super::RoomId;
 use crate::secret::WalletAddress;
@@ -50,7 +50,7 @@ fn refuse(reason: InvalidKey) -> KeyRefused {
 
 /// Checks that `mint` is a live AnoGhost key held by `wallet`, and returns its room id.
 pub async fn check_key(
-    chain: &dyn ChainReader,
+    chain: &dyn Chain,
     sealer: &Sealer,
     wallet: &WalletAddress,
     mint: Pubkey,

@@ -1,16 +1,18 @@
 //! Paid rooms: admission with a soulbound key NFT minted by the `anoghost` program.
 //!
 //! - [`seal`]: the AES-256-GCM seals written into a key's metadata (room id and ghost).
-//! - [`chain`]: the [`ChainReader`] trait through which the gateway reads the chain, and
+//! - [`chain`]: the [`Chain`] trait through which the gateway reads the chain, and
 //!   its JSON-RPC implementation.
 //! - [`admission`]: the checks a key passes before its holder joins the room it opens.
+//! - [`minting`]: creating a paid room: escrow check, one key per invitee, settlement.
 
 pub mod admission;
 pub mod chain;
+pub mod minting;
 pub mod seal;
 
 pub use admission::{check_key, KeyRefused};
-pub use chain::{ChainError, ChainReader, RpcChainReader};
+pub use chain::{Chain, ChainError, RpcChain};
 pub use seal::{load_master_key, MasterKeyError, SealKind, Sealer};
 
 /// A paid room's identity: 32 random bytes, known only sealed inside its keys.

@@ -30,6 +30,15 @@ pub enum ClientMessage {
         /// The room code, six ASCII digits.
         code: String,
     },
+    /// Create a paid room: mint one key NFT per invitee against the signed-in wallet's escrow.
+    RoomCreatePaid {
+        /// The room's display name, written into every key (1..=32 bytes).
+        name: String,
+        /// The escrow's nonce, base58 of 32 bytes.
+        escrow_nonce: String,
+        /// The invitees' ghostIds.
+        invitees: Vec<String>,
+    },
     /// Join a paid room with a key NFT held by the signed-in wallet.
     RoomJoinPaid {
         /// The key's mint address, base58.
@@ -43,13 +52,14 @@ pub enum ClientMessage {
 }
 
 /// Every `type` a client may send, to tell an unknown type from a malformed known one.
-const KNOWN_TYPES: [&str; 8] = [
+const KNOWN_TYPES: [&str; 9] = [
     "hello",
     "auth",
     "ghost_rotate",
     "presence",
     "room_create",
     "room_join",
+    "room_create_paid",
     "room_join_paid",
     "room_leave",
 ];

@@ -47,6 +47,14 @@ pub enum ErrorCode {
     TooManyRooms,
     /// This connection is in as many rooms as it may be.
     TooManyRoomsPerConnection,
+    /// No escrow of the signed-in wallet exists under that nonce.
+    EscrowNotFound,
+    /// The escrow paid for fewer keys than there are invitees.
+    EscrowTooSmall,
+    /// The escrow was already used for a room.
+    EscrowUsed,
+    /// The paid room's name is empty or longer than 32 bytes.
+    BadRoomName,
     /// The key does not admit this wallet (fake, not held by it, or not sealed by this
     /// gateway: deliberately one answer for all).
     KeyRefused,

@@ -65,6 +65,12 @@ pub enum ServerMessage {
         /// The other members already in the room.
         members: Vec<u16>,
     },
+    /// The keys of a paid room were minted: one mint address per invitee, in order, or
+    /// `null` where the invitee's ghostId did not open or the mint failed.
+    PaidRoomCreated {
+        /// Mint addresses, base58.
+        mints: Vec<Option<String>>,
+    },
     /// This connection left a room.
     Left {
         /// The room's reference.
@@ -136,6 +142,10 @@ impl ErrorCode {
             Self::RoomFull => "the room is full",
             Self::TooManyRooms => "the gateway cannot host more rooms right now",
             Self::TooManyRoomsPerConnection => "this connection is in too many rooms",
+            Self::EscrowNotFound => "no escrow of this wallet under that nonce",
+            Self::EscrowTooSmall => "the escrow paid for fewer keys than there are invitees",
+            Self::EscrowUsed => "this escrow was already used for a room",
+            Self::BadRoomName => "the room name must be 1 to 32 bytes",
             Self::KeyRefused => "this key does not admit this wallet",
             Self::ChainUnavailable => "the chain could not be read; retry shortly",
             Self::PaidRoomsUnavailable => {

@@ -8,6 +8,7 @@ use super::connection::{Connection, Flow, Membership};
 use anchor_lang::prelude::Pubkey;
 
 use crate::auth::siws::{verify_signature, SiwsMessage};
+use crate::paid::minting::CreateError;
 use crate::paid::{check_key, KeyRefused};
 use crate::protocol::{ClientMessage, ErrorCode, ServerMessage, PROTOCOL_VERSION};
 use crate::rooms::{JoinError, Joined, RoomKey, ROOM_CODES};
@@ -35,6 +36,15 @@ impl Connection {
             ClientMessage::RoomCreate {} => self.create_room(),
             ClientMessage::RoomJoin { code } => self.join_room(&code),
             ClientMessage::RoomJoinPaid { mint } => self.join_paid_room(&mint).await,
+            ClientMessage::RoomCreatePaid {
+                name,
+                escrow_nonce,
+                invitees,
+            } => match self.create_paid_room(name, &escrow_nonce, &invitees) {
+                // The reply comes from the minting task, through the outbound queue.
+                Ok(()) => return Flow::Continue,
+                Err(code) => Err(code),
+            },
             ClientMessage::RoomLeave { room } => self.leave_room(room),
         };
         let message = answer.unwrap_or_else(ServerMessage::error);
@@ -120,6 +130,60 @@ impl Connection {
             .join(key, self.handle.clone())
             .map_err(join_error_code)?;
         Ok(self.enter(joined))
+    }
+
+    /// Starts minting a paid room's keys in the background; the result arrives later as
+    /// `paid_room_created` (or an `error`), so this connection keeps serving meanwhile.
+    fn create_paid_room(
+        &mut self,
+        name: String,
+        escrow_nonce: &str,
+        invitees: &[String],
+    ) -> Result<(), ErrorCode> {
+        let initiator = self.wallet.clone().ok_or(ErrorCode::NotAuthenticated)?;
+        if self.gateway.paid.is_none() {
+            return Err(ErrorCode::PaidRoomsUnavailable);
+        }
+        if invitees.len() > MAX_PRESENCE_IDS {
+            return Err(ErrorCode::TooManyGhostIds);
+        }
+        let mut nonce = [0u8; 32];
+        match bs58::decode(escrow_nonce).onto(&mut nonce) {
+            Ok(32) => {}
+            _ => return Err(ErrorCode::EscrowNotFound),
+        }
+        // Opening a ghostId yields its wallet in memory only, for this request.
+        let opened: Vec<_> = invitees
+            .iter()
+            .map(|ghost| self.gateway.open_ghost(ghost))
+            .collect();
+        let gateway = self.gateway.clone();
+        let reply_to = self.handle.clone();
+        tokio::spawn(async move {
+            let Some(paid) = gateway.paid.as_ref() else {
+                return;
+            };
+            let result = paid
+                .minter
+                .create_room(
+                    paid.chain.as_ref(),
+                    &paid.sealer,
+                    &initiator,
+                    nonce,
+                    &name,
+                    &opened,
+                )
+                .await;
+            let reply = match result {
+                Ok(mints) => ServerMessage::PaidRoomCreated {
+                    mints: mints.iter().map(|m| m.map(|m| m.to_string())).collect(),
+                },
+                Err(error) => ServerMessage::error(create_error_code(&error)),
+            };
+            tracing::debug!("paid room minted");
+            reply_to.deliver(crate::rooms::Outbound::Text(reply.to_json().into()));
+        });
+        Ok(())
     }
 
     /// Checks the key on chain, opens its room seal and joins that room.
@@ -216,6 +280,16 @@ fn parse_room_code(code: &str) -> Option<RoomKey> {
     }
     let value: u32 = code.parse().ok()?;
     (value < ROOM_CODES).then_some(RoomKey::Free(value))
+}
+
+fn create_error_code(error: &CreateError) -> ErrorCode {
+    match error {
+        CreateError::EscrowNotFound => ErrorCode::EscrowNotFound,
+        CreateError::EscrowTooSmall => ErrorCode::EscrowTooSmall,
+        CreateError::EscrowUsed => ErrorCode::EscrowUsed,
+        CreateError::BadName => ErrorCode::BadRoomName,
+        CreateError::Chain(_) => ErrorCode::ChainUnavailable,
+    }
 }
 
 fn join_error_code(error: JoinError) -> ErrorCode {
