@@ -74,6 +74,20 @@ pub fn start_with_chain(
             .route("/v1/health", web::get().to(http::health))
             .route("/v1/auth/challenge", web::post().to(http::challenge))
             .route("/v1/ws", web::get().to(ws::ws_upgrade))
+            .route("/v1/pay/icon.svg", web::get().to(http::solana_pay::icon))
+            .route(
+                "/v1/pay/room-deposit",
+                web::get().to(http::solana_pay::room_deposit_label),
+            )
+            .route(
+                "/v1/pay/room-deposit",
+                web::post().to(http::solana_pay::room_deposit),
+            )
+            .route(
+                "/v1/pay/payment",
+                web::get().to(http::solana_pay::payment_label),
+            )
+            .route("/v1/pay/payment", web::post().to(http::solana_pay::payment))
     })
     .workers(workers)
     .disable_signals()

@@ -256,6 +256,15 @@ impl Bank {
         Ok(nonce)
     }
 
+    /// Processes a transaction signed elsewhere (for example by a wallet).
+    pub async fn process(&mut self, transaction: Transaction) -> Result<(), Failure> {
+        self.ctx
+            .banks_client
+            .process_transaction(transaction)
+            .await
+            .map_err(Failure::from)
+    }
+
     /// A new wallet holding [`WALLET_LAMPORTS`].
     pub async fn funded_wallet(&mut self) -> Keypair {
         let wallet = Keypair::new();

@@ -1,7 +1,8 @@
-//! Plain HTTP endpoints: health and the sign-in challenge.
+//! Plain HTTP endpoints: health, the sign-in challenge, and Solana Pay transaction requests.
 
 mod challenge;
 mod health;
+pub mod solana_pay;
 
 pub use challenge::challenge;
 pub use health::health;

@@ -1,0 +1,195 @@
+//! Solana Pay transaction requests, so Phantom (or any wallet that scans a QR code) can pay
+//! a room escrow or an in-chat payment. Per the Solana Pay spec, `GET` returns a label and
+//! an icon, and `POST {"account": <wallet>}` returns `{"transaction", "message"}`: a
+//! transaction built by the gateway, with the wallet as fee payer, for the wallet to sign.
+//!
+//! - `/v1/pay/room-deposit?nonce=<base58, 32 bytes>&keys=<1..=1000>`
+//! - `/v1/pay/payment?claim=<base58 pubkey>&amount=<lamports>&expiry=<unix seconds>`
+
+use std::sync::Arc;
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use anchor_lang::prelude::Pubkey;
+use anoghost_sdk::program as ix;
+use base64::Engine as _;
+use serde::Deserialize;
+use solana_sdk::instruction::Instruction;
+use solana_sdk::message::Message;
+use solana_sdk::transaction::Transaction;
+
+use crate::state::Gateway;
+
+/// The icon wallets show next to the label.
+const ICON_SVG: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" rx="14" fill="#111"/><path d="M32 10c-11 0-18 8-18 19v25l6-5 6 5 6-5 6 5 6-5 6 5V29c0-11-7-19-18-19z" fill="#eee"/><circle cx="25" cy="29" r="4" fill="#111"/><circle cx="39" cy="29" r="4" fill="#111"/></svg>"##;
+
+/// Query of the room-deposit request.
+#[derive(Deserialize)]
+pub struct RoomDepositQuery {
+    nonce: String,
+    keys: u16,
+}
+
+/// Query of the payment request.
+#[derive(Deserialize)]
+pub struct PaymentQuery {
+    claim: String,
+    amount: u64,
+    expiry: i64,
+}
+
+#[derive(Deserialize)]
+struct AccountBody {
+    account: String,
+}
+
+fn refuse(status: StatusCode, error: &str, message: &str) -> HttpResponse {
+    HttpResponse::build(status)
+        .insert_header(("Access-Control-Allow-Origin", "*"))
+        .json(serde_json::json!({ "error": error, "message": message }))
+}
+
+fn label(req: &HttpRequest, label: &str) -> HttpResponse {
+    let info = req.connection_info();
+    let icon = format!("{}://{}/v1/pay/icon.svg", info.scheme(), info.host());
+    HttpResponse::Ok()
+        .insert_header(("Access-Control-Allow-Origin", "*"))
+        .json(serde_json::json!({ "label": label, "icon": icon }))
+}
+
+/// `GET /v1/pay/icon.svg`.
+pub async fn icon() -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header(("Access-Control-Allow-Origin", "*"))
+        .content_type("image/svg+xml")
+        .body(ICON_SVG)
+}
+
+/// `GET /v1/pay/room-deposit`.
+pub async fn room_deposit_label(req: HttpRequest) -> HttpResponse {
+    label(&req, "AnoGhost room")
+}
+
+/// `GET /v1/pay/payment`.
+pub async fn payment_label(req: HttpRequest) -> HttpResponse {
+    label(&req, "AnoGhost payment")
+}
+
+/// `POST /v1/pay/room-deposit`.
+pub async fn room_deposit(
+    query: Result<web::Query<RoomDepositQuery>, actix_web::Error>,
+    body: web::Bytes,
+    gateway: web::Data<Arc<Gateway>>,
+) -> HttpResponse {
+    let Ok(query) = query else {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "bad_query",
+            "expected ?nonce=<base58 32 bytes>&keys=<1..=1000>",
+        );
+    };
+    let mut nonce = [0u8; 32];
+    if !matches!(bs58::decode(&query.nonce).onto(&mut nonce), Ok(32)) {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "bad_query",
+            "nonce must be base58 of 32 bytes",
+        );
+    }
+    if !(1..=1000).contains(&query.keys) {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "bad_query",
+            "keys must be between 1 and 1000",
+        );
+    }
+    let keys = query.keys;
+    build(
+        &body,
+        &gateway,
+        format!("Pay for {keys} AnoGhost room keys"),
+        |account| ix::room_deposit(account, nonce, keys),
+    )
+    .await
+}
+
+/// `POST /v1/pay/payment`.
+pub async fn payment(
+    query: Result<web::Query<PaymentQuery>, actix_web::Error>,
+    body: web::Bytes,
+    gateway: web::Data<Arc<Gateway>>,
+) -> HttpResponse {
+    let Ok(query) = query else {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "bad_query",
+            "expected ?claim=<pubkey>&amount=<lamports>&expiry=<unix seconds>",
+        );
+    };
+    let Ok(claim) = query.claim.parse::<Pubkey>() else {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "bad_query",
+            "claim must be a base58 public key",
+        );
+    };
+    let (amount, expiry) = (query.amount, query.expiry);
+    build(
+        &body,
+        &gateway,
+        format!("Send {amount} lamports in AnoGhost"),
+        |account| ix::payment_deposit(account, &claim, amount, expiry),
+    )
+    .await
+}
+
+/// Builds the unsigned transaction for the `account` in the body, with a fresh blockhash.
+async fn build(
+    body: &[u8],
+    gateway: &Gateway,
+    message: String,
+    instruction: impl FnOnce(&Pubkey) -> Instruction,
+) -> HttpResponse {
+    let Ok(AccountBody { account }) = serde_json::from_slice(body) else {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "bad_json",
+            "expected {\"account\": \"<base58 wallet>\"}",
+        );
+    };
+    let Ok(account) = account.parse::<Pubkey>() else {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "bad_account",
+            "account must be a base58 public key",
+        );
+    };
+    let Some(paid) = gateway.paid.as_ref() else {
+        return refuse(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "paid_rooms_unavailable",
+            "this gateway has no chain configured",
+        );
+    };
+    let Ok(blockhash) = paid.chain.latest_blockhash().await else {
+        return refuse(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "chain_unavailable",
+            "the chain could not be read; retry",
+        );
+    };
+    let transaction = Transaction::new_unsigned(Message::new_with_blockhash(
+        &[instruction(&account)],
+        Some(&account),
+        &blockhash,
+    ));
+    // unwrap: serialising a transaction into memory cannot fail.
+    #[allow(clippy::unwrap_used)]
+    let bytes = bincode::serialize(&transaction).unwrap();
+    HttpResponse::Ok()
+        .insert_header(("Access-Control-Allow-Origin", "*"))
+        .json(serde_json::json!({
+            "transaction": base64::engine::general_purpose::STANDARD.encode(bytes),
+            "message": message,
+        }))
+}
