@@ -24,6 +24,13 @@ pub enum ChatEvent {
         /// Seconds after which to delete it (0: keep).
         ttl_secs: u32,
     },
+    /// A message for this member only (payment vouchers travel this way).
+    DirectMessage {
+        /// The sender's member number.
+        from: u16,
+        /// What it says.
+        body: Body,
+    },
     /// A member joined (keys not yet known).
     MemberJoined {
         /// The newcomer.
@@ -171,6 +178,13 @@ impl ChatRoom {
         Ok(())
     }
 
+    /// Sends `body` to member `to` only.
+    pub async fn send_direct(&mut self, to: u16, body: &Body) -> Result<(), ChatError> {
+        let payload = self.session.encrypt_direct(to, body, &mut OsRng)?;
+        self.client.send_frame(self.room, &payload).await?;
+        Ok(())
+    }
+
     /// Sends a text message.
     pub async fn send_text(&mut self, text: &str) -> Result<(), ChatError> {
         self.send(&Body::Text(text.to_owned()), 0).await
@@ -241,6 +255,9 @@ impl ChatRoom {
                     ChatEvent::MemberRejected { member, reason }
                 }
                 SessionEvent::SenderKey { from } => ChatEvent::MemberReadable { member: from },
+                SessionEvent::DirectMessage { from, body } => {
+                    ChatEvent::DirectMessage { from, body }
+                }
             });
         }
         Ok(())

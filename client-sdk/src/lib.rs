@@ -5,6 +5,7 @@
 //! - [`invite`]: free-room invites (code plus room secret).
 //! - [`gateway`]: an async client for the gateway protocol (`docs/protocol.md`).
 //! - [`chat`]: a room you can talk in: the gateway client and the crypto core together.
+//! - [`payments`]: claimable in-chat payments: deposit, voucher, claim, reclaim.
 //! - [`program`]: addresses and instruction builders for the on-chain program.
 //! - [`wallet`]: a Solana wallet key from a keypair file.
 //!
@@ -15,5 +16,6 @@ pub mod chat;
 pub mod crypto;
 pub mod gateway;
 pub mod invite;
+pub mod payments;
 pub mod program;
 pub mod wallet;

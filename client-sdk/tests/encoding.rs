@@ -91,3 +91,23 @@ proptest! {
         prop_assert!(!matches!(opened, Ok(Some(_))));
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn any_single_bit_flip_in_a_direct_message_fails(bit in 0usize..(15 + 64 + 16 + 64) * 8) {
+        use anoghost_sdk::crypto::direct;
+        let sender = MemberKeys::generate(&mut OsRng);
+        let recipient = MemberKeys::generate(&mut OsRng);
+        let shared = sender.agree(&recipient.public().x25519).unwrap();
+        let pairwise = pairwise_key(&shared, 7, (1, &sender.public().x25519), (2, &recipient.public().x25519));
+        let padded = Body::Text("for you only".into()).to_padded().unwrap();
+        let payload = direct::seal(7, 1, &sender, 2, &pairwise, &padded, &mut OsRng);
+        prop_assert!(direct::open(7, 1, &sender.public().ed25519, 2, &pairwise, &payload).is_ok());
+        let mut tampered = payload.clone();
+        let bit = bit % (payload.len() * 8);
+        tampered[bit / 8] ^= 1 << (bit % 8);
+        prop_assert!(direct::open(7, 1, &sender.public().ed25519, 2, &pairwise, &tampered).is_err());
+    }
+}

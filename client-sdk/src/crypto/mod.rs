@@ -9,6 +9,7 @@
 //! - [`sender_key`]: pairwise-sealed distribution of a member's sending chain.
 //! - [`chain`]: sending and receiving chains, with replay, skip and jump limits.
 //! - [`message`]: encrypted, signed group messages.
+//! - [`direct`]: messages for one member only (payment vouchers).
 //! - [`body`]: typed message bodies and size-bucket padding.
 //! - [`session`]: the per-room state machine that ties them together.
 //! - [`safety`]: safety numbers for rooms without a secret.
@@ -23,6 +24,7 @@
 pub mod announce;
 pub mod body;
 pub mod chain;
+pub mod direct;
 mod error;
 pub mod identity;
 pub mod kdf;
@@ -40,3 +42,5 @@ pub const KIND_ANNOUNCE: u8 = 0x01;
 pub const KIND_SENDER_KEY: u8 = 0x02;
 /// Payload kind byte of a group message.
 pub const KIND_MESSAGE: u8 = 0x03;
+/// Payload kind byte of a direct message.
+pub const KIND_DIRECT: u8 = 0x04;

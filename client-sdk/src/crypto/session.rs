@@ -19,13 +19,14 @@ use rand_core::{CryptoRng, RngCore};
 use super::announce::{self, Verification};
 use super::body::Body;
 use super::chain::{ReceivingChain, SendingChain};
+use super::direct;
 use super::identity::{MemberKeys, MemberPublic};
 use super::kdf::{pairwise_key, room_mac_key};
 use super::message::{self, MessageHeader};
 use super::safety::safety_number;
 use super::secret::{MacKey, PairwiseKey, RoomSecret};
 use super::sender_key;
-use super::{CryptoError, KIND_ANNOUNCE, KIND_MESSAGE, KIND_SENDER_KEY};
+use super::{CryptoError, KIND_ANNOUNCE, KIND_DIRECT, KIND_MESSAGE, KIND_SENDER_KEY};
 
 /// Receiving chains kept per peer: the current one and the one before, for messages still
 /// in flight when the peer rotated.
@@ -57,6 +58,13 @@ pub enum SessionEvent {
         /// Why.
         reason: CryptoError,
     },
+    /// A message for this member only, from `from`.
+    DirectMessage {
+        /// The sender's member number.
+        from: u16,
+        /// What it says.
+        body: Body,
+    },
     /// A peer's sending chain arrived: its messages can now be read.
     SenderKey {
         /// The peer.
@@ -77,7 +85,12 @@ struct Peer {
     public: MemberPublic,
     pairwise: PairwiseKey,
     chains: VecDeque<ReceivingChain>,
+    /// Nonces of direct messages already received, so a replay is refused.
+    direct_seen: VecDeque<[u8; 12]>,
 }
+
+/// Direct-message nonces remembered per peer for duplicate detection.
+const DIRECT_SEEN: usize = 2_000;
 
 /// One member's state in one room.
 pub struct RoomSession {
@@ -175,6 +188,26 @@ impl RoomSession {
         ))
     }
 
+    /// Encrypts `body` for `to` only (it must be a peer whose keys are accepted).
+    pub fn encrypt_direct(
+        &self,
+        to: u16,
+        body: &Body,
+        rng: &mut (impl RngCore + CryptoRng),
+    ) -> Result<Vec<u8>, CryptoError> {
+        let peer = self.peers.get(&to).ok_or(CryptoError::UnknownSender)?;
+        let padded = body.to_padded()?;
+        Ok(direct::seal(
+            self.room,
+            self.me,
+            &self.keys,
+            to,
+            &peer.pairwise,
+            &padded,
+            rng,
+        ))
+    }
+
     /// Handles a payload relayed from `sender`.
     pub fn receive(
         &mut self,
@@ -189,6 +222,7 @@ impl RoomSession {
             Some(&KIND_ANNOUNCE) => self.on_announce(sender, payload, rng),
             Some(&KIND_SENDER_KEY) => self.on_sender_key(sender, payload),
             Some(&KIND_MESSAGE) => self.on_message(sender, payload),
+            Some(&KIND_DIRECT) => self.on_direct(sender, payload),
             _ => Err(CryptoError::Malformed),
         }
     }
@@ -236,6 +270,7 @@ impl RoomSession {
                 public,
                 pairwise,
                 chains: VecDeque::new(),
+                direct_seen: VecDeque::new(),
             },
         );
         let mut outcome = Outcome {
@@ -318,6 +353,37 @@ impl RoomSession {
                 body,
                 ttl_secs: header.ttl_secs,
             }],
+            outgoing: Vec::new(),
+        })
+    }
+
+    fn on_direct(&mut self, sender: u16, payload: &[u8]) -> Result<Outcome, CryptoError> {
+        if direct::recipient(payload) != Some(self.me) {
+            // Addressed to someone else: the room sees it, only the recipient can open it.
+            return Ok(Outcome::default());
+        }
+        let peer = self
+            .peers
+            .get_mut(&sender)
+            .ok_or(CryptoError::UnknownSender)?;
+        let (padded, nonce) = direct::open(
+            self.room,
+            sender,
+            &peer.public.ed25519,
+            self.me,
+            &peer.pairwise,
+            payload,
+        )?;
+        if peer.direct_seen.contains(&nonce) {
+            return Err(CryptoError::Replay);
+        }
+        let body = Body::from_padded(&padded)?;
+        peer.direct_seen.push_back(nonce);
+        if peer.direct_seen.len() > DIRECT_SEEN {
+            peer.direct_seen.pop_front();
+        }
+        Ok(Outcome {
+            events: vec![SessionEvent::DirectMessage { from: sender, body }],
             outgoing: Vec::new(),
         })
     }

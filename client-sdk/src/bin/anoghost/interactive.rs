@@ -95,6 +95,13 @@ pub fn describe(event: &ChatEvent) -> Option<String> {
                 )
             }
         },
+        ChatEvent::DirectMessage { from, body } => match body {
+            Body::Text(text) => format!("[{from} → you] {text}"),
+            Body::PaymentVoucher(voucher) => format!(
+                "[{from} → you] a payment of {} lamports on {}, claimable until unix time {}",
+                voucher.lamports, voucher.cluster, voucher.expiry
+            ),
+        },
         ChatEvent::MemberJoined { member } => format!("* #{member} joined"),
         ChatEvent::MemberLeft { member } => format!("* #{member} left"),
         ChatEvent::MemberKeys {
