@@ -73,7 +73,7 @@ async fn voucher_is_claimed_to_a_fresh_wallet_with_exact_balances() {
     let alice = bank.funded_wallet().await;
     let expiry = bank.now().await + 3_600;
     let payment = new_payment(&alice.pubkey(), 250_000_000, expiry, "localnet", &mut OsRng);
-    bank.send_paid_by(&[payment.deposit.clone()], &alice, &[])
+    bank.send_paid_by(std::slice::from_ref(&payment.deposit), &alice, &[])
         .await
         .unwrap();
     let vault_address = pda::payment(&claim_pubkey(&payment.voucher));
@@ -114,7 +114,7 @@ async fn unclaimed_voucher_is_reclaimed_after_expiry_with_exact_balances() {
     let start = bank.balance(&alice.pubkey()).await;
     let expiry = bank.now().await + 600;
     let payment = new_payment(&alice.pubkey(), 40_000_000, expiry, "localnet", &mut OsRng);
-    bank.send_paid_by(&[payment.deposit.clone()], &alice, &[])
+    bank.send_paid_by(std::slice::from_ref(&payment.deposit), &alice, &[])
         .await
         .unwrap();
     let voucher = payment.voucher.clone();
