@@ -43,6 +43,17 @@ fn tampered_kind_byte_is_refused() {
 }
 
 #[test]
+fn message_turned_into_an_announcement_does_not_discredit_its_sender() {
+    // 0x03 ^ 0x02 = 0x01: the relay makes Alice's message look like a bad announcement.
+    let mut room = pair();
+    let mut tampered = room.encrypt(ALICE, "hello");
+    tampered[0] ^= 0x02;
+    assert!(room.deliver_to(BOB, ALICE, &tampered).is_err());
+    assert!(room.sessions[&BOB].rejected().next().is_none());
+    assert!(room.sessions[&BOB].can_read(ALICE));
+}
+
+#[test]
 fn tampered_chain_id_is_refused() {
     assert_flip_refused(1, &[CryptoError::BadSignature]);
     assert_flip_refused(4, &[CryptoError::BadSignature]);
@@ -115,5 +126,6 @@ proptest! {
         tampered[bit / 8] ^= 1 << (bit % 8);
         prop_assert!(room.deliver_to(BOB, ALICE, &tampered).is_err());
         prop_assert!(room.deliver_to(BOB, ALICE, &genuine).is_ok());
+        prop_assert!(room.sessions[&BOB].rejected().next().is_none());
     }
 }

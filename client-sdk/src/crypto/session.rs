@@ -249,6 +249,9 @@ impl RoomSession {
         let (public, verification) =
             match announce::decode(self.room, sender, payload, self.mac_key.as_ref()) {
                 Ok(accepted) => accepted,
+                // A member already accepted stays accepted: a relay that mangles or forges an
+                // announcement in its name must not be able to get it distrusted.
+                Err(reason) if self.peers.contains_key(&sender) => return Err(reason),
                 Err(reason) => return Ok(self.reject(sender, reason)),
             };
         if let Some(known) = self.peers.get(&sender) {
@@ -264,6 +267,9 @@ impl RoomSession {
             (self.me, &self.keys.public().x25519),
             (sender, &public.x25519),
         );
+        // A verified announcement outweighs an earlier refused one (which a relay could
+        // have mangled on purpose).
+        self.rejected.remove(&sender);
         self.peers.insert(
             sender,
             Peer {
