@@ -51,9 +51,12 @@ async fn messages_past_the_rate_are_dropped_with_an_error() {
     bob.join(&room.code).await;
     alice.expect("member_joined").await;
     tokio::time::sleep(Duration::from_millis(1_100)).await;
+    let started = std::time::Instant::now();
     for i in 0u8..20 {
         alice.send_frame(room.room, &[i]).await;
     }
+    // A full bucket of 5, plus whatever refilled while the frames were being sent.
+    let allowed = 5 + (started.elapsed().as_secs_f64() * 5.0).ceil() as usize;
     alice.expect_error("rate_limited").await;
     let mut delivered = 0;
     while let Some(message) = bob.next_within(Duration::from_millis(300)).await {
@@ -61,8 +64,8 @@ async fn messages_past_the_rate_are_dropped_with_an_error() {
         delivered += 1;
     }
     assert!(
-        (5..=6).contains(&delivered),
-        "delivered {delivered} of 20 at 5/s"
+        (5..=allowed).contains(&delivered) && delivered < 20,
+        "delivered {delivered} of 20 at 5/s (allowed {allowed})"
     );
 }
 
