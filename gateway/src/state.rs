@@ -107,7 +107,7 @@ impl Gateway {
     /// Whether `ghost_id` opens under a key still in the window. The wallet inside is
     /// dropped (and zeroized) before this returns.
     pub fn ghost_is_present(&self, ghost_id: &str) -> bool {
-        read(&self.ghosts).open(ghost_id).is_ok()
+        self.open_ghost(ghost_id).is_some()
     }
 
     /// Moves the ghost key chain to the epoch of `now` and tells the connections.

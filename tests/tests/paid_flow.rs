@@ -190,10 +190,17 @@ async fn escrow_that_is_too_small_missing_or_reused_is_refused() {
         .create_paid_room("x", &nonce, &invitees[..1])
         .await
         .unwrap();
-    refused(
-        client.create_paid_room("x", &nonce, &invitees[..1]).await,
-        "escrow_used",
-    );
+    // Before settlement the escrow is in use; after it, the escrow is closed. Either way a
+    // second batch of keys is refused.
+    match client.create_paid_room("x", &nonce, &invitees[..1]).await {
+        Err(ClientError::Refused { code, .. }) => {
+            assert!(
+                code == "escrow_used" || code == "escrow_not_found",
+                "{code}"
+            )
+        }
+        other => panic!("a used escrow paid twice: {other:?}"),
+    }
     refused(
         client.create_paid_room("", &[8; 32], &invitees[..1]).await,
         "bad_room_name",

@@ -158,9 +158,8 @@ impl Minter {
         );
         match self.send(chain, instruction).await {
             Ok(()) => Some(mint),
-            Err(error) => {
-                // The error text may carry addresses, so only the fact is logged.
-                let _ = error;
+            // The error text may carry addresses, so only the fact is logged.
+            Err(_) => {
                 tracing::warn!("key mint failed");
                 None
             }
@@ -241,9 +240,15 @@ pub async fn run_settlements(
     mut queue: mpsc::UnboundedReceiver<Settlement>,
 ) {
     while let Some(settlement) = queue.recv().await {
-        if let Err(error) = minter.settle(chain.as_ref(), settlement).await {
-            let _ = error;
-            tracing::warn!("escrow settlement failed");
+        match minter.settle(chain.as_ref(), settlement).await {
+            // The escrow is closed now, so it can no longer be presented; forget it.
+            Ok(()) => {
+                let escrow = pda::escrow(&settlement.payer, &settlement.nonce);
+                lock(&minter.used_escrows).remove(&escrow);
+            }
+            // Kept as used, so the same escrow cannot pay for a second batch of keys. The
+            // error text may carry addresses, so only the fact is logged.
+            Err(_) => tracing::warn!("escrow settlement failed"),
         }
     }
 }
