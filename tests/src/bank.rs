@@ -2,14 +2,11 @@
 //! test uses.
 
 use anchor_lang::error::ERROR_CODE_OFFSET;
-use anchor_lang::solana_program::bpf_loader_upgradeable::{self, UpgradeableLoaderState};
-use anchor_lang::solana_program::{system_instruction, system_program};
+use anchor_lang::solana_program::system_instruction;
 use anchor_lang::AccountDeserialize;
 use anoghost::errors::AnoGhostError;
-use anoghost_sdk::program::{self as ix, pda, ConfigParams, PROGRAM_ID};
-use solana_program_test::{
-    processor, BanksClientError, ProgramTest, ProgramTestBanksClientExt, ProgramTestContext,
-};
+use anoghost_sdk::program::{self as ix, ConfigParams};
+use solana_program_test::{BanksClientError, ProgramTestBanksClientExt, ProgramTestContext};
 use solana_sdk::account::Account;
 use solana_sdk::clock::Clock;
 use solana_sdk::instruction::{Instruction, InstructionError};
@@ -94,39 +91,7 @@ impl From<BanksClientError> for Failure {
     }
 }
 
-fn program_test() -> ProgramTest {
-    let mut test = ProgramTest::default();
-    test.prefer_bpf(false);
-    test.add_program(
-        "anoghost",
-        PROGRAM_ID,
-        processor!(crate::shim::anoghost_entry),
-    );
-    test
-}
-
-/// The ProgramData account a real deploy would create, with `authority` as the upgrade
-/// authority. Injected so `config_init`'s upgrade-authority check runs against real data.
-pub fn program_data_account(authority: Option<Pubkey>) -> Account {
-    let state = UpgradeableLoaderState::ProgramData {
-        slot: 0,
-        upgrade_authority_address: authority,
-    };
-    let data = bincode_serialize(&state);
-    Account {
-        lamports: 1_000_000_000,
-        data,
-        owner: bpf_loader_upgradeable::ID,
-        executable: false,
-        rent_epoch: 0,
-    }
-}
-
-fn bincode_serialize(state: &UpgradeableLoaderState) -> Vec<u8> {
-    // unwrap: serialising a fixed enum into memory cannot fail.
-    #[allow(clippy::unwrap_used)]
-    bincode::serialize(state).unwrap()
-}
+pub use anoghost_localnet::genesis::{program_data_account, system_account};
 
 /// Default config values for tests.
 pub fn default_params(gateway: Pubkey, treasury: Pubkey) -> ConfigParams {
@@ -141,23 +106,12 @@ pub fn default_params(gateway: Pubkey, treasury: Pubkey) -> ConfigParams {
 impl Bank {
     /// A bank with the program deployed (ProgramData injected) but no config yet.
     pub async fn start_uninitialised() -> Self {
-        let admin = Keypair::new();
-        let gateway = Keypair::new();
-        let treasury = Keypair::new().pubkey();
-        let mut test = program_test();
-        test.add_account(
-            pda::program_data(),
-            program_data_account(Some(admin.pubkey())),
-        );
-        for wallet in [admin.pubkey(), gateway.pubkey(), treasury] {
-            test.add_account(wallet, system_account(WALLET_LAMPORTS));
-        }
-        let ctx = test.start_with_context().await;
+        let (ctx, keys) = anoghost_localnet::genesis::start_uninitialised().await;
         Self {
             ctx,
-            admin,
-            gateway,
-            treasury,
+            admin: keys.admin,
+            gateway: keys.gateway_authority,
+            treasury: keys.treasury.pubkey(),
         }
     }
 
@@ -341,16 +295,5 @@ impl Bank {
     pub async fn rent(&mut self, len: usize) -> u64 {
         let rent = self.ctx.banks_client.get_rent().await.expect("rent sysvar");
         rent.minimum_balance(len)
-    }
-}
-
-/// A system-owned account holding `lamports`.
-pub fn system_account(lamports: u64) -> Account {
-    Account {
-        lamports,
-        data: vec![],
-        owner: system_program::ID,
-        executable: false,
-        rent_epoch: 0,
     }
 }

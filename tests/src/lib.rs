@@ -3,7 +3,7 @@
 //! # Layout
 //! - [`bank`]: a real `solana-program-test` bank running the program natively, with the real
 //!   Token-2022 and ATA programs, plus helpers to send transactions and read accounts.
-//! - [`shim`]: the native entry point that lets the bank call the Anchor program.
+//! - the native entry shim lives in `anoghost_localnet::shim`, shared with the localnet.
 //! - [`chain`]: the gateway's chain reader backed by the bank (in process, no RPC).
 //! - [`paid`]: a gateway wired to the bank, with helpers to mint keys and sign in.
 // solana-program-test marks its whole API deprecated ahead of moving it behind an
@@ -13,4 +13,3 @@
 pub mod bank;
 pub mod chain;
 pub mod paid;
-pub mod shim;
