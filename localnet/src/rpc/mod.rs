@@ -87,10 +87,11 @@ impl Localnet {
         ) else {
             return error_response(id, INVALID_REQUEST, "Invalid request");
         };
-        let params = request
-            .get("params")
-            .cloned()
-            .unwrap_or(Value::Array(Vec::new()));
+        // Clients send `null` or leave `params` out for methods without parameters.
+        let params = match request.get("params").cloned() {
+            None | Some(Value::Null) => Value::Array(Vec::new()),
+            Some(params) => params,
+        };
         let Value::Array(params) = params else {
             return error_response(id, INVALID_PARAMS, "params must be an array");
         };
@@ -169,7 +170,8 @@ impl Localnet {
             .map_err(|_| RpcError::params("invalid blockhash"))?;
         // The bank accepts a transaction with this blockhash exactly when it is still in
         // its recent-blockhash queue; a fee quote for an empty message probes that.
-        let message = solana_sdk::message::Message::new_with_blockhash(&[], None, &hash);
+        let payer = solana_sdk::pubkey::Pubkey::new_unique();
+        let message = solana_sdk::message::Message::new_with_blockhash(&[], Some(&payer), &hash);
         let fee = self
             .client
             .get_fee_for_message(message)

@@ -1,0 +1,115 @@
+//! `anoghost-localnet`: a local chain with the `anoghost` program, behind the standard
+//! Solana JSON-RPC on 127.0.0.1:8899. `--help` lists the options.
+
+use std::net::{SocketAddr, TcpListener};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anoghost_localnet::server::{start, LocalnetOptions};
+use clap::Parser;
+use solana_sdk::signature::Signer;
+
+/// A local Solana chain for AnoGhost: a solana-program-test bank running the anoghost
+/// program natively (and Token-2022 and ATA as their real binaries), served over JSON-RPC.
+/// Everything lives in memory and is gone at exit.
+#[derive(Parser)]
+#[command(name = "anoghost-localnet", version, about)]
+struct Options {
+    /// Address of the JSON-RPC endpoint.
+    #[arg(
+        long,
+        env = "ANOGHOST_LOCALNET_LISTEN",
+        default_value = "127.0.0.1:8899"
+    )]
+    listen: SocketAddr,
+    /// Where to write the gateway authority's keypair (Solana CLI format), for the gateway's
+    /// --authority-keypair.
+    #[arg(long, default_value_os_t = std::env::temp_dir().join("anoghost-localnet-authority.json"))]
+    authority_out: PathBuf,
+    /// Price per key in lamports written into the program config.
+    #[arg(long, default_value_t = 10_000_000)]
+    price_per_key: u64,
+    /// Refund timeout in seconds written into the program config.
+    #[arg(long, default_value_t = 3_600)]
+    refund_timeout_secs: i64,
+    /// Milliseconds per slot.
+    #[arg(long, default_value_t = 400)]
+    slot_ms: u64,
+}
+
+fn main() -> ExitCode {
+    let options = Options::parse();
+    // The bank logs every instruction at debug level; keep the console readable unless the
+    // user asks otherwise. Set before any thread exists.
+    if std::env::var_os("RUST_LOG").is_none() {
+        std::env::set_var("RUST_LOG", "warn");
+    }
+    match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime.block_on(run(options)),
+        Err(error) => {
+            eprintln!("anoghost-localnet: cannot start the runtime: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(options: Options) -> ExitCode {
+    let listener = match TcpListener::bind(options.listen) {
+        Ok(listener) => listener,
+        Err(error) => {
+            eprintln!(
+                "anoghost-localnet: cannot listen on {}: {error} (choose another with --listen)",
+                options.listen
+            );
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("starting the bank (program, Token-2022, ATA) …");
+    let localnet = match start(
+        listener,
+        LocalnetOptions {
+            price_per_key: options.price_per_key,
+            refund_timeout_secs: options.refund_timeout_secs,
+            slot_interval: Duration::from_millis(options.slot_ms.max(10)),
+        },
+    )
+    .await
+    {
+        Ok(localnet) => localnet,
+        Err(error) => {
+            eprintln!("anoghost-localnet: cannot start: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let authority = localnet.keys.gateway_authority.to_bytes().to_vec();
+    let json = serde_json::to_string(&authority).unwrap_or_default();
+    if let Err(error) = std::fs::write(&options.authority_out, json) {
+        eprintln!(
+            "anoghost-localnet: cannot write {}: {error}",
+            options.authority_out.display()
+        );
+        return ExitCode::FAILURE;
+    }
+    println!("JSON-RPC:          {}", localnet.url());
+    println!("program:           {}", anoghost_sdk::program::PROGRAM_ID);
+    println!(
+        "gateway authority: {}",
+        localnet.keys.gateway_authority.pubkey()
+    );
+    println!("treasury:          {}", localnet.keys.treasury.pubkey());
+    println!("price per key:     {} lamports", options.price_per_key);
+    println!();
+    println!("run the gateway against it with:");
+    println!(
+        "  cargo run -p anoghost-gateway -- --rpc-url {} --authority-keypair {}",
+        localnet.url(),
+        options.authority_out.display()
+    );
+    let _ = tokio::signal::ctrl_c().await;
+    localnet.stop().await;
+    ExitCode::SUCCESS
+}

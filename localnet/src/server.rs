@@ -1,0 +1,137 @@
+//! Serving the JSON-RPC endpoint, and keeping slots moving like a real cluster.
+
+use std::net::{SocketAddr, TcpListener};
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::dev::ServerHandle;
+use actix_web::{web, App, HttpResponse, HttpServer};
+use solana_program_test::ProgramTestContext;
+use tokio::sync::Mutex;
+
+use crate::genesis::{init_config, start_uninitialised, GenesisKeys};
+use crate::rpc::Localnet;
+
+/// How a localnet starts.
+#[derive(Debug, Clone)]
+pub struct LocalnetOptions {
+    /// Price per key written into the program config, in lamports.
+    pub price_per_key: u64,
+    /// Refund timeout written into the program config, in seconds.
+    pub refund_timeout_secs: i64,
+    /// Time between slots (a real cluster: about 400 ms).
+    pub slot_interval: Duration,
+}
+
+impl Default for LocalnetOptions {
+    fn default() -> Self {
+        Self {
+            price_per_key: 10_000_000,
+            refund_timeout_secs: 3_600,
+            slot_interval: Duration::from_millis(400),
+        }
+    }
+}
+
+/// A running localnet.
+pub struct RunningLocalnet {
+    /// Where JSON-RPC is served (HTTP POST to `/`).
+    pub addr: SocketAddr,
+    /// The chain's well-known wallets.
+    pub keys: GenesisKeys,
+    handle: ServerHandle,
+    ticker: tokio::task::JoinHandle<()>,
+}
+
+impl std::fmt::Debug for RunningLocalnet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunningLocalnet")
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Starts a bank with the program and its config, and serves JSON-RPC on `listener`.
+/// Must be called inside a Tokio runtime.
+pub async fn start(
+    listener: TcpListener,
+    options: LocalnetOptions,
+) -> std::io::Result<RunningLocalnet> {
+    let addr = listener.local_addr()?;
+    let (mut context, keys) = start_uninitialised().await;
+    init_config(
+        &mut context,
+        &keys,
+        options.price_per_key,
+        options.refund_timeout_secs,
+    )
+    .await
+    .map_err(std::io::Error::other)?;
+    let localnet = web::Data::new(Localnet {
+        client: context.banks_client.clone(),
+        faucet: context.payer.insecure_clone(),
+        airdrop_lock: Mutex::new(()),
+    });
+    let ticker = tokio::spawn(advance_slots(
+        Arc::new(Mutex::new(context)),
+        options.slot_interval,
+    ));
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(localnet.clone())
+            .app_data(web::PayloadConfig::new(1024 * 1024))
+            .route("/", web::post().to(rpc))
+            .route(
+                "/health",
+                web::get().to(|| async { HttpResponse::Ok().body("ok") }),
+            )
+    })
+    .workers(1)
+    .disable_signals()
+    .listen(listener)?
+    .run();
+    let handle = server.handle();
+    tokio::spawn(server);
+    Ok(RunningLocalnet {
+        addr,
+        keys,
+        handle,
+        ticker,
+    })
+}
+
+impl RunningLocalnet {
+    /// The JSON-RPC URL.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops serving and stops the slot ticker.
+    pub async fn stop(self) {
+        self.ticker.abort();
+        self.handle.stop(true).await;
+    }
+}
+
+async fn rpc(body: web::Bytes, localnet: web::Data<Localnet>) -> HttpResponse {
+    HttpResponse::Ok().json(localnet.handle(&body).await)
+}
+
+/// Moves the bank forward one slot per interval, so blockhashes age and expire as on a
+/// real cluster.
+async fn advance_slots(context: Arc<Mutex<ProgramTestContext>>, interval: Duration) {
+    let mut ticker = tokio::time::interval(interval);
+    loop {
+        ticker.tick().await;
+        let mut context = context.lock().await;
+        let slot = match context
+            .banks_client
+            .get_sysvar::<solana_sdk::clock::Clock>()
+            .await
+        {
+            Ok(clock) => clock.slot,
+            Err(_) => continue,
+        };
+        let _ = context.warp_to_slot(slot + 1);
+    }
+}

@@ -1,0 +1,231 @@
+//! The localnet behind the standard Solana JSON-RPC, driven by the real `solana-rpc-client`
+//! over HTTP on 127.0.0.1, and the gateway's RPC chain reader running a paid room on it.
+// Helpers panic on anything unexpected: in a test, a panic is the failure report.
+#![allow(clippy::unwrap_used)]
+
+use std::net::TcpListener;
+use std::time::Duration;
+
+use anoghost_gateway::paid::{Chain, RpcChain};
+use anoghost_localnet::server::{start, LocalnetOptions, RunningLocalnet};
+use anoghost_sdk::gateway::GatewayClient;
+use anoghost_sdk::program::{self as ix, pda};
+use anoghost_sdk::wallet::Wallet;
+use serde_json::{json, Value};
+use solana_rpc_client::nonblocking::rpc_client::RpcClient;
+use solana_sdk::signature::{Keypair, Signer};
+use solana_sdk::transaction::Transaction;
+
+async fn localnet() -> RunningLocalnet {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    start(listener, LocalnetOptions::default()).await.unwrap()
+}
+
+async fn airdrop(rpc: &RpcClient, to: &Keypair, lamports: u64) {
+    let signature = rpc.request_airdrop(&to.pubkey(), lamports).await.unwrap();
+    rpc.confirm_transaction(&signature).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rust_rpc_client_airdrops_transfers_and_reads() {
+    let net = localnet().await;
+    let rpc = RpcClient::new(net.url());
+    assert_eq!(rpc.get_version().await.unwrap().solana_core, "3.1.12");
+    let alice = Keypair::new();
+    let bob = Keypair::new();
+    airdrop(&rpc, &alice, 2_000_000_000).await;
+    assert_eq!(
+        rpc.get_balance(&alice.pubkey()).await.unwrap(),
+        2_000_000_000
+    );
+
+    let blockhash = rpc.get_latest_blockhash().await.unwrap();
+    let transfer = Transaction::new_signed_with_payer(
+        &[anchor_lang::solana_program::system_instruction::transfer(
+            &alice.pubkey(),
+            &bob.pubkey(),
+            700_000_000,
+        )],
+        Some(&alice.pubkey()),
+        &[&alice],
+        blockhash,
+    );
+    rpc.send_and_confirm_transaction(&transfer).await.unwrap();
+    assert_eq!(rpc.get_balance(&bob.pubkey()).await.unwrap(), 700_000_000);
+    assert_eq!(
+        rpc.get_balance(&alice.pubkey()).await.unwrap(),
+        1_300_000_000 - 5_000
+    );
+
+    let accounts = rpc
+        .get_multiple_accounts(&[alice.pubkey(), Keypair::new().pubkey(), pda::config()])
+        .await
+        .unwrap();
+    assert!(accounts[0].is_some() && accounts[1].is_none());
+    assert_eq!(
+        accounts[2].as_ref().unwrap().owner,
+        ix::PROGRAM_ID,
+        "the config is initialised"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slots_and_blockhashes_advance_on_their_own() {
+    let net = localnet().await;
+    let rpc = RpcClient::new(net.url());
+    let slot = rpc.get_slot().await.unwrap();
+    let blockhash = rpc.get_latest_blockhash().await.unwrap();
+    tokio::time::sleep(Duration::from_millis(1_500)).await;
+    assert!(rpc.get_slot().await.unwrap() > slot);
+    assert_ne!(rpc.get_latest_blockhash().await.unwrap(), blockhash);
+    assert!(
+        rpc.is_blockhash_valid(&blockhash, Default::default())
+            .await
+            .unwrap(),
+        "recent hashes stay valid"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failing_transaction_reports_the_program_error() {
+    let net = localnet().await;
+    let rpc = RpcClient::new(net.url());
+    let payer = Keypair::new();
+    airdrop(&rpc, &payer, 1_000_000_000).await;
+    let blockhash = rpc.get_latest_blockhash().await.unwrap();
+    // Zero keys: the program refuses with InvalidKeyCount (6000 + 5).
+    let deposit = Transaction::new_signed_with_payer(
+        &[ix::room_deposit(&payer.pubkey(), [1; 32], 0)],
+        Some(&payer.pubkey()),
+        &[&payer],
+        blockhash,
+    );
+    let error = rpc
+        .send_and_confirm_transaction(&deposit)
+        .await
+        .unwrap_err();
+    assert!(
+        error.to_string().contains("custom program error: 0x1775"),
+        "{error}"
+    );
+}
+
+async fn raw(net: &RunningLocalnet, body: &str) -> Value {
+    reqwest::Client::new()
+        .post(net.url())
+        .header("content-type", "application/json")
+        .body(body.to_owned())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn malformed_requests_get_standard_errors_and_the_server_keeps_serving() {
+    let net = localnet().await;
+    let cases = [
+        ("{not json", -32700),
+        (r#"{"id":1,"method":"getSlot"}"#, -32600),
+        (
+            r#"{"jsonrpc":"2.0","id":2,"method":"teleport","params":[]}"#,
+            -32601,
+        ),
+        (
+            r#"{"jsonrpc":"2.0","id":3,"method":"getBalance","params":["nope"]}"#,
+            -32602,
+        ),
+        (
+            r#"{"jsonrpc":"2.0","id":4,"method":"getBalance","params":{"a":1}}"#,
+            -32602,
+        ),
+        (
+            r#"{"jsonrpc":"2.0","id":5,"method":"getAccountInfo","params":["11111111111111111111111111111111",{"encoding":"jsonParsed"}]}"#,
+            -32602,
+        ),
+        (
+            r#"{"jsonrpc":"2.0","id":6,"method":"sendTransaction","params":["!!"]}"#,
+            -32602,
+        ),
+    ];
+    for (body, code) in cases {
+        let answer = raw(&net, body).await;
+        assert_eq!(answer["error"]["code"], code, "{body} → {answer}");
+        assert!(answer["error"]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()));
+    }
+    let health = raw(&net, r#"{"jsonrpc":"2.0","id":7,"method":"getHealth"}"#).await;
+    assert_eq!(health, json!({"jsonrpc": "2.0", "result": "ok", "id": 7}));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn gateway_runs_a_paid_room_through_its_rpc_chain_reader() {
+    let net = localnet().await;
+    let rpc = RpcClient::new(net.url());
+    let reader = RpcChain::new(&net.url());
+    let config = reader
+        .get_multiple_accounts(&[pda::config()])
+        .await
+        .unwrap();
+    assert!(config[0].is_some(), "the RPC reader reads over HTTP");
+
+    // The gateway, configured the way an operator would: --rpc-url and an authority file.
+    let keypair_file = std::env::temp_dir().join(format!(
+        "anoghost-localnet-authority-{}.json",
+        std::process::id()
+    ));
+    let bytes: Vec<u8> = net.keys.gateway_authority.to_bytes().to_vec();
+    std::fs::write(&keypair_file, serde_json::to_string(&bytes).unwrap()).unwrap();
+    let mut gateway_config = anoghost_gateway::GatewayConfig::local_defaults();
+    gateway_config.rpc_url = Some(net.url());
+    gateway_config.authority_keypair = Some(keypair_file.clone());
+    gateway_config.master_key = Some("11".repeat(32));
+    gateway_config.workers = 2;
+    let gateway =
+        anoghost_gateway::start(gateway_config, TcpListener::bind("127.0.0.1:0").unwrap()).unwrap();
+    let _ = std::fs::remove_file(keypair_file);
+    let url = format!("ws://{}/v1/ws", gateway.addr);
+
+    let secret: [u8; 32] = rand::random();
+    let (initiator_keys, initiator) = (
+        Keypair::new_from_array(secret),
+        Wallet::from_secret(&secret),
+    );
+    airdrop(&rpc, &initiator_keys, 1_000_000_000).await;
+    let invitee = Wallet::from_secret(&rand::random());
+    let mut invitee_client = GatewayClient::connect(&url).await.unwrap();
+    let ghost = invitee_client.sign_in(&invitee).await.unwrap();
+
+    let nonce: [u8; 32] = rand::random();
+    let blockhash = rpc.get_latest_blockhash().await.unwrap();
+    let deposit = Transaction::new_signed_with_payer(
+        &[ix::room_deposit(&initiator_keys.pubkey(), nonce, 1)],
+        Some(&initiator_keys.pubkey()),
+        &[&initiator_keys],
+        blockhash,
+    );
+    rpc.send_and_confirm_transaction(&deposit).await.unwrap();
+
+    let mut initiator_client = GatewayClient::connect(&url).await.unwrap();
+    initiator_client.sign_in(&initiator).await.unwrap();
+    let mints = initiator_client
+        .create_paid_room("over rpc", &nonce, std::slice::from_ref(&ghost))
+        .await
+        .unwrap();
+    let mint = mints[0].clone().expect("minted over RPC");
+    let joined = invitee_client.join_paid_room(&mint).await.unwrap();
+    assert_eq!(joined.code, None);
+
+    // The escrow is settled through RPC too.
+    let escrow = pda::escrow(&initiator_keys.pubkey(), &nonce);
+    for _ in 0..100 {
+        if rpc.get_account(&escrow).await.is_err() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the escrow was never settled over RPC");
+}
