@@ -83,7 +83,7 @@ async fn logs_of_a_full_session_contain_no_identifiers() {
     assert!(gateway.terminate().success());
     let log = gateway.output();
     assert!(log.contains("connection opened"), "logging was on:\n{log}");
-    assert!(log.contains("wallet signed in"), "logging was on:\n{log}");
+    assert!(log.contains("sign-in accepted"), "logging was on:\n{log}");
 
     for text in ids.wallets.iter().chain(&ids.ghost_ids) {
         assert!(!log.contains(text.as_str()), "log leaks {text}:\n{log}");

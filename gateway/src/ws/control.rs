@@ -81,7 +81,7 @@ impl Connection {
             .consume(&message.nonce, &message.address, Instant::now())?;
         let ghost_id = self.gateway.issue_ghost(&message.address);
         self.wallet = Some(message.address);
-        tracing::debug!("wallet signed in");
+        tracing::debug!("sign-in accepted");
         Ok(ServerMessage::Authenticated { ghost_id })
     }
 

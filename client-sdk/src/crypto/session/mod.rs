@@ -16,10 +16,12 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use rand_core::{CryptoRng, RngCore};
 
+mod direct_messages;
+
 use super::announce::{self, Verification};
 use super::body::Body;
 use super::chain::{ReceivingChain, SendingChain};
-use super::direct;
+
 use super::identity::{MemberKeys, MemberPublic};
 use super::kdf::{pairwise_key, room_mac_key};
 use super::message::{self, MessageHeader};
@@ -88,9 +90,6 @@ struct Peer {
     /// Nonces of direct messages already received, so a replay is refused.
     direct_seen: VecDeque<[u8; 12]>,
 }
-
-/// Direct-message nonces remembered per peer for duplicate detection.
-const DIRECT_SEEN: usize = 2_000;
 
 /// One member's state in one room.
 pub struct RoomSession {
@@ -185,26 +184,6 @@ impl RoomSession {
         };
         Ok(message::seal(
             self.room, self.me, &self.keys, header, &secret, &padded,
-        ))
-    }
-
-    /// Encrypts `body` for `to` only (it must be a peer whose keys are accepted).
-    pub fn encrypt_direct(
-        &self,
-        to: u16,
-        body: &Body,
-        rng: &mut (impl RngCore + CryptoRng),
-    ) -> Result<Vec<u8>, CryptoError> {
-        let peer = self.peers.get(&to).ok_or(CryptoError::UnknownSender)?;
-        let padded = body.to_padded()?;
-        Ok(direct::seal(
-            self.room,
-            self.me,
-            &self.keys,
-            to,
-            &peer.pairwise,
-            &padded,
-            rng,
         ))
     }
 
@@ -359,37 +338,6 @@ impl RoomSession {
                 body,
                 ttl_secs: header.ttl_secs,
             }],
-            outgoing: Vec::new(),
-        })
-    }
-
-    fn on_direct(&mut self, sender: u16, payload: &[u8]) -> Result<Outcome, CryptoError> {
-        if direct::recipient(payload) != Some(self.me) {
-            // Addressed to someone else: the room sees it, only the recipient can open it.
-            return Ok(Outcome::default());
-        }
-        let peer = self
-            .peers
-            .get_mut(&sender)
-            .ok_or(CryptoError::UnknownSender)?;
-        let (padded, nonce) = direct::open(
-            self.room,
-            sender,
-            &peer.public.ed25519,
-            self.me,
-            &peer.pairwise,
-            payload,
-        )?;
-        if peer.direct_seen.contains(&nonce) {
-            return Err(CryptoError::Replay);
-        }
-        let body = Body::from_padded(&padded)?;
-        peer.direct_seen.push_back(nonce);
-        if peer.direct_seen.len() > DIRECT_SEEN {
-            peer.direct_seen.pop_front();
-        }
-        Ok(Outcome {
-            events: vec![SessionEvent::DirectMessage { from: sender, body }],
             outgoing: Vec::new(),
         })
     }
