@@ -108,26 +108,39 @@ impl ChatRoom {
             .clone()
             .ok_or_else(|| ClientError::Protocol("free room without a code".into()))?;
         let invite = Invite::generate(&code, &mut OsRng);
-        Self::enter(client, joined, invite).await
+        Self::enter(client, joined, Some(invite)).await
     }
 
     /// Joins the free room of `invite` at the gateway `url`.
     pub async fn join(url: &str, invite: &Invite) -> Result<Self, ChatError> {
         let mut client = GatewayClient::connect(url).await?;
         let joined = client.join_room(&invite.code).await?;
-        Self::enter(client, joined, invite.clone()).await
+        Self::enter(client, joined, Some(invite.clone())).await
+    }
+
+    /// Signs in with `wallet` and joins the paid room its key NFT `mint` opens. Paid rooms
+    /// have no room secret: members compare safety numbers.
+    pub async fn join_paid(
+        url: &str,
+        wallet: &crate::wallet::Wallet,
+        mint: &str,
+    ) -> Result<Self, ChatError> {
+        let mut client = GatewayClient::connect(url).await?;
+        client.sign_in(wallet).await?;
+        let joined = client.join_paid_room(mint).await?;
+        Self::enter(client, joined, None).await
     }
 
     async fn enter(
         mut client: GatewayClient,
         joined: crate::gateway::Joined,
-        invite: Invite,
+        invite: Option<Invite>,
     ) -> Result<Self, ChatError> {
         let (session, announcement) = RoomSession::join(
             joined.room,
             joined.member,
             &joined.members,
-            Some(&invite.secret),
+            invite.as_ref().map(|invite| &invite.secret),
             &mut OsRng,
         );
         client.send_frame(joined.room, &announcement).await?;
@@ -135,7 +148,7 @@ impl ChatRoom {
             client,
             session,
             room: joined.room,
-            invite: Some(invite),
+            invite,
             members: joined.members.into_iter().collect(),
             pending: VecDeque::new(),
         })

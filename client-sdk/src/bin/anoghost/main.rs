@@ -7,8 +7,10 @@
 //! ```
 
 mod interactive;
+mod paid;
 mod scripted;
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -26,15 +28,49 @@ struct Cli {
     #[arg(long, global = true, env = "ANOGHOST_GATEWAY", default_value = DEFAULT_GATEWAY)]
     gateway: String,
 
+    /// The Solana JSON-RPC endpoint (paid rooms and keys).
+    #[arg(
+        long,
+        global = true,
+        env = "ANOGHOST_RPC_URL",
+        default_value = "http://127.0.0.1:8899"
+    )]
+    rpc_url: String,
+
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Subcommand)]
 enum Command {
-    /// Free rooms: no wallet needed.
+    /// Rooms: free ones need nothing; paid ones need a wallet and a key NFT.
     #[command(subcommand)]
     Room(RoomCommand),
+    /// Sign in with a wallet and print its ghostId: share it to be invited to paid rooms.
+    Ghost {
+        /// Solana CLI keypair file of the wallet.
+        #[arg(long)]
+        keypair: PathBuf,
+        /// Keep printing each new ghostId as the gateway rotates it, until Ctrl-C.
+        #[arg(long)]
+        follow: bool,
+    },
+    /// Key NFTs.
+    #[command(subcommand)]
+    Key(KeyCommand),
+}
+
+#[derive(Subcommand)]
+enum KeyCommand {
+    /// Burn a key and close its accounts, returning their rent.
+    Burn {
+        /// Solana CLI keypair file of the holder.
+        #[arg(long)]
+        keypair: PathBuf,
+        /// The key's mint address.
+        #[arg(long)]
+        mint: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -45,6 +81,30 @@ enum RoomCommand {
     Join {
         /// The invite: six-digit code, a dash, and the room secret.
         invite: String,
+        #[command(flatten)]
+        options: ChatOptions,
+    },
+    /// Pay for a paid room: fund an escrow from the wallet and have the gateway mint one
+    /// soulbound key per invitee. Prints each invitee's key (mint address).
+    CreatePaid {
+        /// Solana CLI keypair file of the paying wallet.
+        #[arg(long)]
+        keypair: PathBuf,
+        /// An invitee's ghostId (repeat for each invitee).
+        #[arg(long = "invite", required = true)]
+        invitees: Vec<String>,
+        /// The room's name, written into every key.
+        #[arg(long, default_value = "AnoGhost room")]
+        name: String,
+    },
+    /// Join a paid room with a key NFT held by the wallet, then chat.
+    JoinPaid {
+        /// Solana CLI keypair file of the key's holder.
+        #[arg(long)]
+        keypair: PathBuf,
+        /// The key's mint address (as printed by create-paid).
+        #[arg(long)]
+        mint: String,
         #[command(flatten)]
         options: ChatOptions,
     },
@@ -74,7 +134,21 @@ impl ChatOptions {
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    let Command::Room(command) = cli.command;
+    let command = match cli.command {
+        Command::Room(command) => command,
+        Command::Ghost { keypair, follow } => {
+            return finish(match paid::load_keys(&keypair) {
+                Ok(keys) => paid::ghost(&cli.gateway, &keys, follow).await,
+                Err(error) => Err(error),
+            })
+        }
+        Command::Key(KeyCommand::Burn { keypair, mint }) => {
+            return finish(match paid::load_keys(&keypair) {
+                Ok(keys) => paid::burn_key(&cli.rpc_url, &keys, &mint).await,
+                Err(error) => Err(error),
+            })
+        }
+    };
     let (room, options) = match command {
         RoomCommand::Create(options) => match ChatRoom::create(&cli.gateway).await {
             Ok(room) => {
@@ -95,6 +169,32 @@ async fn main() -> ExitCode {
                 Err(error) => return fail(&error),
             }
         }
+        RoomCommand::CreatePaid {
+            keypair,
+            invitees,
+            name,
+        } => {
+            return finish(match paid::load_keys(&keypair) {
+                Ok(keys) => {
+                    paid::create_paid(&cli.gateway, &cli.rpc_url, &keys, &name, &invitees).await
+                }
+                Err(error) => Err(error),
+            })
+        }
+        RoomCommand::JoinPaid {
+            keypair,
+            mint,
+            options,
+        } => {
+            let keys = match paid::load_keys(&keypair) {
+                Ok(keys) => keys,
+                Err(error) => return fail(&error),
+            };
+            match ChatRoom::join_paid(&cli.gateway, &keys.wallet, &mint).await {
+                Ok(room) => (room, options),
+                Err(error) => return fail(&error),
+            }
+        }
     };
     println!("joined as #{}", room.me());
     let result = if options.is_scripted() {
@@ -106,6 +206,10 @@ async fn main() -> ExitCode {
     } else {
         interactive::run(room).await
     };
+    finish(result)
+}
+
+fn finish(result: Result<(), String>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => fail(&message),
