@@ -65,13 +65,16 @@ pub async fn ghost(gateway: &str, keys: &Keys, follow: bool) -> Result<(), Strin
         .await
         .map_err(|e| e.to_string())?;
     println!("ghostId: {ghost}");
-    while follow {
-        tokio::select! {
-            event = client.next_event() => match event.map_err(|e| e.to_string())? {
-                GatewayEvent::Ghost { ghost_id } => println!("ghostId: {ghost_id}"),
-                _ => continue,
-            },
-            _ = tokio::signal::ctrl_c() => break,
+    if follow {
+        loop {
+            tokio::select! {
+                event = client.next_event() => {
+                    if let GatewayEvent::Ghost { ghost_id } = event.map_err(|e| e.to_string())? {
+                        println!("ghostId: {ghost_id}");
+                    }
+                }
+                _ = tokio::signal::ctrl_c() => break,
+            }
         }
     }
     client.close().await;
