@@ -67,15 +67,13 @@ pub async fn start(
     )
     .await
     .map_err(std::io::Error::other)?;
+    let bank_gate = Arc::new(Mutex::new(()));
     let localnet = web::Data::new(Localnet {
         client: context.banks_client.clone(),
         faucet: context.payer.insecure_clone(),
-        airdrop_lock: Mutex::new(()),
+        bank_gate: bank_gate.clone(),
     });
-    let ticker = tokio::spawn(advance_slots(
-        Arc::new(Mutex::new(context)),
-        options.slot_interval,
-    ));
+    let ticker = tokio::spawn(advance_slots(context, bank_gate, options.slot_interval));
     let server = HttpServer::new(move || {
         App::new()
             .app_data(localnet.clone())
@@ -118,12 +116,17 @@ async fn rpc(body: web::Bytes, localnet: web::Data<Localnet>) -> HttpResponse {
 }
 
 /// Moves the bank forward one slot per interval, so blockhashes age and expire as on a
-/// real cluster.
-async fn advance_slots(context: Arc<Mutex<ProgramTestContext>>, interval: Duration) {
+/// real cluster. Warping replaces the working bank, so it waits for the gate: never while a
+/// request is being served.
+async fn advance_slots(
+    mut context: ProgramTestContext,
+    bank_gate: Arc<Mutex<()>>,
+    interval: Duration,
+) {
     let mut ticker = tokio::time::interval(interval);
     loop {
         ticker.tick().await;
-        let mut context = context.lock().await;
+        let _gate = bank_gate.lock().await;
         let slot = match context
             .banks_client
             .get_sysvar::<solana_sdk::clock::Clock>()

@@ -60,8 +60,10 @@ pub struct Localnet {
     pub client: BanksClient,
     /// Funds airdrops.
     pub faucet: Keypair,
-    /// Serialises airdrops so they never race on the faucet's blockhash.
-    pub airdrop_lock: Mutex<()>,
+    /// Held while a request runs and while the slot ticker moves the bank forward: the
+    /// bank must not change slot under a transaction it is processing. Requests are thus
+    /// served one at a time, which also keeps airdrops from racing on the faucet.
+    pub bank_gate: std::sync::Arc<Mutex<()>>,
 }
 
 impl std::fmt::Debug for Localnet {
@@ -95,6 +97,8 @@ impl Localnet {
         let Value::Array(params) = params else {
             return error_response(id, INVALID_PARAMS, "params must be an array");
         };
+        let gate = self.bank_gate.clone();
+        let _bank = gate.lock().await;
         match self.call(method, &params).await {
             Ok(result) => json!({"jsonrpc": "2.0", "result": result, "id": id}),
             Err(error) => {

@@ -126,7 +126,6 @@ impl Localnet {
             .get(1)
             .and_then(Value::as_u64)
             .ok_or_else(|| RpcError::params("expected lamports"))?;
-        let _serialised = self.airdrop_lock.lock().await;
         let blockhash = self
             .client
             .get_latest_blockhash()

@@ -9,6 +9,7 @@
 mod interactive;
 mod paid;
 mod scripted;
+mod wallet;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -58,6 +59,28 @@ enum Command {
     /// Key NFTs.
     #[command(subcommand)]
     Key(KeyCommand),
+    /// Wallet files for trying things locally.
+    #[command(subcommand)]
+    Wallet(WalletCommand),
+}
+
+#[derive(Subcommand)]
+enum WalletCommand {
+    /// Write a new keypair file (Solana CLI format); never overwrites.
+    New {
+        /// Where to write it.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Ask the chain's faucet for SOL (the localnet, or devnet).
+    Airdrop {
+        /// The wallet's keypair file.
+        #[arg(long)]
+        keypair: PathBuf,
+        /// How many SOL.
+        #[arg(long, default_value_t = 1.0)]
+        sol: f64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -141,6 +164,10 @@ async fn main() -> ExitCode {
                 Ok(keys) => paid::ghost(&cli.gateway, &keys, follow).await,
                 Err(error) => Err(error),
             })
+        }
+        Command::Wallet(WalletCommand::New { out }) => return finish(wallet::new_wallet(&out)),
+        Command::Wallet(WalletCommand::Airdrop { keypair, sol }) => {
+            return finish(wallet::airdrop(&cli.rpc_url, &keypair, sol).await)
         }
         Command::Key(KeyCommand::Burn { keypair, mint }) => {
             return finish(match paid::load_keys(&keypair) {
