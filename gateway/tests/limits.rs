@@ -276,5 +276,16 @@ async fn slow_reader_is_dropped_while_others_carry_on() {
     fresh.join(&room.code).await;
     sender.expect("member_joined").await;
     sender.send_frame(room.room, b"still here").await;
-    assert_eq!(fresh.recv_frame().await.2, b"still here");
+    // The gateway may still be relaying the tail of the flood when the newcomer arrives;
+    // frames from one sender stay in order, so "still here" comes after them.
+    loop {
+        let (_, _, payload) = fresh.recv_frame().await;
+        if payload == b"still here" {
+            break;
+        }
+        assert!(
+            payload.iter().all(|b| *b == 0xAB),
+            "only flood frames come first"
+        );
+    }
 }
