@@ -7,11 +7,10 @@
 //! signature = Ed25519(sender, aad | nonce | ciphertext)
 //! ```
 
-use aes_gcm::aead::{Aead, KeyInit, Payload};
-use aes_gcm::{Aes256Gcm, Nonce};
 use rand_core::{CryptoRng, RngCore};
 use zeroize::Zeroizing;
 
+use super::aead;
 use super::identity::{verify, MemberKeys};
 use super::secret::PairwiseKey;
 use super::{CryptoError, KIND_DIRECT};
@@ -42,18 +41,7 @@ pub fn seal(
     let mut nonce = [0u8; 12];
     rng.fill_bytes(&mut nonce);
     let aad = aad(room, sender, recipient);
-    let cipher = Aes256Gcm::new(pairwise.expose().into());
-    // unwrap: AES-GCM encryption only fails past 64 GiB.
-    #[allow(clippy::unwrap_used)]
-    let ciphertext = cipher
-        .encrypt(
-            Nonce::from_slice(&nonce),
-            Payload {
-                msg: padded,
-                aad: &aad,
-            },
-        )
-        .unwrap();
+    let ciphertext = aead::seal(pairwise.expose(), &nonce, padded, &aad);
     let mut signed = aad;
     signed.extend_from_slice(&nonce);
     signed.extend_from_slice(&ciphertext);
@@ -95,15 +83,6 @@ pub fn open(
     signed.extend_from_slice(&nonce);
     signed.extend_from_slice(ciphertext);
     verify(sender_ed25519, &signed, signature)?;
-    let cipher = Aes256Gcm::new(pairwise.expose().into());
-    let padded = cipher
-        .decrypt(
-            Nonce::from_slice(&nonce),
-            Payload {
-                msg: ciphertext,
-                aad: &aad,
-            },
-        )
-        .map_err(|_| CryptoError::Decrypt)?;
-    Ok((Zeroizing::new(padded), nonce))
+    let padded = aead::open(pairwise.expose(), &nonce, ciphertext, &aad)?;
+    Ok((padded, nonce))
 }

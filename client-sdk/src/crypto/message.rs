@@ -9,10 +9,9 @@
 //! key, nonce = message key and nonce of the sender's chain at `index`
 //! ```
 
-use aes_gcm::aead::{Aead, KeyInit, Payload};
-use aes_gcm::{Aes256Gcm, Nonce};
 use zeroize::Zeroizing;
 
+use super::aead;
 use super::chain::MessageSecret;
 use super::identity::{verify, MemberKeys};
 use super::{CryptoError, KIND_MESSAGE};
@@ -82,18 +81,7 @@ pub fn seal(
 ) -> Vec<u8> {
     let header_bytes = header.to_bytes();
     let aad = aad(room, sender, &header_bytes);
-    let cipher = Aes256Gcm::new(key.expose().into());
-    // unwrap: AES-GCM encryption only fails past 64 GiB.
-    #[allow(clippy::unwrap_used)]
-    let ciphertext = cipher
-        .encrypt(
-            Nonce::from_slice(nonce),
-            Payload {
-                msg: padded,
-                aad: &aad,
-            },
-        )
-        .unwrap();
+    let ciphertext = aead::seal(key.expose(), nonce, padded, &aad);
     let mut signed = aad;
     signed.extend_from_slice(&ciphertext);
     let signature = keys.sign(&signed);
@@ -132,15 +120,5 @@ pub fn open(
 ) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
     let header = &payload[..HEADER_LEN];
     let ciphertext = &payload[HEADER_LEN..payload.len() - SIGNATURE_LEN];
-    let cipher = Aes256Gcm::new(key.expose().into());
-    cipher
-        .decrypt(
-            Nonce::from_slice(nonce),
-            Payload {
-                msg: ciphertext,
-                aad: &aad(room, sender, header),
-            },
-        )
-        .map(Zeroizing::new)
-        .map_err(|_| CryptoError::Decrypt)
+    aead::open(key.expose(), nonce, ciphertext, &aad(room, sender, header))
 }

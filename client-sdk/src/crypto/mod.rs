@@ -21,6 +21,7 @@
 //! - With a room secret, a relay that substitutes announced keys is detected (MAC failure).
 //!   Without one, members must compare safety numbers.
 
+mod aead;
 pub mod announce;
 pub mod body;
 pub mod chain;

@@ -9,11 +9,9 @@
 //! signature = Ed25519(sender, "anoghost/sender-key/v1" | room (4, BE) | sender (2, BE) | every byte before the signature)
 //! ```
 
-use aes_gcm::aead::{Aead, KeyInit, Payload};
-use aes_gcm::{Aes256Gcm, Nonce};
 use rand_core::{CryptoRng, RngCore};
-use zeroize::Zeroizing;
 
+use super::aead;
 use super::identity::{verify, MemberKeys};
 use super::secret::{ChainKey, PairwiseKey};
 use super::{CryptoError, KIND_SENDER_KEY};
@@ -72,18 +70,12 @@ pub fn encode<'a>(
     for (recipient, pairwise) in recipients {
         let mut nonce = [0u8; 12];
         rng.fill_bytes(&mut nonce);
-        let cipher = Aes256Gcm::new(pairwise.expose().into());
-        // unwrap: sealing 32 bytes with AES-GCM cannot fail.
-        #[allow(clippy::unwrap_used)]
-        let sealed = cipher
-            .encrypt(
-                Nonce::from_slice(&nonce),
-                Payload {
-                    msg: key.expose(),
-                    aad: &aad(room, sender, recipient, id, index),
-                },
-            )
-            .unwrap();
+        let sealed = aead::seal(
+            pairwise.expose(),
+            &nonce,
+            key.expose(),
+            &aad(room, sender, recipient, id, index),
+        );
         payload.extend_from_slice(&recipient.to_be_bytes());
         payload.extend_from_slice(&nonce);
         payload.extend_from_slice(&sealed);
@@ -124,18 +116,12 @@ pub fn decode(
         if recipient != me {
             continue;
         }
-        let cipher = Aes256Gcm::new(pairwise.expose().into());
-        let opened = Zeroizing::new(
-            cipher
-                .decrypt(
-                    Nonce::from_slice(&entry[2..14]),
-                    Payload {
-                        msg: &entry[14..],
-                        aad: &aad(room, sender, recipient, id, index),
-                    },
-                )
-                .map_err(|_| CryptoError::Decrypt)?,
-        );
+        let opened = aead::open(
+            pairwise.expose(),
+            &entry[2..14],
+            &entry[14..],
+            &aad(room, sender, recipient, id, index),
+        )?;
         let mut key = [0u8; 32];
         key.copy_from_slice(&opened);
         let chain = ReceivedChain {
