@@ -7,13 +7,17 @@
 //! - [`shim`]: the native entry point that lets the bank call the Anchor program.
 //! - [`genesis`]: the starting bank: program, ProgramData, funded wallets, config.
 //! - [`rpc`]: the JSON-RPC methods, answering as the Solana RPC documentation specifies.
-//! - [`server`]: the HTTP endpoint and the slot ticker.
+//! - [`ledger`]: processed transactions and touched accounts, which the bank does not index.
+//! - [`pubsub`]: the PubSub WebSocket (signature, account and slot subscriptions).
+//! - [`server`]: the HTTP endpoints and the slot ticker.
 // solana-program-test marks its whole API deprecated ahead of moving it behind an
 // "unstable API" feature in 4.x; 3.1 is the version pinned here (see DESIGN.md).
 #![allow(deprecated)]
 #![warn(missing_docs)]
 
 pub mod genesis;
+pub mod ledger;
+pub mod pubsub;
 pub mod rpc;
 pub mod server;
 pub mod shim;

@@ -23,6 +23,13 @@ struct Options {
         default_value = "127.0.0.1:8899"
     )]
     listen: SocketAddr,
+    /// Address of the PubSub WebSocket.
+    #[arg(
+        long,
+        env = "ANOGHOST_LOCALNET_PUBSUB_LISTEN",
+        default_value = "127.0.0.1:8900"
+    )]
+    pubsub_listen: SocketAddr,
     /// Where to write the gateway authority's keypair (Solana CLI format), for the gateway's
     /// --authority-keypair.
     #[arg(long, default_value_os_t = std::env::temp_dir().join("anoghost-localnet-authority.json"))]
@@ -75,6 +82,7 @@ async fn run(options: Options) -> ExitCode {
             price_per_key: options.price_per_key,
             refund_timeout_secs: options.refund_timeout_secs,
             slot_interval: Duration::from_millis(options.slot_ms.max(10)),
+            pubsub_addr: Some(options.pubsub_listen),
         },
     )
     .await
@@ -95,6 +103,7 @@ async fn run(options: Options) -> ExitCode {
         return ExitCode::FAILURE;
     }
     println!("JSON-RPC:          {}", localnet.url());
+    println!("PubSub:            {}", localnet.ws_url());
     println!("program:           {}", anoghost_sdk::program::PROGRAM_ID);
     println!(
         "gateway authority: {}",

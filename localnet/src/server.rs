@@ -7,10 +7,15 @@ use std::time::Duration;
 use actix_web::dev::ServerHandle;
 use actix_web::{web, App, HttpResponse, HttpServer};
 use solana_program_test::ProgramTestContext;
-use tokio::sync::Mutex;
+use tokio::sync::{broadcast, Mutex};
 
 use crate::genesis::{init_config, start_uninitialised, GenesisKeys};
+use crate::ledger::Ledger;
+use crate::pubsub::{self, ChainEvent};
 use crate::rpc::Localnet;
+
+/// Events a slow PubSub socket may fall behind by before it is dropped.
+const EVENT_BACKLOG: usize = 4_096;
 
 /// How a localnet starts.
 #[derive(Debug, Clone)]
@@ -21,6 +26,8 @@ pub struct LocalnetOptions {
     pub refund_timeout_secs: i64,
     /// Time between slots (a real cluster: about 400 ms).
     pub slot_interval: Duration,
+    /// Where to serve PubSub; `None` picks a free port on the RPC listener's address.
+    pub pubsub_addr: Option<SocketAddr>,
 }
 
 impl Default for LocalnetOptions {
@@ -29,6 +36,7 @@ impl Default for LocalnetOptions {
             price_per_key: 10_000_000,
             refund_timeout_secs: 3_600,
             slot_interval: Duration::from_millis(400),
+            pubsub_addr: None,
         }
     }
 }
@@ -37,9 +45,12 @@ impl Default for LocalnetOptions {
 pub struct RunningLocalnet {
     /// Where JSON-RPC is served (HTTP POST to `/`).
     pub addr: SocketAddr,
+    /// Where the PubSub WebSocket is served.
+    pub pubsub_addr: SocketAddr,
     /// The chain's well-known wallets.
     pub keys: GenesisKeys,
     handle: ServerHandle,
+    pubsub_handle: ServerHandle,
     ticker: tokio::task::JoinHandle<()>,
 }
 
@@ -51,13 +62,21 @@ impl std::fmt::Debug for RunningLocalnet {
     }
 }
 
-/// Starts a bank with the program and its config, and serves JSON-RPC on `listener`.
-/// Must be called inside a Tokio runtime.
+/// Starts a bank with the program and its config, and serves JSON-RPC on `listener` and
+/// PubSub on `options.pubsub_addr`. Must be called inside a Tokio runtime.
 pub async fn start(
     listener: TcpListener,
     options: LocalnetOptions,
 ) -> std::io::Result<RunningLocalnet> {
     let addr = listener.local_addr()?;
+    let pubsub_wanted = options.pubsub_addr.unwrap_or(SocketAddr::new(addr.ip(), 0));
+    let pubsub_listener = TcpListener::bind(pubsub_wanted).map_err(|error| {
+        std::io::Error::new(
+            error.kind(),
+            format!("cannot listen on {pubsub_wanted} for PubSub: {error}"),
+        )
+    })?;
+    let pubsub_addr = pubsub_listener.local_addr()?;
     let (mut context, keys) = start_uninitialised().await;
     init_config(
         &mut context,
@@ -68,12 +87,32 @@ pub async fn start(
     .await
     .map_err(std::io::Error::other)?;
     let bank_gate = Arc::new(Mutex::new(()));
+    let (events, _) = broadcast::channel(EVENT_BACKLOG);
     let localnet = web::Data::new(Localnet {
         client: context.banks_client.clone(),
         faucet: context.payer.insecure_clone(),
         bank_gate: bank_gate.clone(),
+        ledger: std::sync::Mutex::new(Ledger::default()),
+        events: events.clone(),
     });
-    let ticker = tokio::spawn(advance_slots(context, bank_gate, options.slot_interval));
+    let ticker = tokio::spawn(advance_slots(
+        context,
+        bank_gate,
+        events,
+        options.slot_interval,
+    ));
+    let pubsub_data = localnet.clone();
+    let pubsub = HttpServer::new(move || {
+        App::new()
+            .app_data(pubsub_data.clone())
+            .route("/", web::get().to(pubsub::upgrade))
+    })
+    .workers(1)
+    .disable_signals()
+    .listen(pubsub_listener)?
+    .run();
+    let pubsub_handle = pubsub.handle();
+    tokio::spawn(pubsub);
     let server = HttpServer::new(move || {
         App::new()
             .app_data(localnet.clone())
@@ -92,8 +131,10 @@ pub async fn start(
     tokio::spawn(server);
     Ok(RunningLocalnet {
         addr,
+        pubsub_addr,
         keys,
         handle,
+        pubsub_handle,
         ticker,
     })
 }
@@ -104,9 +145,15 @@ impl RunningLocalnet {
         format!("http://{}", self.addr)
     }
 
+    /// The PubSub WebSocket URL.
+    pub fn ws_url(&self) -> String {
+        format!("ws://{}", self.pubsub_addr)
+    }
+
     /// Stops serving and stops the slot ticker.
     pub async fn stop(self) {
         self.ticker.abort();
+        self.pubsub_handle.stop(true).await;
         self.handle.stop(true).await;
     }
 }
@@ -121,6 +168,7 @@ async fn rpc(body: web::Bytes, localnet: web::Data<Localnet>) -> HttpResponse {
 async fn advance_slots(
     mut context: ProgramTestContext,
     bank_gate: Arc<Mutex<()>>,
+    events: broadcast::Sender<ChainEvent>,
     interval: Duration,
 ) {
     let mut ticker = tokio::time::interval(interval);
@@ -135,6 +183,8 @@ async fn advance_slots(
             Ok(clock) => clock.slot,
             Err(_) => continue,
         };
-        let _ = context.warp_to_slot(slot + 1);
+        if context.warp_to_slot(slot + 1).is_ok() {
+            let _ = events.send(ChainEvent::Slot(slot + 1));
+        }
     }
 }

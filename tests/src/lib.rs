@@ -6,6 +6,7 @@
 //! - the native entry shim lives in `anoghost_localnet::shim`, shared with the localnet.
 //! - [`chain`]: the gateway's chain reader backed by the bank (in process, no RPC).
 //! - [`paid`]: a gateway wired to the bank, with helpers to mint keys and sign in.
+//! - [`rpc`]: helpers for tests that reach the localnet over JSON-RPC.
 // solana-program-test marks its whole API deprecated ahead of moving it behind an
 // "unstable API" feature in 4.x; 3.1 is the version pinned here (see DESIGN.md).
 #![allow(deprecated)]
@@ -13,3 +14,4 @@
 pub mod bank;
 pub mod chain;
 pub mod paid;
+pub mod rpc;

@@ -10,10 +10,14 @@
 use std::path::{Path, PathBuf};
 
 fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("tests/ has a parent")
-        .to_path_buf()
+    // Read at run time: a build cache shared between clones would bake in another
+    // checkout's path at compile time.
+    PathBuf::from(
+        std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo test sets CARGO_MANIFEST_DIR"),
+    )
+    .parent()
+    .expect("tests/ has a parent")
+    .to_path_buf()
 }
 
 fn idl_target_dir(root: &Path) -> PathBuf {

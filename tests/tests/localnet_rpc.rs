@@ -108,6 +108,11 @@ async fn failing_transaction_reports_the_program_error() {
         error.to_string().contains("custom program error: 0x1775"),
         "{error}"
     );
+    assert_eq!(
+        rpc.get_balance(&payer.pubkey()).await.unwrap(),
+        1_000_000_000,
+        "as on a real node, a transaction refused in preflight never lands and costs nothing"
+    );
 }
 
 async fn raw(net: &RunningLocalnet, body: &str) -> Value {
@@ -142,7 +147,7 @@ async fn malformed_requests_get_standard_errors_and_the_server_keeps_serving() {
             -32602,
         ),
         (
-            r#"{"jsonrpc":"2.0","id":5,"method":"getAccountInfo","params":["11111111111111111111111111111111",{"encoding":"jsonParsed"}]}"#,
+            r#"{"jsonrpc":"2.0","id":5,"method":"getAccountInfo","params":["11111111111111111111111111111111",{"encoding":"base1000"}]}"#,
             -32602,
         ),
         (

@@ -64,6 +64,9 @@ pub fn unhex32(text: &serde_json::Value) -> [u8; 32] {
 
 /// Loads `tests/vectors/<name>.json`.
 pub fn vector(name: &str) -> serde_json::Value {
-    let path = format!("{}/tests/vectors/{name}.json", env!("CARGO_MANIFEST_DIR"));
+    // Read at run time: a build cache shared between clones would bake in another
+    // checkout's path at compile time.
+    let root = std::env::var("CARGO_MANIFEST_DIR").unwrap();
+    let path = format!("{root}/tests/vectors/{name}.json");
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }

@@ -1,7 +1,13 @@
-//! Account reads: `getBalance`, `getAccountInfo`, `getMultipleAccounts`.
+//! Account reads: `getBalance`, `getAccountInfo`, `getMultipleAccounts` and
+//! `getTokenAccountsByOwner`, encoded by `solana-account-decoder` exactly as a validator
+//! encodes them (base58, base64, base64+zstd, jsonParsed).
 
-use base64::Engine as _;
+use anoghost_sdk::program::key::read_key_holding;
 use serde_json::{json, Value};
+use solana_account_decoder::parse_account_data::AccountAdditionalDataV3;
+use solana_account_decoder::parse_account_data::SplTokenAdditionalDataV2;
+use solana_account_decoder::parse_token::is_known_spl_token_id;
+use solana_account_decoder::{encode_ui_account, UiAccountEncoding, UiDataSliceConfig};
 use solana_sdk::account::Account;
 use solana_sdk::pubkey::Pubkey;
 
@@ -9,38 +15,119 @@ use super::{string_param, Localnet, RpcError};
 
 /// Most addresses one `getMultipleAccounts` may ask for, as on mainnet RPC nodes.
 const MAX_MULTIPLE_ACCOUNTS: usize = 100;
+/// Largest account data a validator encodes in base58.
+const MAX_BASE58_BYTES: usize = 128;
+/// Offset of `decimals` in an SPL Token (and Token-2022) mint.
+const MINT_DECIMALS_OFFSET: usize = 44;
 
 fn pubkey(text: &str) -> Result<Pubkey, RpcError> {
     text.parse()
         .map_err(|_| RpcError::params(format!("invalid public key: {text}")))
 }
 
-/// Accepts base64 and base64+zstd; both are answered in plain base64, which clients decode
-/// by the encoding named in the answer. Other encodings are refused.
-fn check_encoding(config: Option<&Value>) -> Result<(), RpcError> {
-    match config
-        .and_then(|c| c.get("encoding"))
-        .and_then(Value::as_str)
-    {
-        None | Some("base64") | Some("base64+zstd") => Ok(()),
-        Some(other) => Err(RpcError::params(format!(
-            "encoding {other} is not supported by this localnet; use base64"
-        ))),
+/// How the client asked for account data.
+#[derive(Clone, Copy)]
+struct Encoding {
+    encoding: UiAccountEncoding,
+    slice: Option<UiDataSliceConfig>,
+}
+
+impl Encoding {
+    /// Reads `encoding` and `dataSlice` from a config object; the default is the legacy
+    /// base58 ("binary"), as on a validator.
+    fn from_config(config: Option<&Value>) -> Result<Self, RpcError> {
+        let encoding = match config
+            .and_then(|c| c.get("encoding"))
+            .and_then(Value::as_str)
+        {
+            None | Some("binary") => UiAccountEncoding::Binary,
+            Some("base58") => UiAccountEncoding::Base58,
+            Some("base64") => UiAccountEncoding::Base64,
+            Some("base64+zstd") => UiAccountEncoding::Base64Zstd,
+            Some("jsonParsed") => UiAccountEncoding::JsonParsed,
+            Some(other) => {
+                return Err(RpcError::params(format!(
+                    "unknown encoding {other}; use base58, base64, base64+zstd or jsonParsed"
+                )))
+            }
+        };
+        let slice = match config.and_then(|c| c.get("dataSlice")) {
+            None | Some(Value::Null) => None,
+            Some(slice) => Some(
+                serde_json::from_value(slice.clone())
+                    .map_err(|_| RpcError::params("dataSlice needs offset and length"))?,
+            ),
+        };
+        Ok(Self { encoding, slice })
     }
 }
 
-fn account_json(account: &Account) -> Value {
-    json!({
-        "data": [base64::engine::general_purpose::STANDARD.encode(&account.data), "base64"],
-        "executable": account.executable,
-        "lamports": account.lamports,
-        "owner": account.owner.to_string(),
-        "rentEpoch": account.rent_epoch,
-        "space": account.data.len(),
-    })
-}
-
 impl Localnet {
+    async fn fetch(&self, address: Pubkey) -> Result<Option<Account>, RpcError> {
+        self.client
+            .get_account(address)
+            .await
+            .map_err(RpcError::internal)
+    }
+
+    /// Encodes `account` as asked. jsonParsed token accounts need their mint's decimals,
+    /// read from the bank as a validator does.
+    async fn encode(
+        &self,
+        address: &Pubkey,
+        account: &Account,
+        encoding: Encoding,
+    ) -> Result<Value, RpcError> {
+        let binary = matches!(
+            encoding.encoding,
+            UiAccountEncoding::Binary | UiAccountEncoding::Base58
+        );
+        if binary && account.data.len() > MAX_BASE58_BYTES {
+            return Err(RpcError::params(
+                "Encoded binary (base 58) data should be less than 128 bytes, please use Base64 encoding.",
+            ));
+        }
+        let mut additional = None;
+        if matches!(encoding.encoding, UiAccountEncoding::JsonParsed)
+            && is_known_spl_token_id(&account.owner)
+        {
+            if let Ok(holding) = read_key_holding(&account.data) {
+                if let Some(mint) = self.fetch(holding.mint).await? {
+                    if let Some(&decimals) = mint.data.get(MINT_DECIMALS_OFFSET) {
+                        additional = Some(AccountAdditionalDataV3 {
+                            spl_token_additional_data: Some(
+                                SplTokenAdditionalDataV2::with_decimals(decimals),
+                            ),
+                        });
+                    }
+                }
+            }
+        }
+        let ui = encode_ui_account(
+            address,
+            account,
+            encoding.encoding,
+            additional,
+            encoding.slice,
+        );
+        serde_json::to_value(ui).map_err(RpcError::internal)
+    }
+
+    /// `{"context", "value"}` for an account notification: the account now, encoded as the
+    /// subscription asked; a closed account reads as empty, with zero lamports.
+    pub(crate) async fn account_value(
+        &self,
+        address: &Pubkey,
+        config: &Value,
+    ) -> Result<Value, RpcError> {
+        let encoding = Encoding::from_config(Some(config))?;
+        let gate = self.bank_gate.clone();
+        let _bank = gate.lock().await;
+        let account = self.fetch(*address).await?.unwrap_or_default();
+        let value = self.encode(address, &account, encoding).await?;
+        self.with_context(value).await
+    }
+
     pub(super) async fn balance(&self, params: &[Value]) -> Result<Value, RpcError> {
         let address = pubkey(string_param(params, 0)?)?;
         let lamports = self
@@ -53,14 +140,12 @@ impl Localnet {
 
     pub(super) async fn account_info(&self, params: &[Value]) -> Result<Value, RpcError> {
         let address = pubkey(string_param(params, 0)?)?;
-        check_encoding(params.get(1))?;
-        let account = self
-            .client
-            .get_account(address)
-            .await
-            .map_err(RpcError::internal)?;
-        self.with_context(account.as_ref().map_or(Value::Null, account_json))
-            .await
+        let encoding = Encoding::from_config(params.get(1))?;
+        let value = match self.fetch(address).await? {
+            Some(account) => self.encode(&address, &account, encoding).await?,
+            None => Value::Null,
+        };
+        self.with_context(value).await
     }
 
     pub(super) async fn multiple_accounts(&self, params: &[Value]) -> Result<Value, RpcError> {
@@ -73,7 +158,7 @@ impl Localnet {
                 "too many accounts requested (at most 100)",
             ));
         }
-        check_encoding(params.get(1))?;
+        let encoding = Encoding::from_config(params.get(1))?;
         let mut values = Vec::with_capacity(addresses.len());
         for address in addresses {
             let address = pubkey(
@@ -81,12 +166,64 @@ impl Localnet {
                     .as_str()
                     .ok_or_else(|| RpcError::params("public keys must be strings"))?,
             )?;
-            let account = self
-                .client
-                .get_account(address)
-                .await
-                .map_err(RpcError::internal)?;
-            values.push(account.as_ref().map_or(Value::Null, account_json));
+            values.push(match self.fetch(address).await? {
+                Some(account) => self.encode(&address, &account, encoding).await?,
+                None => Value::Null,
+            });
+        }
+        self.with_context(Value::Array(values)).await
+    }
+
+    /// `getTokenAccountsByOwner(owner, {"mint"} | {"programId"}, config)`: the owner's token
+    /// accounts, from every account a processed transaction touched (see `ledger`).
+    pub(super) async fn token_accounts_by_owner(
+        &self,
+        params: &[Value],
+    ) -> Result<Value, RpcError> {
+        let owner = pubkey(string_param(params, 0)?)?;
+        let filter = params.get(1).unwrap_or(&Value::Null);
+        let (mint, program) = match (
+            filter.get("mint").and_then(Value::as_str),
+            filter.get("programId").and_then(Value::as_str),
+        ) {
+            (Some(mint), None) => (Some(pubkey(mint)?), None),
+            (None, Some(program)) => {
+                let program = pubkey(program)?;
+                if !is_known_spl_token_id(&program) {
+                    return Err(RpcError::params(
+                        "Invalid param: unrecognized Token program id",
+                    ));
+                }
+                (None, Some(program))
+            }
+            _ => {
+                return Err(RpcError::params(
+                    "the filter must be {\"mint\": <pubkey>} or {\"programId\": <pubkey>}",
+                ))
+            }
+        };
+        let encoding = Encoding::from_config(params.get(2))?;
+        let candidates = self.ledger().touched_accounts();
+        let mut values = Vec::new();
+        for address in candidates {
+            let Some(account) = self.fetch(address).await? else {
+                continue;
+            };
+            if !is_known_spl_token_id(&account.owner)
+                || program.is_some_and(|program| account.owner != program)
+            {
+                continue;
+            }
+            let Ok(holding) = read_key_holding(&account.data) else {
+                continue;
+            };
+            if holding.owner != owner || mint.is_some_and(|mint| holding.mint != mint) {
+                continue;
+            }
+            values.push(json!({
+                "pubkey": address.to_string(),
+                "account": self.encode(&address, &account, encoding).await?,
+            }));
         }
         self.with_context(Value::Array(values)).await
     }

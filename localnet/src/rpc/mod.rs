@@ -2,6 +2,7 @@
 //! Solana RPC documentation; unsupported methods answer "method not found".
 
 mod accounts;
+mod history;
 mod transactions;
 
 use serde_json::{json, Value};
@@ -9,6 +10,9 @@ use solana_commitment_config::CommitmentLevel;
 use solana_program_test::BanksClient;
 use solana_sdk::signature::Keypair;
 use tokio::sync::Mutex;
+
+use crate::ledger::Ledger;
+use crate::pubsub::ChainEvent;
 
 /// JSON-RPC: the request is not valid JSON.
 pub const PARSE_ERROR: i64 = -32700;
@@ -64,6 +68,10 @@ pub struct Localnet {
     /// bank must not change slot under a transaction it is processing. Requests are thus
     /// served one at a time, which also keeps airdrops from racing on the faucet.
     pub bank_gate: std::sync::Arc<Mutex<()>>,
+    /// Transactions processed and accounts touched, which the bank does not index.
+    pub ledger: std::sync::Mutex<Ledger>,
+    /// Announces processed transactions and new slots to PubSub subscribers.
+    pub events: tokio::sync::broadcast::Sender<ChainEvent>,
 }
 
 impl std::fmt::Debug for Localnet {
@@ -128,6 +136,8 @@ impl Localnet {
             "getBalance" => self.balance(params).await,
             "getAccountInfo" => self.account_info(params).await,
             "getMultipleAccounts" => self.multiple_accounts(params).await,
+            "getTokenAccountsByOwner" => self.token_accounts_by_owner(params).await,
+            "getTransaction" => self.get_transaction(params).await,
             "sendTransaction" => self.send_transaction(params).await,
             "simulateTransaction" => self.simulate_transaction(params).await,
             "getSignatureStatuses" => self.signature_statuses(params).await,
@@ -138,6 +148,18 @@ impl Localnet {
                 data: None,
             }),
         }
+    }
+
+    /// The ledger, for reading. A poisoned lock only means a panic elsewhere mid-insert; the
+    /// maps stay usable.
+    pub fn ledger(&self) -> std::sync::MutexGuard<'_, Ledger> {
+        self.ledger
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn ledger_mut(&self) -> std::sync::MutexGuard<'_, Ledger> {
+        self.ledger()
     }
 
     /// The current slot.

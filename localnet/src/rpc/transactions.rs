@@ -1,11 +1,19 @@
 //! Transactions: `sendTransaction`, `simulateTransaction`, `getSignatureStatuses`,
-//! `requestAirdrop`.
+//! `requestAirdrop`. Every processed transaction is recorded in the ledger and announced to
+//! PubSub subscribers.
 
 use serde_json::{json, Value};
+use solana_sdk::message::VersionedMessage;
+use solana_sdk::pubkey::Pubkey;
 use solana_sdk::signature::{Signature, Signer};
 use solana_sdk::transaction::{Transaction, VersionedTransaction};
 
 use super::{base64_param, string_param, Localnet, RpcError, SEND_TRANSACTION_PREFLIGHT_FAILURE};
+use crate::ledger::StoredTransaction;
+use crate::pubsub::ChainEvent;
+
+/// The fee per signature in a program-test bank, used when the bank cannot quote a message.
+const LAMPORTS_PER_SIGNATURE: u64 = 5_000;
 
 fn decode_transaction(params: &[Value]) -> Result<VersionedTransaction, RpcError> {
     let encoding = params
@@ -23,29 +31,117 @@ fn decode_transaction(params: &[Value]) -> Result<VersionedTransaction, RpcError
     bincode::deserialize(&bytes).map_err(|_| RpcError::params("failed to deserialize transaction"))
 }
 
+fn error_json(error: &solana_sdk::transaction::TransactionError) -> Value {
+    serde_json::to_value(error).unwrap_or(Value::Null)
+}
+
 impl Localnet {
     pub(super) async fn send_transaction(&self, params: &[Value]) -> Result<Value, RpcError> {
         let transaction = decode_transaction(params)?;
+        let skip_preflight = params
+            .get(1)
+            .and_then(|c| c.get("skipPreflight"))
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+        if !skip_preflight {
+            // As on a real node: a transaction that fails simulation is refused and never
+            // lands, so it costs no fee.
+            let simulation = self
+                .client
+                .simulate_transaction(transaction.clone())
+                .await
+                .map_err(RpcError::internal)?;
+            if let Some(Err(error)) = simulation.result {
+                let logs = simulation
+                    .simulation_details
+                    .map(|d| d.logs)
+                    .unwrap_or_default();
+                return Err(RpcError {
+                    code: SEND_TRANSACTION_PREFLIGHT_FAILURE,
+                    message: format!("Transaction simulation failed: {error}"),
+                    data: Some(json!({"err": error_json(&error), "logs": logs})),
+                });
+            }
+        }
+        let signature = self.process(transaction).await?;
+        Ok(json!(signature.to_string()))
+    }
+
+    /// Processes `transaction`, records it in the ledger and announces it. Returns its
+    /// signature whether it succeeded or failed (a failed one is in the ledger with its error).
+    pub(crate) async fn process(
+        &self,
+        transaction: VersionedTransaction,
+    ) -> Result<Signature, RpcError> {
         let signature = *transaction
             .signatures
             .first()
             .ok_or_else(|| RpcError::params("transaction has no signature"))?;
+        let keys: Vec<Pubkey> = transaction.message.static_account_keys().to_vec();
+        let fee = self.fee_for(&transaction.message).await?;
+        let pre_balances = self.balances(&keys).await?;
         let outcome = self
             .client
-            .process_transaction_with_metadata(transaction)
+            .process_transaction_with_metadata(transaction.clone())
             .await
             .map_err(RpcError::internal)?;
-        match outcome.result {
-            Ok(()) => Ok(json!(signature.to_string())),
-            Err(error) => Err(RpcError {
-                code: SEND_TRANSACTION_PREFLIGHT_FAILURE,
-                message: format!("Transaction simulation failed: {error}"),
-                data: Some(json!({
-                    "err": serde_json::to_value(&error).unwrap_or(Value::Null),
-                    "logs": outcome.metadata.map(|m| m.log_messages).unwrap_or_default(),
-                })),
-            }),
+        let post_balances = self.balances(&keys).await?;
+        let clock: solana_sdk::clock::Clock =
+            self.client.get_sysvar().await.map_err(RpcError::internal)?;
+        let err = match &outcome.result {
+            Ok(()) => Value::Null,
+            Err(error) => error_json(error),
+        };
+        let (logs, compute_units) = outcome
+            .metadata
+            .map(|m| (m.log_messages, m.compute_units_consumed))
+            .unwrap_or_default();
+        let stored = StoredTransaction {
+            slot: clock.slot,
+            block_time: clock.unix_timestamp,
+            transaction,
+            err: err.clone(),
+            fee,
+            pre_balances,
+            post_balances,
+            logs,
+            compute_units,
+        };
+        self.ledger_mut().record(signature, stored);
+        // Nobody listening is fine.
+        let _ = self.events.send(ChainEvent::Transaction {
+            signature,
+            slot: clock.slot,
+            err,
+            accounts: keys,
+        });
+        Ok(signature)
+    }
+
+    async fn fee_for(&self, message: &VersionedMessage) -> Result<u64, RpcError> {
+        let signatures = u64::from(message.header().num_required_signatures);
+        let VersionedMessage::Legacy(legacy) = message else {
+            return Ok(signatures * LAMPORTS_PER_SIGNATURE);
+        };
+        let quoted = self
+            .client
+            .get_fee_for_message(legacy.clone())
+            .await
+            .map_err(RpcError::internal)?;
+        Ok(quoted.unwrap_or(signatures * LAMPORTS_PER_SIGNATURE))
+    }
+
+    async fn balances(&self, keys: &[Pubkey]) -> Result<Vec<u64>, RpcError> {
+        let mut balances = Vec::with_capacity(keys.len());
+        for key in keys {
+            balances.push(
+                self.client
+                    .get_balance(*key)
+                    .await
+                    .map_err(RpcError::internal)?,
+            );
         }
+        Ok(balances)
     }
 
     pub(super) async fn simulate_transaction(&self, params: &[Value]) -> Result<Value, RpcError> {
@@ -56,7 +152,7 @@ impl Localnet {
             .await
             .map_err(RpcError::internal)?;
         let err = match simulation.result {
-            Some(Err(error)) => serde_json::to_value(&error).unwrap_or(Value::Null),
+            Some(Err(error)) => error_json(&error),
             _ => Value::Null,
         };
         let details = simulation.simulation_details;
@@ -80,10 +176,7 @@ impl Localnet {
             let text = signature
                 .as_str()
                 .ok_or_else(|| RpcError::params("signatures must be strings"))?;
-            let signature: Signature = text
-                .parse()
-                .map_err(|_| RpcError::params(format!("invalid signature: {text}")))?;
-            parsed.push(signature);
+            parsed.push(parse_signature(text)?);
         }
         let statuses = self
             .client
@@ -95,21 +188,12 @@ impl Localnet {
             .map(|status| match status {
                 None => Value::Null,
                 Some(status) => {
-                    let err = status
-                        .err
-                        .as_ref()
-                        .map(|e| serde_json::to_value(e).unwrap_or(Value::Null))
-                        .unwrap_or(Value::Null);
-                    let status_field = if err.is_null() {
-                        json!({"Ok": null})
-                    } else {
-                        json!({"Err": err.clone()})
-                    };
+                    let err = status.err.as_ref().map_or(Value::Null, error_json);
                     json!({
                         "slot": status.slot,
                         "confirmations": Value::Null,
+                        "status": status_field(&err),
                         "err": err,
-                        "status": status_field,
                         "confirmationStatus": "finalized",
                     })
                 }
@@ -142,11 +226,22 @@ impl Localnet {
             &[&self.faucet],
             blockhash,
         );
-        let signature = transaction.signatures[0];
-        self.client
-            .process_transaction(transaction)
-            .await
-            .map_err(RpcError::internal)?;
+        let signature = self.process(transaction.into()).await?;
         Ok(json!(signature.to_string()))
     }
+}
+
+/// `{"Ok": null}` or `{"Err": err}`, the deprecated status field clients still read.
+pub fn status_field(err: &Value) -> Value {
+    if err.is_null() {
+        json!({"Ok": null})
+    } else {
+        json!({"Err": err})
+    }
+}
+
+/// Parses a base58 signature parameter.
+pub fn parse_signature(text: &str) -> Result<Signature, RpcError> {
+    text.parse()
+        .map_err(|_| RpcError::params(format!("invalid signature: {text}")))
 }
