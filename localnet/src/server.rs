@@ -184,7 +184,29 @@ async fn advance_slots(
             Err(_) => continue,
         };
         if context.warp_to_slot(slot + 1).is_ok() {
+            follow_wall_clock(&mut context).await;
             let _ = events.send(ChainEvent::Slot(slot + 1));
         }
+    }
+}
+
+/// Sets the bank's clock to the wall clock, as a real cluster's stake-weighted timestamps
+/// track it. Without this the program-test bank's time drifts behind, and expiries (refund
+/// timeouts, payment reclaims) would arrive late.
+async fn follow_wall_clock(context: &mut ProgramTestContext) {
+    let Ok(mut clock) = context
+        .banks_client
+        .get_sysvar::<solana_sdk::clock::Clock>()
+        .await
+    else {
+        return;
+    };
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    // A cluster's clock never goes backwards.
+    if now > clock.unix_timestamp {
+        clock.unix_timestamp = now;
+        context.set_sysvar(&clock);
     }
 }
