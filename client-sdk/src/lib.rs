@@ -2,6 +2,7 @@
 //!
 //! # Layout
 //! - [`crypto`]: the group end-to-end encryption core (no I/O; randomness passed in).
+//! - [`holdings`]: the AnoGhost keys a wallet holds, read over JSON-RPC.
 //! - [`invite`]: free-room invites (code plus room secret).
 //! - [`gateway`]: an async client for the gateway protocol (`docs/protocol.md`).
 //! - [`chat`]: a room you can talk in: the gateway client and the crypto core together.
@@ -15,6 +16,7 @@
 pub mod chat;
 pub mod crypto;
 pub mod gateway;
+pub mod holdings;
 pub mod invite;
 pub mod payments;
 pub mod program;

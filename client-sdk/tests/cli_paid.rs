@@ -1,90 +1,55 @@
-//! The `anoghost` paid-room commands, run as processes against a real gateway reading the
-//! localnet over JSON-RPC: ghost, create-paid, join-paid and key burn.
+//! The `anoghost` paid-room and payment commands, run as processes against a real gateway
+//! reading the localnet over JSON-RPC: ghost, create-paid (keypair and Solana Pay QR),
+//! key list, join-paid, key burn, and /pay, /claim, /reclaim inside the chat.
 // Helpers panic on anything unexpected: in a test, a panic is the failure report.
 #![allow(clippy::unwrap_used)]
 
-use std::net::TcpListener;
-use std::path::{Path, PathBuf};
+mod support;
 
-use anoghost_localnet::server::{start, LocalnetOptions};
+use std::time::Duration;
+
+use base64::Engine as _;
 use solana_rpc_client::nonblocking::rpc_client::RpcClient;
 use solana_sdk::signature::{Keypair, Signer};
+use solana_sdk::transaction::Transaction;
+use support::cli::{keypair_file, run, value_after, PaidStack, Session, CLI};
 use tokio::process::Command;
 
-const CLI: &str = env!("CARGO_BIN_EXE_anoghost");
-
-/// Writes `keypair` as a Solana CLI keypair file in `dir`.
-fn keypair_file(dir: &Path, name: &str, keypair: &Keypair) -> PathBuf {
-    let path = dir.join(format!("{name}.json"));
-    let bytes: Vec<u8> = keypair.to_bytes().to_vec();
-    std::fs::write(&path, serde_json::to_string(&bytes).unwrap()).unwrap();
-    path
+async fn funded(rpc: &RpcClient, lamports: u64) -> Keypair {
+    let wallet = Keypair::new();
+    let signature = rpc
+        .request_airdrop(&wallet.pubkey(), lamports)
+        .await
+        .unwrap();
+    rpc.confirm_transaction(&signature).await.unwrap();
+    wallet
 }
 
-async fn run(args: &[&str]) -> String {
-    let output = Command::new(CLI).args(args).output().await.unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    assert!(
-        output.status.success(),
-        "anoghost {args:?} failed:\n{stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    stdout
+fn with<'a>(common: &'a [String], args: &[&'a str]) -> Vec<&'a str> {
+    common
+        .iter()
+        .map(String::as_str)
+        .chain(args.iter().copied())
+        .collect()
 }
 
-fn value_after<'a>(output: &'a str, prefix: &str) -> &'a str {
-    output
-        .lines()
-        .find_map(|line| line.split_once(prefix).map(|(_, rest)| rest.trim()))
-        .unwrap_or_else(|| panic!("no {prefix:?} in:\n{output}"))
-}
-
-#[actix_web::test]
-async fn ghost_create_paid_join_paid_and_burn_from_the_command_line() {
-    let localnet = start(
-        TcpListener::bind("127.0.0.1:0").unwrap(),
-        LocalnetOptions::default(),
-    )
-    .await
-    .unwrap();
-    let dir = std::env::temp_dir().join(format!("anoghost-cli-paid-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let authority = keypair_file(&dir, "authority", &localnet.keys.gateway_authority);
-    let mut config = anoghost_gateway::GatewayConfig::local_defaults();
-    config.rpc_url = Some(localnet.url());
-    config.authority_keypair = Some(authority);
-    config.master_key = Some("22".repeat(32));
-    config.workers = 2;
-    let gateway =
-        anoghost_gateway::start(config, TcpListener::bind("127.0.0.1:0").unwrap()).unwrap();
-    let gateway_url = format!("ws://{}/v1/ws", gateway.addr);
-    let rpc_url = localnet.url();
-    let common = [
-        "--gateway",
-        gateway_url.as_str(),
-        "--rpc-url",
-        rpc_url.as_str(),
-    ];
-
-    let rpc = RpcClient::new(rpc_url.clone());
-    let (initiator, invitee) = (Keypair::new(), Keypair::new());
-    for wallet in [&initiator, &invitee] {
-        let signature = rpc
-            .request_airdrop(&wallet.pubkey(), 1_000_000_000)
-            .await
-            .unwrap();
-        rpc.confirm_transaction(&signature).await.unwrap();
-    }
-    let initiator_file = keypair_file(&dir, "initiator", &initiator);
-    let invitee_file = keypair_file(&dir, "invitee", &invitee);
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn ghost_create_paid_key_list_join_paid_and_burn_from_the_command_line() {
+    let stack = PaidStack::start("cli-paid").await;
+    let common = stack.common_args();
+    let rpc = RpcClient::new(stack.localnet.url());
+    let initiator = funded(&rpc, 1_000_000_000).await;
+    let invitee = funded(&rpc, 1_000_000_000).await;
+    let initiator_file = keypair_file(&stack.dir, "initiator", &initiator);
+    let invitee_file = keypair_file(&stack.dir, "invitee", &invitee);
     let initiator_path = initiator_file.to_str().unwrap();
     let invitee_path = invitee_file.to_str().unwrap();
 
-    let ghost_out = run(&[&common[..], &["ghost", "--keypair", invitee_path]].concat()).await;
+    let ghost_out = run(&with(&common, &["ghost", "--keypair", invitee_path])).await;
     let ghost = value_after(&ghost_out, "ghostId:").to_owned();
 
-    let created = run(&[
-        &common[..],
+    let created = run(&with(
+        &common,
         &[
             "room",
             "create-paid",
@@ -95,43 +60,206 @@ async fn ghost_create_paid_join_paid_and_burn_from_the_command_line() {
             "--name",
             "cli room",
         ],
-    ]
-    .concat())
+    ))
     .await;
     let mint = value_after(&created, "invitee 1: key").to_owned();
 
-    let joined = run(&[
-        &common[..],
+    let listed = run(&with(&common, &["key", "list", "--keypair", invitee_path])).await;
+    assert_eq!(listed.trim(), format!("1. {mint}  cli room"));
+    let none = run(&with(
+        &common,
+        &["key", "list", "--keypair", initiator_path],
+    ))
+    .await;
+    assert!(none.contains("holds no AnoGhost keys"), "{none}");
+
+    // Without --mint, the wallet's only key is used.
+    let joined = run(&with(
+        &common,
         &[
             "room",
             "join-paid",
             "--keypair",
             invitee_path,
-            "--mint",
-            &mint,
             "--listen",
             "0",
         ],
-    ]
-    .concat())
+    ))
     .await;
+    assert!(
+        joined.contains(&format!("joining with key {mint}")),
+        "{joined}"
+    );
     assert!(joined.contains("joined as #"), "{joined}");
 
-    let burned = run(&[
-        &common[..],
+    let burned = run(&with(
+        &common,
         &["key", "burn", "--keypair", invitee_path, "--mint", &mint],
-    ]
-    .concat())
+    ))
     .await;
     assert!(burned.contains("key burned and closed"), "{burned}");
     assert!(
         rpc.get_account(&mint.parse().unwrap()).await.is_err(),
         "the mint is closed"
     );
-    let _ = std::fs::remove_dir_all(dir);
+    let output = Command::new(CLI)
+        .args(with(
+            &common,
+            &["room", "join-paid", "--keypair", invitee_path],
+        ))
+        .output()
+        .await
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("holds no AnoGhost keys"));
 }
 
-#[actix_web::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn create_paid_waits_for_a_solana_pay_deposit_made_by_scanning_the_qr_code() {
+    let stack = PaidStack::start("cli-qr").await;
+    let common = stack.common_args();
+    let rpc = RpcClient::new(stack.localnet.url());
+    let initiator = funded(&rpc, 1_000_000_000).await;
+    let invitee = funded(&rpc, 1_000_000_000).await;
+    let initiator_file = keypair_file(&stack.dir, "initiator", &initiator);
+    let invitee_file = keypair_file(&stack.dir, "invitee", &invitee);
+    let ghost_out = run(&with(
+        &common,
+        &["ghost", "--keypair", invitee_file.to_str().unwrap()],
+    ))
+    .await;
+    let ghost = value_after(&ghost_out, "ghostId:").to_owned();
+
+    let mut cli = Session::spawn(&with(
+        &common,
+        &[
+            "room",
+            "create-paid",
+            "--qr",
+            "--keypair",
+            initiator_file.to_str().unwrap(),
+            "--invite",
+            &ghost,
+        ],
+    ));
+    let line = cli.expect("Solana Pay link:").await;
+    let link = line.split_once("Solana Pay link: ").unwrap().1;
+    // What a wallet does with the link: decode it, POST its account, sign, send.
+    let request = percent_encoding::percent_decode_str(link.strip_prefix("solana:").unwrap())
+        .decode_utf8()
+        .unwrap()
+        .into_owned();
+    assert!(request.starts_with(&format!(
+        "http://{}/v1/pay/room-deposit?nonce=",
+        stack.gateway.addr
+    )));
+    let answer: serde_json::Value = reqwest::Client::new()
+        .post(&request)
+        .json(&serde_json::json!({ "account": initiator.pubkey().to_string() }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(answer["transaction"].as_str().unwrap())
+        .unwrap();
+    let mut transaction: Transaction = bincode::deserialize(&bytes).unwrap();
+    let blockhash = transaction.message.recent_blockhash;
+    transaction.sign(&[&initiator], blockhash);
+    rpc.send_and_confirm_transaction(&transaction)
+        .await
+        .unwrap();
+
+    cli.expect("escrow funded").await;
+    let key = cli.expect("invitee 1:").await;
+    assert!(key.contains("invitee 1: key "), "{key}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn pay_in_chat_then_claim_to_a_fresh_wallet_and_reclaim_after_expiry() {
+    let stack = PaidStack::start("cli-pay").await;
+    let common = stack.common_args();
+    let rpc = RpcClient::new(stack.localnet.url());
+    let alice = funded(&rpc, 2_000_000_000).await;
+    let alice_file = keypair_file(&stack.dir, "alice", &alice);
+    let alice_path = alice_file.to_str().unwrap();
+
+    let mut alice_cli = Session::spawn(&with(
+        &common,
+        &[
+            "room",
+            "create",
+            "--wallet",
+            alice_path,
+            "--pay-expiry",
+            "6",
+        ],
+    ));
+    let invite = alice_cli.expect("invite:").await;
+    let invite = invite.split_once("invite: ").unwrap().1.to_owned();
+    // Bob has no wallet at all: the claim key pays its own fee.
+    let mut bob_cli = Session::spawn(&with(&common, &["room", "join", &invite]));
+    let joined = bob_cli.expect("joined as #").await;
+    let bob = joined.split_once('#').unwrap().1.trim().to_owned();
+    alice_cli.expect(&format!("#{bob}'s keys verified")).await;
+    bob_cli.expect("keys verified").await;
+
+    let float = rpc.get_minimum_balance_for_rent_exemption(0).await.unwrap() + 5_000;
+    let alice_before = rpc.get_balance(&alice.pubkey()).await.unwrap();
+    alice_cli.type_line(&format!("/pay #{bob} 0.25")).await;
+    alice_cli
+        .expect(&format!("sent #{bob} 0.25 SOL as payment 1"))
+        .await;
+    alice_cli.type_line(&format!("/pay #{bob} 0.1")).await;
+    alice_cli
+        .expect(&format!("sent #{bob} 0.1 SOL as payment 2"))
+        .await;
+    bob_cli
+        .expect("a payment of 0.25 SOL on localnet; /claim 1")
+        .await;
+    bob_cli
+        .expect("a payment of 0.1 SOL on localnet; /claim 2")
+        .await;
+
+    let fresh = Keypair::new().pubkey();
+    bob_cli.type_line(&format!("/claim 1 {fresh}")).await;
+    bob_cli
+        .expect(&format!("claimed 0.25 SOL to {fresh}"))
+        .await;
+    assert_eq!(
+        rpc.get_balance(&fresh).await.unwrap(),
+        250_000_000 + float - 5_000,
+        "the amount, plus the float left after the claim key paid its fee"
+    );
+    bob_cli.type_line("/claim 1").await;
+    bob_cli
+        .expect("! claiming without an address needs a wallet")
+        .await;
+
+    alice_cli.type_line("/reclaim 2").await;
+    alice_cli.expect("! payment 2 can still be claimed").await;
+    tokio::time::sleep(Duration::from_secs(8)).await;
+    alice_cli.type_line("/reclaim 2").await;
+    alice_cli.expect("reclaimed 0.1 SOL").await;
+    bob_cli.type_line(&format!("/claim 2 {fresh}")).await;
+    bob_cli.expect("! that payment is no longer on chain").await;
+
+    // Alice paid 0.25 SOL plus one float, and four signature fees (two deposits, and the
+    // reclaim signed by her wallet and the claim key, whose float it sweeps back); the vault
+    // rents came back at the claim and the reclaim.
+    assert_eq!(
+        rpc.get_balance(&alice.pubkey()).await.unwrap(),
+        alice_before - 250_000_000 - float - 4 * 5_000
+    );
+    alice_cli.type_line("/payments").await;
+    alice_cli.expect("sent 2: 0.1 SOL").await;
+    bob_cli.quit().await;
+    alice_cli.quit().await;
+}
+
+#[tokio::test]
 async fn missing_keypair_file_gets_a_clear_error() {
     let output = Command::new(CLI)
         .args(["ghost", "--keypair", "/nonexistent/wallet.json"])

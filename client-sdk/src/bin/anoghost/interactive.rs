@@ -5,17 +5,22 @@ use anoghost_sdk::crypto::announce::Verification;
 use anoghost_sdk::crypto::body::Body;
 use tokio::io::{AsyncBufReadExt, BufReader};
 
-const HELP: &str = "type a message and press enter; /who lists members, /safety shows safety numbers, /quit leaves";
+use crate::purse::Purse;
+
+const HELP: &str =
+    "type a message and press enter; /who lists members, /safety shows safety numbers, \
+/pay <member> <SOL> sends a payment, /claim <n> [address] takes one, /reclaim <n> takes back an \
+expired one, /payments lists them, /quit leaves";
 
 /// Runs until /quit, end of input, Ctrl-C, or the gateway closing.
-pub async fn run(mut room: ChatRoom) -> Result<(), String> {
+pub async fn run(mut room: ChatRoom, mut purse: Purse) -> Result<(), String> {
     println!("{HELP}");
     let mut lines = BufReader::new(tokio::io::stdin()).lines();
     loop {
         tokio::select! {
             line = lines.next_line() => match line {
                 Ok(Some(line)) => {
-                    if !on_line(&mut room, line.trim()).await? {
+                    if !on_line(&mut room, &mut purse, line.trim()).await? {
                         break;
                     }
                 }
@@ -23,8 +28,16 @@ pub async fn run(mut room: ChatRoom) -> Result<(), String> {
             },
             event = room.next_event() => {
                 let event = event.map_err(|e| e.to_string())?;
-                if let Some(line) = describe(&event) {
-                    println!("{line}");
+                match event {
+                    ChatEvent::DirectMessage { from, body: Body::PaymentVoucher(voucher) }
+                    | ChatEvent::Message { from, body: Body::PaymentVoucher(voucher), .. } => {
+                        println!("{}", purse.on_voucher(from, voucher));
+                    }
+                    event => {
+                        if let Some(line) = describe(&event) {
+                            println!("{line}");
+                        }
+                    }
                 }
             }
             _ = tokio::signal::ctrl_c() => break,
@@ -35,8 +48,24 @@ pub async fn run(mut room: ChatRoom) -> Result<(), String> {
     Ok(())
 }
 
-/// Handles one typed line; `false` to leave.
-async fn on_line(room: &mut ChatRoom, line: &str) -> Result<bool, String> {
+/// Handles one typed line; `false` to leave. A failed command is reported and the chat
+/// goes on; only a broken connection ends it.
+async fn on_line(room: &mut ChatRoom, purse: &mut Purse, line: &str) -> Result<bool, String> {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let outcome = match words.as_slice() {
+        ["/pay", args @ ..] => Some(purse.pay(room, args).await),
+        ["/claim", args @ ..] => Some(purse.claim(args).await),
+        ["/reclaim", args @ ..] => Some(purse.reclaim(args).await),
+        ["/payments"] => Some(Ok(purse.list())),
+        _ => None,
+    };
+    if let Some(outcome) = outcome {
+        match outcome {
+            Ok(report) => println!("{report}"),
+            Err(error) => println!("! {error}"),
+        }
+        return Ok(true);
+    }
     match line {
         "" => {}
         "/quit" => return Ok(false),

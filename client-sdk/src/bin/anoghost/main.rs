@@ -8,7 +8,9 @@
 
 mod interactive;
 mod paid;
+mod purse;
 mod scripted;
+mod solana_pay;
 mod wallet;
 
 use std::path::PathBuf;
@@ -85,6 +87,12 @@ enum WalletCommand {
 
 #[derive(Subcommand)]
 enum KeyCommand {
+    /// List the AnoGhost keys a wallet holds (genuine ones only).
+    List {
+        /// Solana CLI keypair file of the holder.
+        #[arg(long)]
+        keypair: PathBuf,
+    },
     /// Burn a key and close its accounts, returning their rent.
     Burn {
         /// Solana CLI keypair file of the holder.
@@ -119,15 +127,24 @@ enum RoomCommand {
         /// The room's name, written into every key.
         #[arg(long, default_value = "AnoGhost room")]
         name: String,
+        /// Pay the escrow from a phone wallet instead: print a Solana Pay link and QR code
+        /// (the gateway builds the transaction) and wait until it lands. The wallet that
+        /// scans must be the one in --keypair, which still signs in to the gateway.
+        #[arg(long)]
+        qr: bool,
+        /// How long to wait for the QR payment, in seconds.
+        #[arg(long, default_value_t = 600)]
+        qr_timeout: u64,
     },
     /// Join a paid room with a key NFT held by the wallet, then chat.
     JoinPaid {
         /// Solana CLI keypair file of the key's holder.
         #[arg(long)]
         keypair: PathBuf,
-        /// The key's mint address (as printed by create-paid).
+        /// The key's mint address (as printed by create-paid). Without it, the wallet's
+        /// keys are listed: one is used directly; among several you choose.
         #[arg(long)]
-        mint: String,
+        mint: Option<String>,
         #[command(flatten)]
         options: ChatOptions,
     },
@@ -146,6 +163,12 @@ pub struct ChatOptions {
     /// Give up after this many seconds in scripted mode.
     #[arg(long, default_value_t = 60)]
     timeout: u64,
+    /// Solana CLI keypair file that pays for /pay and fees (join-paid uses its --keypair).
+    #[arg(long)]
+    wallet: Option<PathBuf>,
+    /// Seconds a /pay payment stays claimable before the sender may /reclaim it.
+    #[arg(long, default_value_t = 86_400, value_parser = clap::value_parser!(i64).range(1..=2_592_000))]
+    pay_expiry: i64,
 }
 
 impl ChatOptions {
@@ -169,6 +192,12 @@ async fn main() -> ExitCode {
         Command::Wallet(WalletCommand::Airdrop { keypair, sol }) => {
             return finish(wallet::airdrop(&cli.rpc_url, &keypair, sol).await)
         }
+        Command::Key(KeyCommand::List { keypair }) => {
+            return finish(match paid::load_keys(&keypair) {
+                Ok(keys) => paid::list_keys(&cli.rpc_url, &keys).await,
+                Err(error) => Err(error),
+            })
+        }
         Command::Key(KeyCommand::Burn { keypair, mint }) => {
             return finish(match paid::load_keys(&keypair) {
                 Ok(keys) => paid::burn_key(&cli.rpc_url, &keys, &mint).await,
@@ -176,13 +205,13 @@ async fn main() -> ExitCode {
             })
         }
     };
-    let (room, options) = match command {
+    let (room, options, wallet) = match command {
         RoomCommand::Create(options) => match ChatRoom::create(&cli.gateway).await {
             Ok(room) => {
                 if let Some(invite) = room.invite() {
                     println!("invite: {invite}");
                 }
-                (room, options)
+                (room, options, None)
             }
             Err(error) => return fail(&error),
         },
@@ -192,7 +221,7 @@ async fn main() -> ExitCode {
                 Err(error) => return fail(&error),
             };
             match ChatRoom::join(&cli.gateway, &invite).await {
-                Ok(room) => (room, options),
+                Ok(room) => (room, options, None),
                 Err(error) => return fail(&error),
             }
         }
@@ -200,13 +229,27 @@ async fn main() -> ExitCode {
             keypair,
             invitees,
             name,
+            qr,
+            qr_timeout,
         } => {
+            let funding = if qr {
+                paid::Funding::SolanaPay {
+                    timeout: Duration::from_secs(qr_timeout),
+                }
+            } else {
+                paid::Funding::Keypair
+            };
             return finish(match paid::load_keys(&keypair) {
                 Ok(keys) => {
-                    paid::create_paid(&cli.gateway, &cli.rpc_url, &keys, &name, &invitees).await
+                    let room = paid::PaidRoom {
+                        name: &name,
+                        invitees: &invitees,
+                        funding,
+                    };
+                    paid::create_paid(&cli.gateway, &cli.rpc_url, &keys, room).await
                 }
                 Err(error) => Err(error),
-            })
+            });
         }
         RoomCommand::JoinPaid {
             keypair,
@@ -217,11 +260,25 @@ async fn main() -> ExitCode {
                 Ok(keys) => keys,
                 Err(error) => return fail(&error),
             };
+            let mint = match mint {
+                Some(mint) => mint,
+                None => match paid::choose_key(&cli.rpc_url, &keys).await {
+                    Ok(mint) => mint,
+                    Err(error) => return fail(&error),
+                },
+            };
             match ChatRoom::join_paid(&cli.gateway, &keys.wallet, &mint).await {
-                Ok(room) => (room, options),
+                Ok(room) => (room, options, Some(keys)),
                 Err(error) => return fail(&error),
             }
         }
+    };
+    let wallet = match (&options.wallet, wallet) {
+        (Some(path), _) => match paid::load_keys(path) {
+            Ok(keys) => Some(keys),
+            Err(error) => return fail(&error),
+        },
+        (None, wallet) => wallet,
     };
     println!("joined as #{}", room.me());
     let result = if options.is_scripted() {
@@ -231,7 +288,8 @@ async fn main() -> ExitCode {
             Err(_) => Err("timed out (see --timeout)".to_owned()),
         }
     } else {
-        interactive::run(room).await
+        let purse = purse::Purse::new(&cli.rpc_url, wallet, options.pay_expiry);
+        interactive::run(room, purse).await
     };
     finish(result)
 }

@@ -2,12 +2,14 @@
 //! keypair), joining with a key NFT, and burning a key to reclaim its rent.
 
 use std::path::Path;
+use std::time::Duration;
 
 use anchor_lang::AccountDeserialize;
 use anchor_spl::token_2022::spl_token_2022::instruction as token_ix;
 use anchor_spl::token_2022::ID as TOKEN_2022;
 use anoghost::state::Config;
 use anoghost_sdk::gateway::{GatewayClient, GatewayEvent};
+use anoghost_sdk::holdings::held_keys;
 use anoghost_sdk::program::{self as ix, pda};
 use anoghost_sdk::wallet::Wallet;
 use rand::RngCore;
@@ -17,6 +19,8 @@ use solana_sdk::pubkey::Pubkey;
 use solana_sdk::signature::{Keypair, Signer};
 use solana_sdk::transaction::Transaction;
 use zeroize::Zeroizing;
+
+use crate::solana_pay;
 
 /// A wallet loaded from a Solana CLI keypair file, for signing in and for transactions.
 pub struct Keys {
@@ -81,26 +85,57 @@ pub async fn ghost(gateway: &str, keys: &Keys, follow: bool) -> Result<(), Strin
     Ok(())
 }
 
+/// How the initiator funds the escrow.
+pub enum Funding {
+    /// Sign the deposit with the keypair file.
+    Keypair,
+    /// Print a Solana Pay transaction-request link and QR code for a phone wallet, then
+    /// wait this long for the deposit to land.
+    SolanaPay { timeout: Duration },
+}
+
+/// What `create-paid` is asked for.
+pub struct PaidRoom<'a> {
+    pub name: &'a str,
+    pub invitees: &'a [String],
+    pub funding: Funding,
+}
+
 /// `anoghost room create-paid`: funds an escrow for the invitees and has the gateway mint
 /// their keys. Prints one mint (or the reason for none) per invitee.
 pub async fn create_paid(
     gateway: &str,
     rpc_url: &str,
     keys: &Keys,
-    name: &str,
-    invitees: &[String],
+    room: PaidRoom<'_>,
 ) -> Result<(), String> {
-    let count = u16::try_from(invitees.len()).map_err(|_| "too many invitees".to_owned())?;
+    let count = u16::try_from(room.invitees.len()).map_err(|_| "too many invitees".to_owned())?;
     let rpc = RpcClient::new(rpc_url.to_owned());
     let mut nonce = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut nonce);
-    println!("funding an escrow for {count} keys …");
-    send(
-        &rpc,
-        keys,
-        &[ix::room_deposit(&keys.keypair.pubkey(), nonce, count)],
-    )
-    .await?;
+    match room.funding {
+        Funding::Keypair => {
+            println!("funding an escrow for {count} keys …");
+            send(
+                &rpc,
+                keys,
+                &[ix::room_deposit(&keys.keypair.pubkey(), nonce, count)],
+            )
+            .await?;
+        }
+        Funding::SolanaPay { timeout } => {
+            let link = solana_pay::room_deposit_link(gateway, &nonce, count)?;
+            println!(
+                "pay the escrow for {count} keys from the wallet {}:",
+                keys.keypair.pubkey()
+            );
+            println!("{}", solana_pay::qr_code(&link)?);
+            println!("Solana Pay link: {link}");
+            let escrow = pda::escrow(&keys.keypair.pubkey(), &nonce);
+            solana_pay::wait_for_account(&rpc, &escrow, timeout).await?;
+            println!("escrow funded");
+        }
+    }
     let mut client = GatewayClient::connect(gateway)
         .await
         .map_err(|e| e.to_string())?;
@@ -110,7 +145,7 @@ pub async fn create_paid(
         .map_err(|e| e.to_string())?;
     println!("minting keys (one transaction each) …");
     let mints = client
-        .create_paid_room(name, &nonce, invitees)
+        .create_paid_room(room.name, &nonce, room.invitees)
         .await
         .map_err(|e| e.to_string())?;
     for (index, mint) in mints.iter().enumerate() {
@@ -124,6 +159,53 @@ pub async fn create_paid(
     }
     client.close().await;
     Ok(())
+}
+
+/// `anoghost key list`: the wallet's genuine AnoGhost keys.
+pub async fn list_keys(rpc_url: &str, keys: &Keys) -> Result<(), String> {
+    let rpc = RpcClient::new(rpc_url.to_owned());
+    let held = held_keys(&rpc, &keys.keypair.pubkey()).await?;
+    if held.is_empty() {
+        println!("this wallet holds no AnoGhost keys");
+    }
+    for (index, key) in held.iter().enumerate() {
+        println!("{}. {}  {}", index + 1, key.mint, key.name);
+    }
+    Ok(())
+}
+
+/// The key `join-paid` should use when no `--mint` is given: the only one, or the one the
+/// user picks from the list on stdin.
+pub async fn choose_key(rpc_url: &str, keys: &Keys) -> Result<String, String> {
+    let rpc = RpcClient::new(rpc_url.to_owned());
+    let held = held_keys(&rpc, &keys.keypair.pubkey()).await?;
+    match held.as_slice() {
+        [] => Err(
+            "this wallet holds no AnoGhost keys (ask the room's initiator to invite your ghostId)"
+                .into(),
+        ),
+        [only] => {
+            println!("joining with key {} ({})", only.mint, only.name);
+            Ok(only.mint.to_string())
+        }
+        several => {
+            for (index, key) in several.iter().enumerate() {
+                println!("{}. {}  {}", index + 1, key.mint, key.name);
+            }
+            println!("which key? [1-{}]", several.len());
+            let mut line = String::new();
+            std::io::stdin()
+                .read_line(&mut line)
+                .map_err(|e| format!("cannot read the choice: {e}"))?;
+            let choice: usize = line
+                .trim()
+                .parse()
+                .ok()
+                .filter(|n| (1..=several.len()).contains(n))
+                .ok_or_else(|| format!("no key {:?}; pass --mint to choose one", line.trim()))?;
+            Ok(several[choice - 1].mint.to_string())
+        }
+    }
 }
 
 /// `anoghost key burn`: burns the key, closes the token account and the mint; the holder

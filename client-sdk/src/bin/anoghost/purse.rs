@@ -1,0 +1,343 @@
+//! Payments inside the chat: `/pay`, `/claim`, `/reclaim` and `/payments`.
+//!
+//! `/pay` locks lamports on chain for a one-time claim key and sends the voucher end to end
+//! encrypted to one member. It also puts a small float on the claim key (rent-exempt minimum
+//! plus one fee), so the recipient can claim to a brand-new wallet: the claim key pays its
+//! own fee and sweeps the float to the recipient, and no wallet of the recipient's signs.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use anchor_lang::solana_program::system_instruction;
+use anchor_lang::AccountDeserialize;
+use anoghost::state::PaymentVault;
+use anoghost_sdk::chat::ChatRoom;
+use anoghost_sdk::crypto::body::{Body, PaymentVoucher};
+use anoghost_sdk::payments::{claim_instruction, claim_pubkey, new_payment, reclaim_instruction};
+use anoghost_sdk::program::pda;
+use solana_rpc_client::nonblocking::rpc_client::RpcClient;
+use solana_sdk::instruction::Instruction;
+use solana_sdk::native_token::LAMPORTS_PER_SOL;
+use solana_sdk::pubkey::Pubkey;
+use solana_sdk::signature::{Keypair, Signer};
+use solana_sdk::transaction::Transaction;
+
+use crate::paid::Keys;
+
+/// The fee for one signature on every Solana cluster today.
+const SIGNATURE_FEE: u64 = 5_000;
+
+/// The chat's wallet, and the vouchers sent and received in this session (memory only).
+pub struct Purse {
+    rpc: RpcClient,
+    wallet: Option<Keys>,
+    expiry_secs: i64,
+    sent: Vec<PaymentVoucher>,
+    received: Vec<(u16, PaymentVoucher)>,
+}
+
+/// Formats lamports as SOL without rounding.
+pub fn sol(lamports: u64) -> String {
+    let whole = lamports / LAMPORTS_PER_SOL;
+    let fraction = lamports % LAMPORTS_PER_SOL;
+    if fraction == 0 {
+        return format!("{whole} SOL");
+    }
+    let digits = format!("{fraction:09}");
+    format!("{whole}.{} SOL", digits.trim_end_matches('0'))
+}
+
+/// Parses an amount of SOL ("0.25", "2") into lamports, exactly.
+pub fn parse_sol(text: &str) -> Result<u64, String> {
+    let bad = || format!("not an amount of SOL: {text:?} (for example 0.25)");
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    if fraction.len() > 9 || (whole.is_empty() && fraction.is_empty()) {
+        return Err(bad());
+    }
+    let digits_only = |s: &str| s.chars().all(|c| c.is_ascii_digit());
+    if !digits_only(whole) || !digits_only(fraction) {
+        return Err(bad());
+    }
+    let whole: u64 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().map_err(|_| bad())?
+    };
+    let fraction: u64 = format!("{fraction:0<9}").parse().map_err(|_| bad())?;
+    let lamports = whole
+        .checked_mul(LAMPORTS_PER_SOL)
+        .and_then(|l| l.checked_add(fraction))
+        .ok_or_else(bad)?;
+    if lamports == 0 {
+        return Err("the amount must be more than zero".into());
+    }
+    Ok(lamports)
+}
+
+fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+/// The cluster a voucher names, guessed from the RPC URL the way wallets label it.
+fn cluster_of(rpc_url: &str) -> &'static str {
+    if rpc_url.contains("devnet") {
+        "devnet"
+    } else if rpc_url.contains("testnet") {
+        "testnet"
+    } else if rpc_url.contains("mainnet") {
+        "mainnet-beta"
+    } else {
+        "localnet"
+    }
+}
+
+fn parse_index(text: Option<&str>, count: usize, what: &str) -> Result<usize, String> {
+    let text = text.ok_or_else(|| format!("which {what}? (see /payments)"))?;
+    let index: usize = text
+        .trim_start_matches('#')
+        .parse()
+        .map_err(|_| format!("not a {what} number: {text}"))?;
+    if index == 0 || index > count {
+        return Err(format!("no {what} {index} (see /payments)"));
+    }
+    Ok(index - 1)
+}
+
+impl Purse {
+    /// A purse paying from `wallet` (if any) on the chain at `rpc_url`, with vouchers that
+    /// stay claimable for `expiry_secs`.
+    pub fn new(rpc_url: &str, wallet: Option<Keys>, expiry_secs: i64) -> Self {
+        Self {
+            rpc: RpcClient::new(rpc_url.to_owned()),
+            wallet,
+            expiry_secs,
+            sent: Vec::new(),
+            received: Vec::new(),
+        }
+    }
+
+    fn wallet(&self, why: &str) -> Result<&Keys, String> {
+        self.wallet.as_ref().ok_or_else(|| {
+            format!("{why} needs a wallet: start the chat with --wallet <keypair file>")
+        })
+    }
+
+    async fn send(
+        &self,
+        instructions: &[Instruction],
+        payer: &Keypair,
+        signers: &[&Keypair],
+    ) -> Result<(), String> {
+        let blockhash = self
+            .rpc
+            .get_latest_blockhash()
+            .await
+            .map_err(|e| format!("cannot reach the chain at {}: {e}", self.rpc.url()))?;
+        let mut all = vec![payer];
+        all.extend_from_slice(signers);
+        let transaction = Transaction::new_signed_with_payer(
+            instructions,
+            Some(&payer.pubkey()),
+            &all,
+            blockhash,
+        );
+        self.rpc
+            .send_and_confirm_transaction(&transaction)
+            .await
+            .map(|_| ())
+            .map_err(|e| format!("transaction failed: {e}"))
+    }
+
+    /// `/pay <member> <SOL>`.
+    pub async fn pay(&mut self, room: &mut ChatRoom, args: &[&str]) -> Result<String, String> {
+        let [member, amount] = args else {
+            return Err("usage: /pay <member> <SOL>, for example /pay #1234 0.25".into());
+        };
+        let member: u16 = member
+            .trim_start_matches('#')
+            .parse()
+            .map_err(|_| format!("not a member number: {member}"))?;
+        if !room.trusted_members().contains(&member) {
+            return Err(format!(
+                "#{member} is not a member whose keys are verified (see /who)"
+            ));
+        }
+        let lamports = parse_sol(amount)?;
+        let wallet = self.wallet("paying")?;
+        let depositor = wallet.keypair.pubkey();
+        let expiry = now() + self.expiry_secs;
+        let cluster = cluster_of(&self.rpc.url());
+        let payment = new_payment(
+            &depositor,
+            lamports,
+            expiry,
+            cluster,
+            &mut rand::rngs::OsRng,
+        );
+        let float = self
+            .rpc
+            .get_minimum_balance_for_rent_exemption(0)
+            .await
+            .map_err(|e| format!("cannot reach the chain at {}: {e}", self.rpc.url()))?
+            + SIGNATURE_FEE;
+        let fund_claim_fee =
+            system_instruction::transfer(&depositor, &claim_pubkey(&payment.voucher), float);
+        self.send(&[payment.deposit, fund_claim_fee], &wallet.keypair, &[])
+            .await?;
+        room.send_direct(member, &Body::PaymentVoucher(payment.voucher.clone()))
+            .await
+            .map_err(|e| e.to_string())?;
+        self.sent.push(payment.voucher);
+        Ok(format!(
+            "sent #{member} {} as payment {}; claimable for {}s, then /reclaim {} if unclaimed",
+            sol(lamports),
+            self.sent.len(),
+            self.expiry_secs,
+            self.sent.len()
+        ))
+    }
+
+    /// Keeps a received voucher; returns the line to show.
+    pub fn on_voucher(&mut self, from: u16, voucher: PaymentVoucher) -> String {
+        let line = format!(
+            "[{from} → you] a payment of {} on {}; /claim {} <address> to take it (before unix time {})",
+            sol(voucher.lamports),
+            voucher.cluster,
+            self.received.len() + 1,
+            voucher.expiry
+        );
+        self.received.push((from, voucher));
+        line
+    }
+
+    async fn vault(&self, voucher: &PaymentVoucher) -> Result<PaymentVault, String> {
+        let address = pda::payment(&claim_pubkey(voucher));
+        let account = self.rpc.get_account(&address).await.map_err(|_| {
+            "that payment is no longer on chain (already claimed or reclaimed)".to_owned()
+        })?;
+        PaymentVault::try_deserialize(&mut account.data.as_slice())
+            .map_err(|_| "the payment account does not parse".to_owned())
+    }
+
+    /// `/claim <n> [address]`: pays received payment `n` to `address` (or this chat's
+    /// wallet). The claim key pays the fee from its float when it has one.
+    pub async fn claim(&mut self, args: &[&str]) -> Result<String, String> {
+        let index = parse_index(
+            args.first().copied(),
+            self.received.len(),
+            "received payment",
+        )?;
+        let voucher = self.received[index].1.clone();
+        if voucher.cluster != cluster_of(&self.rpc.url()) {
+            return Err(format!(
+                "payment {} lives on {}, but this chat talks to {}; use --rpc-url",
+                index + 1,
+                voucher.cluster,
+                self.rpc.url()
+            ));
+        }
+        let recipient: Pubkey = match args.get(1) {
+            Some(address) => address
+                .parse()
+                .map_err(|_| format!("not an address: {address}"))?,
+            None => self.wallet("claiming without an address")?.keypair.pubkey(),
+        };
+        let vault = self.vault(&voucher).await?;
+        let claim_key = Keypair::new_from_array(*voucher.claim_secret);
+        let claim = claim_instruction(&voucher, &recipient, &vault.depositor);
+        let float = self.rpc.get_balance(&claim_key.pubkey()).await.unwrap_or(0);
+        if float > SIGNATURE_FEE {
+            let sweep = system_instruction::transfer(
+                &claim_key.pubkey(),
+                &recipient,
+                float - SIGNATURE_FEE,
+            );
+            self.send(&[claim, sweep], &claim_key, &[]).await?;
+        } else {
+            let payer = &self
+                .wallet("claiming a payment without a fee float")?
+                .keypair;
+            self.send(&[claim], payer, &[&claim_key]).await?;
+        }
+        Ok(format!("claimed {} to {recipient}", sol(vault.amount)))
+    }
+
+    /// `/reclaim <n>`: takes back sent payment `n` after its expiry, with its float.
+    pub async fn reclaim(&mut self, args: &[&str]) -> Result<String, String> {
+        let index = parse_index(args.first().copied(), self.sent.len(), "sent payment")?;
+        let voucher = self.sent[index].clone();
+        if now() < voucher.expiry {
+            return Err(format!(
+                "payment {} can still be claimed for {}s; reclaim after that",
+                index + 1,
+                voucher.expiry - now()
+            ));
+        }
+        let vault = self.vault(&voucher).await?;
+        let wallet = self.wallet("reclaiming")?;
+        let depositor = wallet.keypair.pubkey();
+        let claim_key = Keypair::new_from_array(*voucher.claim_secret);
+        let mut instructions = vec![reclaim_instruction(&voucher, &depositor)];
+        let float = self.rpc.get_balance(&claim_key.pubkey()).await.unwrap_or(0);
+        let mut signers = Vec::new();
+        if float > 0 {
+            instructions.push(system_instruction::transfer(
+                &claim_key.pubkey(),
+                &depositor,
+                float,
+            ));
+            signers.push(&claim_key);
+        }
+        self.send(&instructions, &wallet.keypair, &signers).await?;
+        Ok(format!("reclaimed {}", sol(vault.amount)))
+    }
+
+    /// `/payments`: what was sent and received in this session.
+    pub fn list(&self) -> String {
+        let mut lines = Vec::new();
+        for (index, voucher) in self.sent.iter().enumerate() {
+            lines.push(format!(
+                "sent {}: {} (reclaimable after unix time {})",
+                index + 1,
+                sol(voucher.lamports),
+                voucher.expiry
+            ));
+        }
+        for (index, (from, voucher)) in self.received.iter().enumerate() {
+            lines.push(format!(
+                "received {}: {} from #{from} (claimable until unix time {})",
+                index + 1,
+                sol(voucher.lamports),
+                voucher.expiry
+            ));
+        }
+        if lines.is_empty() {
+            return "no payments yet; /pay <member> <SOL> sends one".into();
+        }
+        lines.join("\n")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sol_amounts_parse_exactly_and_refuse_nonsense() {
+        assert_eq!(parse_sol("0.25"), Ok(250_000_000));
+        assert_eq!(parse_sol("2"), Ok(2_000_000_000));
+        assert_eq!(parse_sol(".000000001"), Ok(1));
+        for bad in ["", ".", "1.0000000001", "-1", "1e9", "abc", "0", "0.0"] {
+            assert!(parse_sol(bad).is_err(), "{bad:?} must be refused");
+        }
+        assert!(parse_sol("99999999999999999999").is_err());
+    }
+
+    #[test]
+    fn lamports_format_as_sol_without_rounding() {
+        assert_eq!(sol(250_000_000), "0.25 SOL");
+        assert_eq!(sol(1), "0.000000001 SOL");
+        assert_eq!(sol(3_000_000_000), "3 SOL");
+    }
+}
