@@ -44,3 +44,84 @@ pub async fn token_2022_mint_with_holding(
         .expect("mint and holding created");
     (m, signature)
 }
+
+/// A gateway configured as an operator would against the localnet: `--rpc-url`, an
+/// authority keypair file, a master key. Returns it with its WebSocket URL.
+pub fn spawn_rpc_gateway(
+    net: &anoghost_localnet::server::RunningLocalnet,
+) -> (anoghost_gateway::RunningGateway, String) {
+    let keypair_file = std::env::temp_dir().join(format!(
+        "anoghost-localnet-authority-{}-{}.json",
+        std::process::id(),
+        rand::random::<u64>()
+    ));
+    let bytes: Vec<u8> = net.keys.gateway_authority.to_bytes().to_vec();
+    std::fs::write(
+        &keypair_file,
+        serde_json::to_string(&bytes).expect("keypair JSON"),
+    )
+    .expect("authority file written");
+    let mut config = anoghost_gateway::GatewayConfig::local_defaults();
+    config.rpc_url = Some(net.url());
+    config.authority_keypair = Some(keypair_file.clone());
+    config.master_key = Some("11".repeat(32));
+    config.workers = 2;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("loopback port");
+    let gateway = anoghost_gateway::start(config, listener).expect("gateway starts");
+    let _ = std::fs::remove_file(keypair_file);
+    let url = format!("ws://{}/v1/ws", gateway.addr);
+    (gateway, url)
+}
+
+/// The whole paid-room path over JSON-RPC: an initiator (airdropped here) funds an escrow
+/// for one key, and the gateway at `url` mints it for `invitee`, who is signed in on
+/// `invitee_client`. Returns the escrow nonce and the key's mint.
+pub async fn mint_key_over_rpc(
+    rpc: &RpcClient,
+    url: &str,
+    invitee_client: &mut anoghost_sdk::gateway::GatewayClient,
+    invitee: &anoghost_sdk::wallet::Wallet,
+) -> (Keypair, [u8; 32], String) {
+    let secret: [u8; 32] = rand::random();
+    let initiator_keys = Keypair::new_from_array(secret);
+    let initiator = anoghost_sdk::wallet::Wallet::from_secret(&secret);
+    let airdrop = rpc
+        .request_airdrop(&initiator_keys.pubkey(), 1_000_000_000)
+        .await
+        .expect("airdrop");
+    rpc.confirm_transaction(&airdrop)
+        .await
+        .expect("airdrop lands");
+    let ghost = invitee_client
+        .sign_in(invitee)
+        .await
+        .expect("invitee signs in");
+    let nonce: [u8; 32] = rand::random();
+    let blockhash = rpc.get_latest_blockhash().await.expect("blockhash");
+    let deposit = Transaction::new_signed_with_payer(
+        &[anoghost_sdk::program::room_deposit(
+            &initiator_keys.pubkey(),
+            nonce,
+            1,
+        )],
+        Some(&initiator_keys.pubkey()),
+        &[&initiator_keys],
+        blockhash,
+    );
+    rpc.send_and_confirm_transaction(&deposit)
+        .await
+        .expect("escrow funded");
+    let mut initiator_client = anoghost_sdk::gateway::GatewayClient::connect(url)
+        .await
+        .expect("gateway reachable");
+    initiator_client
+        .sign_in(&initiator)
+        .await
+        .expect("initiator signs in");
+    let mints = initiator_client
+        .create_paid_room("over rpc", &nonce, std::slice::from_ref(&ghost))
+        .await
+        .expect("room created");
+    let mint = mints[0].clone().expect("minted over RPC");
+    (initiator_keys, nonce, mint)
+}

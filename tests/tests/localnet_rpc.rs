@@ -11,6 +11,7 @@ use anoghost_localnet::server::{start, LocalnetOptions, RunningLocalnet};
 use anoghost_sdk::gateway::GatewayClient;
 use anoghost_sdk::program::{self as ix, pda};
 use anoghost_sdk::wallet::Wallet;
+use anoghost_tests::rpc::{mint_key_over_rpc, spawn_rpc_gateway};
 use serde_json::{json, Value};
 use solana_rpc_client::nonblocking::rpc_client::RpcClient;
 use solana_sdk::signature::{Keypair, Signer};
@@ -178,49 +179,11 @@ async fn gateway_runs_a_paid_room_through_its_rpc_chain_reader() {
     assert!(config[0].is_some(), "the RPC reader reads over HTTP");
 
     // The gateway, configured the way an operator would: --rpc-url and an authority file.
-    let keypair_file = std::env::temp_dir().join(format!(
-        "anoghost-localnet-authority-{}.json",
-        std::process::id()
-    ));
-    let bytes: Vec<u8> = net.keys.gateway_authority.to_bytes().to_vec();
-    std::fs::write(&keypair_file, serde_json::to_string(&bytes).unwrap()).unwrap();
-    let mut gateway_config = anoghost_gateway::GatewayConfig::local_defaults();
-    gateway_config.rpc_url = Some(net.url());
-    gateway_config.authority_keypair = Some(keypair_file.clone());
-    gateway_config.master_key = Some("11".repeat(32));
-    gateway_config.workers = 2;
-    let gateway =
-        anoghost_gateway::start(gateway_config, TcpListener::bind("127.0.0.1:0").unwrap()).unwrap();
-    let _ = std::fs::remove_file(keypair_file);
-    let url = format!("ws://{}/v1/ws", gateway.addr);
-
-    let secret: [u8; 32] = rand::random();
-    let (initiator_keys, initiator) = (
-        Keypair::new_from_array(secret),
-        Wallet::from_secret(&secret),
-    );
-    airdrop(&rpc, &initiator_keys, 1_000_000_000).await;
+    let (_gateway, url) = spawn_rpc_gateway(&net);
     let invitee = Wallet::from_secret(&rand::random());
     let mut invitee_client = GatewayClient::connect(&url).await.unwrap();
-    let ghost = invitee_client.sign_in(&invitee).await.unwrap();
-
-    let nonce: [u8; 32] = rand::random();
-    let blockhash = rpc.get_latest_blockhash().await.unwrap();
-    let deposit = Transaction::new_signed_with_payer(
-        &[ix::room_deposit(&initiator_keys.pubkey(), nonce, 1)],
-        Some(&initiator_keys.pubkey()),
-        &[&initiator_keys],
-        blockhash,
-    );
-    rpc.send_and_confirm_transaction(&deposit).await.unwrap();
-
-    let mut initiator_client = GatewayClient::connect(&url).await.unwrap();
-    initiator_client.sign_in(&initiator).await.unwrap();
-    let mints = initiator_client
-        .create_paid_room("over rpc", &nonce, std::slice::from_ref(&ghost))
-        .await
-        .unwrap();
-    let mint = mints[0].clone().expect("minted over RPC");
+    let (initiator_keys, nonce, mint) =
+        mint_key_over_rpc(&rpc, &url, &mut invitee_client, &invitee).await;
     let joined = invitee_client.join_paid_room(&mint).await.unwrap();
     assert_eq!(joined.code, None);
 
