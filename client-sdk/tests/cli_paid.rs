@@ -273,3 +273,75 @@ async fn missing_keypair_file_gets_a_clear_error() {
         "{stderr}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admin_initialises_the_config_after_a_deploy_and_only_once() {
+    let net = anoghost_localnet::server::start(
+        std::net::TcpListener::bind("127.0.0.1:0").unwrap(),
+        anoghost_localnet::server::LocalnetOptions {
+            initialise_config: false,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let dir = std::env::temp_dir().join(format!("anoghost-cli-admin-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let admin = keypair_file(&dir, "admin", &net.keys.admin);
+    let outsider = keypair_file(&dir, "outsider", &net.keys.treasury);
+    let rpc_url = net.url();
+    let authority = net.keys.gateway_authority.pubkey().to_string();
+    let treasury = net.keys.treasury.pubkey().to_string();
+    let init = |keypair: &std::path::Path| {
+        [
+            "--rpc-url",
+            rpc_url.as_str(),
+            "admin",
+            "config-init",
+            "--keypair",
+            keypair.to_str().unwrap(),
+            "--gateway-authority",
+            authority.as_str(),
+            "--treasury",
+            treasury.as_str(),
+            "--price-per-key",
+            "20000000",
+            "--refund-timeout-secs",
+            "600",
+        ]
+        .map(str::to_owned)
+    };
+
+    let missing = Command::new(CLI)
+        .args(["--rpc-url", &rpc_url, "admin", "config-show"])
+        .output()
+        .await
+        .unwrap();
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no config at"));
+
+    // Someone who is not the upgrade authority is refused.
+    let refused = Command::new(CLI)
+        .args(init(&outsider))
+        .output()
+        .await
+        .unwrap();
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("upgrade authority"));
+
+    let args = init(&admin);
+    let done = run(&args.iter().map(String::as_str).collect::<Vec<_>>()).await;
+    assert!(done.contains("initialised"), "{done}");
+    assert!(
+        done.contains(&format!("gateway authority: {authority}")),
+        "{done}"
+    );
+    assert!(
+        done.contains("price per key:     0.02 SOL (20000000 lamports)"),
+        "{done}"
+    );
+
+    let again = Command::new(CLI).args(init(&admin)).output().await.unwrap();
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already initialised"));
+    let _ = std::fs::remove_dir_all(dir);
+}

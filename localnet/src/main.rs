@@ -43,6 +43,13 @@ struct Options {
     /// Milliseconds per slot.
     #[arg(long, default_value_t = 400)]
     slot_ms: u64,
+    /// Leave the program config uninitialised, as right after a deploy, and write the
+    /// program's upgrade authority to --admin-out for `anoghost admin config-init`.
+    #[arg(long)]
+    no_config: bool,
+    /// Where --no-config writes the upgrade authority's keypair.
+    #[arg(long, default_value_os_t = std::env::temp_dir().join("anoghost-localnet-admin.json"))]
+    admin_out: PathBuf,
 }
 
 fn main() -> ExitCode {
@@ -50,7 +57,7 @@ fn main() -> ExitCode {
     // The bank logs every instruction at debug level; keep the console readable unless the
     // user asks otherwise. Set before any thread exists.
     if std::env::var_os("RUST_LOG").is_none() {
-        std::env::set_var("RUST_LOG", "warn");
+        std::env::set_var("RUST_LOG", "warn,tarpc=error,solana_metrics=error");
     }
     match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -83,6 +90,7 @@ async fn run(options: Options) -> ExitCode {
             refund_timeout_secs: options.refund_timeout_secs,
             slot_interval: Duration::from_millis(options.slot_ms.max(10)),
             pubsub_addr: Some(options.pubsub_listen),
+            initialise_config: !options.no_config,
         },
     )
     .await
@@ -93,14 +101,15 @@ async fn run(options: Options) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let authority = localnet.keys.gateway_authority.to_bytes().to_vec();
-    let json = serde_json::to_string(&authority).unwrap_or_default();
-    if let Err(error) = std::fs::write(&options.authority_out, json) {
-        eprintln!(
-            "anoghost-localnet: cannot write {}: {error}",
-            options.authority_out.display()
-        );
+    if let Err(error) = write_keypair(&localnet.keys.gateway_authority, &options.authority_out) {
+        eprintln!("anoghost-localnet: {error}");
         return ExitCode::FAILURE;
+    }
+    if options.no_config {
+        if let Err(error) = write_keypair(&localnet.keys.admin, &options.admin_out) {
+            eprintln!("anoghost-localnet: {error}");
+            return ExitCode::FAILURE;
+        }
     }
     println!("JSON-RPC:          {}", localnet.url());
     println!("PubSub:            {}", localnet.ws_url());
@@ -110,7 +119,14 @@ async fn run(options: Options) -> ExitCode {
         localnet.keys.gateway_authority.pubkey()
     );
     println!("treasury:          {}", localnet.keys.treasury.pubkey());
-    println!("price per key:     {} lamports", options.price_per_key);
+    if options.no_config {
+        println!(
+            "config:            not initialised (upgrade authority written to {})",
+            options.admin_out.display()
+        );
+    } else {
+        println!("price per key:     {} lamports", options.price_per_key);
+    }
     println!();
     println!("run the gateway against it with:");
     println!(
@@ -121,4 +137,22 @@ async fn run(options: Options) -> ExitCode {
     let _ = tokio::signal::ctrl_c().await;
     localnet.stop().await;
     ExitCode::SUCCESS
+}
+
+/// Writes `keypair` as a Solana CLI keypair file readable by its owner only. These keys
+/// exist only on this throwaway chain.
+fn write_keypair(
+    keypair: &solana_sdk::signature::Keypair,
+    path: &std::path::Path,
+) -> Result<(), String> {
+    use std::io::Write;
+    let json = serde_json::to_string(&keypair.to_bytes().to_vec()).map_err(|e| e.to_string())?;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options
+        .open(path)
+        .and_then(|mut file| file.write_all(json.as_bytes()))
+        .map_err(|error| format!("cannot write {}: {error}", path.display()))
 }

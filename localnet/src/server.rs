@@ -28,6 +28,9 @@ pub struct LocalnetOptions {
     pub slot_interval: Duration,
     /// Where to serve PubSub; `None` picks a free port on the RPC listener's address.
     pub pubsub_addr: Option<SocketAddr>,
+    /// Initialise the program config at genesis; without it the chain looks like a fresh
+    /// deploy, for `anoghost admin config-init`.
+    pub initialise_config: bool,
 }
 
 impl Default for LocalnetOptions {
@@ -37,6 +40,7 @@ impl Default for LocalnetOptions {
             refund_timeout_secs: 3_600,
             slot_interval: Duration::from_millis(400),
             pubsub_addr: None,
+            initialise_config: true,
         }
     }
 }
@@ -78,14 +82,16 @@ pub async fn start(
     })?;
     let pubsub_addr = pubsub_listener.local_addr()?;
     let (mut context, keys) = start_uninitialised().await;
-    init_config(
-        &mut context,
-        &keys,
-        options.price_per_key,
-        options.refund_timeout_secs,
-    )
-    .await
-    .map_err(std::io::Error::other)?;
+    if options.initialise_config {
+        init_config(
+            &mut context,
+            &keys,
+            options.price_per_key,
+            options.refund_timeout_secs,
+        )
+        .await
+        .map_err(std::io::Error::other)?;
+    }
     let bank_gate = Arc::new(Mutex::new(()));
     let (events, _) = broadcast::channel(EVENT_BACKLOG);
     let localnet = web::Data::new(Localnet {

@@ -6,6 +6,7 @@
 //! anoghost room join <INVITE> --send "hi" --listen 1   # scripted: send, wait for one reply
 //! ```
 
+mod admin;
 mod interactive;
 mod paid;
 mod purse;
@@ -64,6 +65,33 @@ enum Command {
     /// Wallet files for trying things locally.
     #[command(subcommand)]
     Wallet(WalletCommand),
+    /// Program administration after a deploy.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Initialise the program config, once, signed by the program's upgrade authority.
+    ConfigInit {
+        /// Solana CLI keypair file of the program's upgrade authority (becomes the admin).
+        #[arg(long)]
+        keypair: PathBuf,
+        /// The gateway's authority: mints keys and settles escrows (its --authority-keypair).
+        #[arg(long)]
+        gateway_authority: String,
+        /// Receives what rooms pay for their keys.
+        #[arg(long)]
+        treasury: String,
+        /// Price per key, in lamports, on top of the key's rent.
+        #[arg(long, default_value_t = 10_000_000)]
+        price_per_key: u64,
+        /// Seconds after which a payer may refund an escrow the gateway never settled.
+        #[arg(long, default_value_t = 3_600)]
+        refund_timeout_secs: i64,
+    },
+    /// Print the program config.
+    ConfigShow,
 }
 
 #[derive(Subcommand)]
@@ -191,6 +219,27 @@ async fn main() -> ExitCode {
         Command::Wallet(WalletCommand::New { out }) => return finish(wallet::new_wallet(&out)),
         Command::Wallet(WalletCommand::Airdrop { keypair, sol }) => {
             return finish(wallet::airdrop(&cli.rpc_url, &keypair, sol).await)
+        }
+        Command::Admin(AdminCommand::ConfigShow) => {
+            return finish(admin::config_show(&cli.rpc_url).await)
+        }
+        Command::Admin(AdminCommand::ConfigInit {
+            keypair,
+            gateway_authority,
+            treasury,
+            price_per_key,
+            refund_timeout_secs,
+        }) => {
+            let values = admin::ConfigValues {
+                gateway_authority,
+                treasury,
+                price_per_key,
+                refund_timeout_secs,
+            };
+            return finish(match paid::load_keys(&keypair) {
+                Ok(keys) => admin::config_init(&cli.rpc_url, &keys, values).await,
+                Err(error) => Err(error),
+            });
         }
         Command::Key(KeyCommand::List { keypair }) => {
             return finish(match paid::load_keys(&keypair) {
