@@ -100,6 +100,7 @@ pub async fn start(
         bank_gate: bank_gate.clone(),
         ledger: std::sync::Mutex::new(Ledger::default()),
         events: events.clone(),
+        request_counts: Default::default(),
     });
     let ticker = tokio::spawn(advance_slots(
         context,
@@ -128,6 +129,7 @@ pub async fn start(
                 "/health",
                 web::get().to(|| async { HttpResponse::Ok().body("ok") }),
             )
+            .route("/stats", web::get().to(stats))
     })
     .workers(1)
     .disable_signals()
@@ -162,6 +164,18 @@ impl RunningLocalnet {
         self.pubsub_handle.stop(true).await;
         self.handle.stop(true).await;
     }
+}
+
+/// `GET /stats`: JSON-RPC requests served so far, by method (not part of the Solana RPC;
+/// benchmarks read it to count what an operation costs).
+async fn stats(localnet: web::Data<Localnet>) -> HttpResponse {
+    let counts = localnet
+        .request_counts
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .clone();
+    let total: u64 = counts.values().sum();
+    HttpResponse::Ok().json(serde_json::json!({"total": total, "methods": counts}))
 }
 
 async fn rpc(body: web::Bytes, localnet: web::Data<Localnet>) -> HttpResponse {

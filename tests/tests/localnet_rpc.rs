@@ -165,6 +165,16 @@ async fn malformed_requests_get_standard_errors_and_the_server_keeps_serving() {
     }
     let health = raw(&net, r#"{"jsonrpc":"2.0","id":7,"method":"getHealth"}"#).await;
     assert_eq!(health, json!({"jsonrpc": "2.0", "result": "ok", "id": 7}));
+    // Only well-formed requests are counted, by method.
+    let stats: Value = reqwest::get(format!("{}/stats", net.url()))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(stats["methods"]["getHealth"], 1);
+    assert_eq!(stats["methods"]["teleport"], 1);
+    assert_eq!(stats["total"], 5, "teleport, getBalance, getAccountInfo, sendTransaction, getHealth");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

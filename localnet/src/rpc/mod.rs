@@ -72,6 +72,8 @@ pub struct Localnet {
     pub ledger: std::sync::Mutex<Ledger>,
     /// Announces processed transactions and new slots to PubSub subscribers.
     pub events: tokio::sync::broadcast::Sender<ChainEvent>,
+    /// Requests served, by method: how benchmarks count the RPC cost of an operation.
+    pub request_counts: std::sync::Mutex<std::collections::BTreeMap<String, u64>>,
 }
 
 impl std::fmt::Debug for Localnet {
@@ -105,6 +107,12 @@ impl Localnet {
         let Value::Array(params) = params else {
             return error_response(id, INVALID_PARAMS, "params must be an array");
         };
+        *self
+            .request_counts
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .entry(method.to_owned())
+            .or_default() += 1;
         let gate = self.bank_gate.clone();
         let _bank = gate.lock().await;
         match self.call(method, &params).await {
