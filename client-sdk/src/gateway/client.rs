@@ -117,7 +117,8 @@ fn parse_frame(bytes: &[u8]) -> Result<GatewayEvent, ClientError> {
 impl GatewayClient {
     /// Opens a WebSocket to `url` (e.g. `ws://127.0.0.1:8787/v1/ws`) and says `hello`.
     pub async fn connect(url: &str) -> Result<Self, ClientError> {
-        let (ws, _) = tokio_tungstenite::connect_async(url)
+        // Nagle off: chat frames are small and a held-back frame waits for a delayed ACK.
+        let (ws, _) = tokio_tungstenite::connect_async_with_config(url, None, true)
             .await
             .map_err(|source| ClientError::Connect {
                 url: url.to_owned(),

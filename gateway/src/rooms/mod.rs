@@ -8,7 +8,7 @@ mod member;
 mod registry;
 mod room;
 
-pub use member::{KickSignal, Member, MemberHandle, Outbound};
+pub use member::{KickSignal, Member, MemberHandle, Outbound, Outbox};
 pub use registry::{JoinError, Joined, Registry, RoomKey};
 pub use room::Room;
 

@@ -170,14 +170,10 @@ fn fresh_reference(index: &mut Index) -> u32 {
 
 #[cfg(test)]
 mod tests {
-    use tokio::sync::mpsc;
-
     use super::*;
 
     fn handle() -> MemberHandle {
-        let (tx, rx) = mpsc::channel(4);
-        std::mem::forget(rx);
-        MemberHandle::new(tx).0
+        MemberHandle::new(4).0
     }
 
     #[test]

@@ -7,11 +7,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use actix_ws::{AggregatedMessage, AggregatedMessageStream, CloseCode, CloseReason, Session};
-use tokio::sync::mpsc;
 
 use crate::limits::{JoinWindow, TokenBucket};
 use crate::protocol::{ErrorCode, ServerMessage};
-use crate::rooms::{KickSignal, MemberHandle, MemberNumber, Outbound, Room, RoomKey};
+use crate::rooms::{MemberHandle, MemberNumber, Outbound, Outbox, Room, RoomKey};
 use crate::secret::WalletAddress;
 use crate::state::Gateway;
 
@@ -39,8 +38,7 @@ pub(super) struct Connection {
     pub wallet: Option<WalletAddress>,
     pub memberships: HashMap<u32, Membership>,
     pub handle: MemberHandle,
-    kick: Arc<KickSignal>,
-    outbound: mpsc::Receiver<Outbound>,
+    outbox: Arc<Outbox>,
     pub join_window: JoinWindow,
     bucket: TokenBucket,
     rate_error_sent: Option<Instant>,
@@ -57,8 +55,7 @@ fn close(code: CloseCode, description: &str) -> Flow {
 
 impl Connection {
     pub fn new(gateway: Arc<Gateway>, session: Session, peer_ip: Option<IpAddr>) -> Self {
-        let (tx, outbound) = mpsc::channel(gateway.config.outbound_queue as usize);
-        let (handle, kick) = MemberHandle::new(tx);
+        let (handle, outbox) = MemberHandle::new(gateway.config.outbound_queue as usize);
         let now = Instant::now();
         let bucket = TokenBucket::new(gateway.config.messages_per_second, now);
         Self {
@@ -69,8 +66,7 @@ impl Connection {
             wallet: None,
             memberships: HashMap::new(),
             handle,
-            kick,
-            outbound,
+            outbox,
             join_window: JoinWindow::default(),
             bucket,
             rate_error_sent: None,
@@ -89,13 +85,13 @@ impl Connection {
         tokio::pin!(handshake);
         let mut shutdown = self.gateway.shutdown.clone();
         let mut epoch = self.gateway.epoch.clone();
-        let kick = self.kick.clone();
+        let outbox = self.outbox.clone();
         tracing::debug!("connection opened");
 
         let flow = loop {
             let flow = tokio::select! {
                 biased;
-                () = kick.raised() => close(CloseCode::Policy, "slow reader: outbound queue full"),
+                () = outbox.kick().raised() => close(CloseCode::Policy, "slow reader: outbound queue full"),
                 _ = shutdown.changed() => close(CloseCode::Away, "gateway shutting down"),
                 () = &mut handshake, if !self.said_hello => {
                     close(CloseCode::Policy, "handshake timeout: send hello first")
@@ -105,7 +101,7 @@ impl Connection {
                     Some(Err(error)) => on_protocol_error(&error),
                     None => Flow::Close(None),
                 },
-                Some(item) = self.outbound.recv() => self.write(item).await,
+                item = outbox.recv() => self.write(item).await,
                 _ = heartbeat.tick() => self.on_heartbeat().await,
                 Ok(()) = epoch.changed(), if self.wallet.is_some() => self.push_ghost().await,
             };
@@ -219,6 +215,7 @@ impl Connection {
 
     /// Leaves every room and closes the socket.
     async fn finish(mut self, reason: Option<CloseReason>) {
+        self.outbox.close();
         let memberships: Vec<Membership> = self.memberships.drain().map(|(_, m)| m).collect();
         for membership in memberships {
             self.leave(membership);
