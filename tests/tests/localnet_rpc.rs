@@ -174,7 +174,10 @@ async fn malformed_requests_get_standard_errors_and_the_server_keeps_serving() {
         .unwrap();
     assert_eq!(stats["methods"]["getHealth"], 1);
     assert_eq!(stats["methods"]["teleport"], 1);
-    assert_eq!(stats["total"], 5, "teleport, getBalance, getAccountInfo, sendTransaction, getHealth");
+    assert_eq!(
+        stats["total"], 5,
+        "teleport, getBalance, getAccountInfo, sendTransaction, getHealth"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,0 +1,125 @@
+//! WebSocket clients speaking the gateway protocol's free-room subset (`docs/protocol.md`
+//! §2.1, §2.4, §3), which the baseline relays speak too.
+
+use std::net::{IpAddr, SocketAddr};
+
+use futures_util::{SinkExt, StreamExt};
+use serde_json::Value;
+use tokio::net::{TcpSocket, TcpStream};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::WebSocketStream;
+
+/// A client connection.
+pub type Ws = WebSocketStream<TcpStream>;
+
+/// Where a relay listens: its address and WebSocket path.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// The relay's address (loopback).
+    pub addr: SocketAddr,
+    /// The WebSocket path, e.g. `/v1/ws`.
+    pub path: String,
+}
+
+/// Number of loopback source addresses connections are spread over (127.0.0.2 and up), so
+/// no single address runs out of ephemeral ports.
+const SOURCE_ADDRESSES: usize = 200;
+
+/// Opens connection number `index`, from a source address chosen by `index`.
+pub async fn connect(target: &Target, index: usize) -> std::io::Result<Ws> {
+    let octet = 2 + (index % SOURCE_ADDRESSES) as u8;
+    let source = IpAddr::from([127, 0, 0, octet]);
+    let socket = TcpSocket::new_v4()?;
+    socket.bind(SocketAddr::new(source, 0))?;
+    let stream = socket.connect(target.addr).await?;
+    stream.set_nodelay(true)?;
+    let url = format!("ws://{}{}", target.addr, target.path);
+    let (ws, _) = tokio_tungstenite::client_async(url, stream)
+        .await
+        .map_err(std::io::Error::other)?;
+    Ok(ws)
+}
+
+/// Sends a control message and returns the first answer that is not a room event.
+pub async fn request(ws: &mut Ws, text: &str) -> std::io::Result<Value> {
+    ws.send(Message::text(text.to_owned()))
+        .await
+        .map_err(std::io::Error::other)?;
+    loop {
+        match ws.next().await {
+            Some(Ok(Message::Text(text))) => {
+                let value: Value = serde_json::from_str(&text).map_err(std::io::Error::other)?;
+                match value["type"].as_str() {
+                    Some("member_joined" | "member_left" | "ghost") => continue,
+                    _ => return Ok(value),
+                }
+            }
+            Some(Ok(_)) => continue,
+            Some(Err(error)) => return Err(std::io::Error::other(error)),
+            None => return Err(std::io::Error::other("closed during a request")),
+        }
+    }
+}
+
+/// A member of a room, ready to relay.
+pub struct Member {
+    /// Its connection.
+    pub ws: Ws,
+    /// The room reference for relay frames.
+    pub room: u32,
+}
+
+/// Says `hello` and creates a room (`code` `None`) or joins one.
+pub async fn enter(ws: &mut Ws, code: Option<&str>) -> std::io::Result<(u32, String)> {
+    let welcome = request(ws, r#"{"type":"hello","v":1}"#).await?;
+    if welcome["type"] != "welcome" {
+        return Err(std::io::Error::other(format!(
+            "expected welcome, got {welcome}"
+        )));
+    }
+    let text = match code {
+        None => r#"{"type":"room_create"}"#.to_owned(),
+        Some(code) => format!(r#"{{"type":"room_join","code":"{code}"}}"#),
+    };
+    let joined = request(ws, &text).await?;
+    match (joined["room"].as_u64(), joined["code"].as_str()) {
+        (Some(room), Some(code)) => Ok((room as u32, code.to_owned())),
+        _ => Err(std::io::Error::other(format!(
+            "expected joined, got {joined}"
+        ))),
+    }
+}
+
+/// Opens `rooms × members` connections, each in its room. Connection `i` uses source
+/// address `i`, starting at `first_index`.
+pub async fn fill_rooms(
+    target: &Target,
+    rooms: usize,
+    members: usize,
+    first_index: usize,
+) -> std::io::Result<Vec<Member>> {
+    let mut all = Vec::with_capacity(rooms * members);
+    for room_index in 0..rooms {
+        let mut code = None;
+        for member_index in 0..members {
+            let index = first_index + room_index * members + member_index;
+            let mut ws = connect(target, index).await?;
+            let (room, room_code) = enter(&mut ws, code.as_deref()).await?;
+            code = Some(room_code);
+            all.push(Member { ws, room });
+        }
+    }
+    Ok(all)
+}
+
+/// A client-to-relay frame: version, room, then `payload`.
+pub fn relay_frame(room: u32, payload: &[u8]) -> Vec<u8> {
+    let mut frame = Vec::with_capacity(5 + payload.len());
+    frame.push(1);
+    frame.extend_from_slice(&room.to_be_bytes());
+    frame.extend_from_slice(payload);
+    frame
+}
+
+/// Length of the relay-to-client header (version, room, sender).
+pub const DELIVERED_HEADER_LEN: usize = 7;
