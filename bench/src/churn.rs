@@ -85,11 +85,14 @@ pub async fn run(
         let gate = Arc::new(Semaphore::new(IN_FLIGHT));
         let round_start = Instant::now();
         let mut ticker = tokio::time::interval(Duration::from_millis(1));
-        let per_tick = (rate / 1_000).max(1);
+        let per_tick = rate as f64 / 1_000.0;
+        let mut due = 0.0;
         let mut last_sample = Instant::now();
         while round_start.elapsed() < Duration::from_secs(secs) {
             ticker.tick().await;
-            for _ in 0..per_tick {
+            due += per_tick;
+            while due >= 1.0 {
+                due -= 1.0;
                 let Ok(permit) = gate.clone().try_acquire_owned() else {
                     failed.fetch_add(1, Ordering::Relaxed);
                     continue;

@@ -93,6 +93,10 @@ pub fn start_with_chain(
     // Relay frames are small and latency-bound: without TCP_NODELAY, Nagle's algorithm
     // holds a frame back until the peer's delayed ACK, adding ~40 ms to the latency tail.
     .tcp_nodelay(true)
+    // RFC 6455 §7.1.1: after the closing handshake the server closes TCP first. actix
+    // otherwise lingers up to a second for the client to hang up, which clients that
+    // wait for the server (tungstenite, browsers) sit through on every close.
+    .client_disconnect_timeout(std::time::Duration::ZERO)
     .disable_signals()
     .shutdown_timeout(gateway.config.shutdown_grace_secs)
     .listen(listener)?

@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use serde_json::json;
 use support::{spawn, test_config, Client};
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 
 #[actix_web::test]
 async fn three_members_create_join_relay_leave_and_the_room_is_destroyed() {
@@ -129,4 +131,24 @@ async fn joining_the_same_room_twice_on_one_connection_is_refused() {
         .send_json(json!({"type": "room_join", "code": room.code}))
         .await;
     alice.expect_error("already_in_room").await;
+}
+
+#[actix_web::test]
+async fn a_client_close_is_answered_with_a_close_and_the_member_leaves() {
+    let gateway = spawn(test_config());
+    let mut stayer = Client::ready(gateway.addr).await;
+    let room = stayer.create_room().await;
+    let mut leaver = Client::ready(gateway.addr).await;
+    let joined = leaver.join(&room.code).await;
+    stayer.expect("member_joined").await;
+
+    let close = CloseFrame {
+        code: CloseCode::Away,
+        reason: "".into(),
+    };
+    leaver.raw().close(Some(close)).await.unwrap();
+    // The closing handshake completes: the gateway echoes the code in its own Close.
+    assert_eq!(leaver.expect_close().await.0, CloseCode::Away);
+    let left = stayer.expect("member_left").await;
+    assert_eq!(left["member"], joined.member);
 }

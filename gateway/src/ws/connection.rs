@@ -137,7 +137,12 @@ impl Connection {
             }
             AggregatedMessage::Ping(bytes) => self.send_pong(&bytes).await,
             AggregatedMessage::Pong(_) => Flow::Continue,
-            AggregatedMessage::Close(_) => Flow::Close(None),
+            // RFC 6455 §5.5.1: answer a Close with a Close (echoing its code), or the
+            // client waits for the handshake until the server drops the connection.
+            AggregatedMessage::Close(reason) => Flow::Close(Some(CloseReason {
+                code: reason.map_or(CloseCode::Normal, |r| r.code),
+                description: None,
+            })),
         }
     }
 
