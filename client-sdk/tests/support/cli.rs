@@ -134,17 +134,22 @@ impl Session {
 
     /// Waits (up to 30 s) for a line containing `needle`; returns it.
     pub async fn expect(&mut self, needle: &str) -> String {
+        self.expect_any(&[needle]).await
+    }
+
+    /// Waits (up to 30 s) for a line containing any of `needles`; returns it.
+    pub async fn expect_any(&mut self, needles: &[&str]) -> String {
         let wait = async {
             loop {
                 match self.lines.recv().await {
                     Some(line) => {
                         self.seen.push(line.clone());
-                        if line.contains(needle) {
+                        if needles.iter().any(|needle| line.contains(needle)) {
                             return line;
                         }
                     }
                     None => panic!(
-                        "anoghost exited before printing {needle:?}; it printed:\n{}",
+                        "anoghost exited before printing {needles:?}; it printed:\n{}",
                         self.seen.join("\n")
                     ),
                 }
@@ -153,7 +158,7 @@ impl Session {
         match tokio::time::timeout(Duration::from_secs(30), wait).await {
             Ok(line) => line,
             Err(_) => panic!(
-                "no {needle:?} within 30 s; anoghost printed:\n{}",
+                "no {needles:?} within 30 s; anoghost printed:\n{}",
                 self.seen.join("\n")
             ),
         }
