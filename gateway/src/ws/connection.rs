@@ -20,6 +20,8 @@ pub(super) enum Flow {
     Continue,
     /// Close with this reason (or just drop the socket if `None`).
     Close(Option<CloseReason>),
+    /// The client sent Close: answer with this one, and the handshake is complete.
+    AnswerClose(CloseReason),
 }
 
 /// A room this connection is in.
@@ -105,11 +107,36 @@ impl Connection {
                 _ = heartbeat.tick() => self.on_heartbeat().await,
                 Ok(()) = epoch.changed(), if self.wallet.is_some() => self.push_ghost().await,
             };
-            if let Flow::Close(reason) = flow {
-                break reason;
+            match flow {
+                Flow::Continue => {}
+                Flow::Close(reason) => {
+                    let sent_close = reason.is_some();
+                    break (reason, sent_close);
+                }
+                Flow::AnswerClose(reason) => break (Some(reason), false),
             }
         };
-        self.finish(flow).await;
+        let (reason, await_reply) = flow;
+        let write_timeout = Duration::from_secs(self.gateway.config.write_timeout_secs);
+        // The session must outlive the wait: dropping it ends the response, and the socket
+        // goes with it.
+        let session = self.session.clone();
+        self.finish(reason).await;
+        if await_reply {
+            // RFC 6455 §7.1.1: the side that sent Close waits for the peer's Close. The
+            // socket is dropped right after (see `server.rs`); dropping it earlier would make
+            // the client's reply meet a closed socket and reset the connection under it.
+            // A client that never answers is given the stalled-write bound, no more.
+            let reply = async {
+                while let Some(Ok(message)) = stream.recv().await {
+                    if matches!(message, AggregatedMessage::Close(_)) {
+                        break;
+                    }
+                }
+            };
+            let _ = tokio::time::timeout(write_timeout, reply).await;
+        }
+        drop(session);
     }
 
     async fn on_message(&mut self, message: AggregatedMessage) -> Flow {
@@ -139,10 +166,10 @@ impl Connection {
             AggregatedMessage::Pong(_) => Flow::Continue,
             // RFC 6455 §5.5.1: answer a Close with a Close (echoing its code), or the
             // client waits for the handshake until the server drops the connection.
-            AggregatedMessage::Close(reason) => Flow::Close(Some(CloseReason {
+            AggregatedMessage::Close(reason) => Flow::AnswerClose(CloseReason {
                 code: reason.map_or(CloseCode::Normal, |r| r.code),
                 description: None,
-            })),
+            }),
         }
     }
 
