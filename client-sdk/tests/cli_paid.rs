@@ -15,14 +15,28 @@ use solana_sdk::transaction::Transaction;
 use support::cli::{keypair_file, run, value_after, PaidStack, Session, CLI};
 use tokio::process::Command;
 
-async fn funded(rpc: &RpcClient, lamports: u64) -> Keypair {
+/// A new wallet holding `lamports`, and its keypair file (as a path string) in the
+/// stack's scratch directory.
+async fn funded_wallet(
+    stack: &PaidStack,
+    rpc: &RpcClient,
+    name: &str,
+    lamports: u64,
+) -> (Keypair, String) {
     let wallet = Keypair::new();
     let signature = rpc
         .request_airdrop(&wallet.pubkey(), lamports)
         .await
         .unwrap();
     rpc.confirm_transaction(&signature).await.unwrap();
-    wallet
+    let file = keypair_file(&stack.dir, name, &wallet);
+    (wallet, file.to_str().unwrap().to_owned())
+}
+
+/// The ghostId `anoghost ghost` prints for the wallet in `keypair`.
+async fn ghost_of(common: &[String], keypair: &str) -> String {
+    let out = run(&with(common, &["ghost", "--keypair", keypair])).await;
+    value_after(&out, "ghostId:").to_owned()
 }
 
 fn with<'a>(common: &'a [String], args: &[&'a str]) -> Vec<&'a str> {
@@ -38,15 +52,11 @@ async fn ghost_create_paid_key_list_join_paid_and_burn_from_the_command_line() {
     let stack = PaidStack::start("cli-paid").await;
     let common = stack.common_args();
     let rpc = RpcClient::new(stack.localnet.url());
-    let initiator = funded(&rpc, 1_000_000_000).await;
-    let invitee = funded(&rpc, 1_000_000_000).await;
-    let initiator_file = keypair_file(&stack.dir, "initiator", &initiator);
-    let invitee_file = keypair_file(&stack.dir, "invitee", &invitee);
-    let initiator_path = initiator_file.to_str().unwrap();
-    let invitee_path = invitee_file.to_str().unwrap();
-
-    let ghost_out = run(&with(&common, &["ghost", "--keypair", invitee_path])).await;
-    let ghost = value_after(&ghost_out, "ghostId:").to_owned();
+    let (_initiator, initiator_path) =
+        funded_wallet(&stack, &rpc, "initiator", 1_000_000_000).await;
+    let (_invitee, invitee_path) = funded_wallet(&stack, &rpc, "invitee", 1_000_000_000).await;
+    let (initiator_path, invitee_path) = (initiator_path.as_str(), invitee_path.as_str());
+    let ghost = ghost_of(&common, invitee_path).await;
 
     let created = run(&with(
         &common,
@@ -119,16 +129,9 @@ async fn create_paid_waits_for_a_solana_pay_deposit_made_by_scanning_the_qr_code
     let stack = PaidStack::start("cli-qr").await;
     let common = stack.common_args();
     let rpc = RpcClient::new(stack.localnet.url());
-    let initiator = funded(&rpc, 1_000_000_000).await;
-    let invitee = funded(&rpc, 1_000_000_000).await;
-    let initiator_file = keypair_file(&stack.dir, "initiator", &initiator);
-    let invitee_file = keypair_file(&stack.dir, "invitee", &invitee);
-    let ghost_out = run(&with(
-        &common,
-        &["ghost", "--keypair", invitee_file.to_str().unwrap()],
-    ))
-    .await;
-    let ghost = value_after(&ghost_out, "ghostId:").to_owned();
+    let (initiator, initiator_path) = funded_wallet(&stack, &rpc, "initiator", 1_000_000_000).await;
+    let (_invitee, invitee_path) = funded_wallet(&stack, &rpc, "invitee", 1_000_000_000).await;
+    let ghost = ghost_of(&common, &invitee_path).await;
 
     let mut cli = Session::spawn(&with(
         &common,
@@ -137,7 +140,7 @@ async fn create_paid_waits_for_a_solana_pay_deposit_made_by_scanning_the_qr_code
             "create-paid",
             "--qr",
             "--keypair",
-            initiator_file.to_str().unwrap(),
+            &initiator_path,
             "--invite",
             &ghost,
         ],
@@ -182,9 +185,8 @@ async fn pay_in_chat_then_claim_to_a_fresh_wallet_and_reclaim_after_expiry() {
     let stack = PaidStack::start("cli-pay").await;
     let common = stack.common_args();
     let rpc = RpcClient::new(stack.localnet.url());
-    let alice = funded(&rpc, 2_000_000_000).await;
-    let alice_file = keypair_file(&stack.dir, "alice", &alice);
-    let alice_path = alice_file.to_str().unwrap();
+    let (alice, alice_path) = funded_wallet(&stack, &rpc, "alice", 2_000_000_000).await;
+    let alice_path = alice_path.as_str();
 
     let mut alice_cli = Session::spawn(&with(
         &common,

@@ -166,10 +166,6 @@ impl Localnet {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    fn ledger_mut(&self) -> std::sync::MutexGuard<'_, Ledger> {
-        self.ledger()
-    }
-
     /// The current slot.
     pub async fn slot(&self) -> Result<u64, RpcError> {
         let clock: solana_sdk::clock::Clock =

@@ -7,9 +7,8 @@ use anoghost_sdk::program::{self as ix, pda, ConfigParams};
 use solana_rpc_client::nonblocking::rpc_client::RpcClient;
 use solana_sdk::pubkey::Pubkey;
 use solana_sdk::signature::Signer;
-use solana_sdk::transaction::Transaction;
 
-use crate::paid::Keys;
+use crate::paid::{send_signed, Keys};
 use crate::purse::sol;
 
 /// The values `config-init` writes.
@@ -40,18 +39,8 @@ pub async fn config_init(rpc_url: &str, admin: &Keys, values: ConfigValues) -> R
             pda::config()
         ));
     }
-    let blockhash = rpc
-        .get_latest_blockhash()
-        .await
-        .map_err(|e| format!("cannot reach the chain at {rpc_url}: {e}"))?;
-    let payer = admin.keypair.pubkey();
-    let transaction = Transaction::new_signed_with_payer(
-        &[ix::config_init(&payer, params)],
-        Some(&payer),
-        &[&admin.keypair],
-        blockhash,
-    );
-    rpc.send_and_confirm_transaction(&transaction)
+    let init = ix::config_init(&admin.keypair.pubkey(), params);
+    send_signed(&rpc, &[init], &admin.keypair, &[])
         .await
         .map_err(|e| {
             format!(

@@ -41,21 +41,30 @@ pub fn load_keys(path: &Path) -> Result<Keys, String> {
     Ok(Keys { wallet, keypair })
 }
 
-async fn send(rpc: &RpcClient, keys: &Keys, instructions: &[Instruction]) -> Result<(), String> {
+/// Signs `instructions` with `payer` (fee payer) and `signers`, sends, and waits for
+/// confirmation: every transaction the CLI makes goes through here.
+pub async fn send_signed(
+    rpc: &RpcClient,
+    instructions: &[Instruction],
+    payer: &Keypair,
+    signers: &[&Keypair],
+) -> Result<(), String> {
     let blockhash = rpc
         .get_latest_blockhash()
         .await
         .map_err(|e| format!("cannot reach the chain at {}: {e}", rpc.url()))?;
-    let transaction = Transaction::new_signed_with_payer(
-        instructions,
-        Some(&keys.keypair.pubkey()),
-        &[&keys.keypair],
-        blockhash,
-    );
+    let mut all = vec![payer];
+    all.extend_from_slice(signers);
+    let transaction =
+        Transaction::new_signed_with_payer(instructions, Some(&payer.pubkey()), &all, blockhash);
     rpc.send_and_confirm_transaction(&transaction)
         .await
         .map(|_| ())
         .map_err(|e| format!("transaction failed: {e}"))
+}
+
+async fn send(rpc: &RpcClient, keys: &Keys, instructions: &[Instruction]) -> Result<(), String> {
+    send_signed(rpc, instructions, &keys.keypair, &[]).await
 }
 
 /// `anoghost ghost`: signs in and prints the wallet's ghostId (and, with `follow`, every

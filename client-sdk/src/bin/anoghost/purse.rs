@@ -15,13 +15,11 @@ use anoghost_sdk::crypto::body::{Body, PaymentVoucher};
 use anoghost_sdk::payments::{claim_instruction, claim_pubkey, new_payment, reclaim_instruction};
 use anoghost_sdk::program::pda;
 use solana_rpc_client::nonblocking::rpc_client::RpcClient;
-use solana_sdk::instruction::Instruction;
 use solana_sdk::native_token::LAMPORTS_PER_SOL;
 use solana_sdk::pubkey::Pubkey;
 use solana_sdk::signature::{Keypair, Signer};
-use solana_sdk::transaction::Transaction;
 
-use crate::paid::Keys;
+use crate::paid::{send_signed, Keys};
 
 /// The fee for one signature on every Solana cluster today.
 const SIGNATURE_FEE: u64 = 5_000;
@@ -123,32 +121,6 @@ impl Purse {
         })
     }
 
-    async fn send(
-        &self,
-        instructions: &[Instruction],
-        payer: &Keypair,
-        signers: &[&Keypair],
-    ) -> Result<(), String> {
-        let blockhash = self
-            .rpc
-            .get_latest_blockhash()
-            .await
-            .map_err(|e| format!("cannot reach the chain at {}: {e}", self.rpc.url()))?;
-        let mut all = vec![payer];
-        all.extend_from_slice(signers);
-        let transaction = Transaction::new_signed_with_payer(
-            instructions,
-            Some(&payer.pubkey()),
-            &all,
-            blockhash,
-        );
-        self.rpc
-            .send_and_confirm_transaction(&transaction)
-            .await
-            .map(|_| ())
-            .map_err(|e| format!("transaction failed: {e}"))
-    }
-
     /// `/pay <member> <SOL>`.
     pub async fn pay(&mut self, room: &mut ChatRoom, args: &[&str]) -> Result<String, String> {
         let [member, amount] = args else {
@@ -183,8 +155,13 @@ impl Purse {
             + SIGNATURE_FEE;
         let fund_claim_fee =
             system_instruction::transfer(&depositor, &claim_pubkey(&payment.voucher), float);
-        self.send(&[payment.deposit, fund_claim_fee], &wallet.keypair, &[])
-            .await?;
+        send_signed(
+            &self.rpc,
+            &[payment.deposit, fund_claim_fee],
+            &wallet.keypair,
+            &[],
+        )
+        .await?;
         room.send_direct(member, &Body::PaymentVoucher(payment.voucher.clone()))
             .await
             .map_err(|e| e.to_string())?;
@@ -253,12 +230,12 @@ impl Purse {
                 &recipient,
                 float - SIGNATURE_FEE,
             );
-            self.send(&[claim, sweep], &claim_key, &[]).await?;
+            send_signed(&self.rpc, &[claim, sweep], &claim_key, &[]).await?;
         } else {
             let payer = &self
                 .wallet("claiming a payment without a fee float")?
                 .keypair;
-            self.send(&[claim], payer, &[&claim_key]).await?;
+            send_signed(&self.rpc, &[claim], payer, &[&claim_key]).await?;
         }
         Ok(format!("claimed {} to {recipient}", sol(vault.amount)))
     }
@@ -289,7 +266,7 @@ impl Purse {
             ));
             signers.push(&claim_key);
         }
-        self.send(&instructions, &wallet.keypair, &signers).await?;
+        send_signed(&self.rpc, &instructions, &wallet.keypair, &signers).await?;
         Ok(format!("reclaimed {}", sol(vault.amount)))
     }
 
