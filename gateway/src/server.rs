@@ -4,8 +4,11 @@ use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
 use std::time::Duration;
 
-use actix_web::dev::ServerHandle;
-use actix_web::{web, App, HttpServer};
+use actix_http::HttpService;
+use actix_server::{Server, ServerHandle};
+use actix_service::{fn_service, map_config};
+use actix_web::dev::AppConfig;
+use actix_web::{web, App};
 
 use crate::config::GatewayConfig;
 use solana_sdk::signature::Keypair;
@@ -66,41 +69,7 @@ pub fn start_with_chain(
             queue,
         ));
     }
-    let data = web::Data::new(gateway.clone());
-    let server = HttpServer::new(move || {
-        App::new()
-            .app_data(data.clone())
-            .app_data(web::PayloadConfig::new(MAX_HTTP_BODY))
-            .route("/v1/health", web::get().to(http::health))
-            .route("/v1/auth/challenge", web::post().to(http::challenge))
-            .route("/v1/ws", web::get().to(ws::ws_upgrade))
-            .route("/v1/pay/icon.svg", web::get().to(http::solana_pay::icon))
-            .route(
-                "/v1/pay/room-deposit",
-                web::get().to(http::solana_pay::room_deposit_label),
-            )
-            .route(
-                "/v1/pay/room-deposit",
-                web::post().to(http::solana_pay::room_deposit),
-            )
-            .route(
-                "/v1/pay/payment",
-                web::get().to(http::solana_pay::payment_label),
-            )
-            .route("/v1/pay/payment", web::post().to(http::solana_pay::payment))
-    })
-    .workers(workers)
-    // Relay frames are small and latency-bound: without TCP_NODELAY, Nagle's algorithm
-    // holds a frame back until the peer's delayed ACK, adding ~40 ms to the latency tail.
-    .tcp_nodelay(true)
-    // RFC 6455 §7.1.1: after the closing handshake the server closes TCP first. actix
-    // otherwise lingers up to a second for the client to hang up, which clients that
-    // wait for the server (tungstenite, browsers) sit through on every close.
-    .client_disconnect_timeout(std::time::Duration::ZERO)
-    .disable_signals()
-    .shutdown_timeout(gateway.config.shutdown_grace_secs)
-    .listen(listener)?
-    .run();
+    let server = serve(gateway.clone(), listener, workers)?;
     let handle = server.handle();
     let server = tokio::spawn(server);
     Ok(RunningGateway {
@@ -109,6 +78,59 @@ pub fn start_with_chain(
         handle,
         server,
     })
+}
+
+/// The HTTP server: the JSON endpoints on actix-web, and WebSocket upgrades handed to
+/// [`ws::upgrade`] with the connection itself.
+fn serve(gateway: Arc<Gateway>, listener: TcpListener, workers: usize) -> std::io::Result<Server> {
+    let addr = listener.local_addr()?;
+    let grace = gateway.config.shutdown_grace_secs;
+    let data = web::Data::new(gateway.clone());
+    let server = Server::build()
+        .workers(workers)
+        .disable_signals()
+        .shutdown_timeout(grace)
+        .listen("anoghost-gateway", listener, move || {
+            let gateway = gateway.clone();
+            let app = App::new()
+                .app_data(data.clone())
+                .app_data(web::PayloadConfig::new(MAX_HTTP_BODY))
+                .route("/v1/health", web::get().to(http::health))
+                .route("/v1/auth/challenge", web::post().to(http::challenge))
+                .route(ws::WS_PATH, web::get().to(ws::upgrade_required))
+                .route("/v1/pay/icon.svg", web::get().to(http::solana_pay::icon))
+                .route(
+                    "/v1/pay/room-deposit",
+                    web::get().to(http::solana_pay::room_deposit_label),
+                )
+                .route(
+                    "/v1/pay/room-deposit",
+                    web::post().to(http::solana_pay::room_deposit),
+                )
+                .route(
+                    "/v1/pay/payment",
+                    web::get().to(http::solana_pay::payment_label),
+                )
+                .route("/v1/pay/payment", web::post().to(http::solana_pay::payment));
+            HttpService::build()
+                // Relay frames are small and latency-bound: without TCP_NODELAY, Nagle's
+                // algorithm holds a frame back until the peer's delayed ACK, adding ~40 ms
+                // to the latency tail.
+                .tcp_nodelay(true)
+                // After an HTTP response the server hangs up at once instead of lingering
+                // up to a second for the client to do it.
+                .client_disconnect_timeout(Duration::ZERO)
+                .local_addr(addr)
+                // Boxed: actix-server's connection task keeps two copies of the dispatcher
+                // future's size, and an inline socket future would make both several KiB.
+                .upgrade(fn_service(move |(req, http): (_, ws::HttpConnection)| {
+                    Box::pin(ws::upgrade(gateway.clone(), req, http))
+                }))
+                .finish(map_config(app, |()| AppConfig::default()))
+                .tcp()
+        })?
+        .run();
+    Ok(server)
 }
 
 impl RunningGateway {

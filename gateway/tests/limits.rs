@@ -247,8 +247,8 @@ async fn slow_reader_is_dropped_while_others_carry_on() {
     slow.join(&room.code).await;
     sender.expect("member_joined").await;
 
-    // 1,000 frames of 32 KiB = 32 MiB: far more than the socket buffers, the gateway's
-    // 32-frame write channel and the 8-frame queue can hold for a reader that never reads.
+    // 1,000 frames of 32 KiB = 32 MiB: far more than the socket buffers and the 8-frame
+    // queue can hold for a reader that never reads.
     let payload = vec![0xAB; 32 * 1024];
     for _ in 0..1_000 {
         sender.send_frame(room.room, &payload).await;

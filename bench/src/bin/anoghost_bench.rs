@@ -516,7 +516,7 @@ fn write_report(
         "## 1. Relay fan-out: 100 rooms × 10 members, 1 KiB frames".into(),
     );
     line(&mut out, String::new());
-    line(&mut out, "Open-loop load from one load-generator process on the same machine: the offered send rate steps up until a relay no longer delivers 99% of the fan-out with p99 ≤ 250 ms and no dropped connection. Latency is send to receive, measured by the recipient, at half the maximum sustained rate.".into());
+    line(&mut out, "Open-loop load from one load-generator process on the same machine: the offered send rate steps up until a relay no longer takes 99% of the offered sends and delivers 99% of the fan-out with p99 ≤ 250 ms and no dropped connection. Latency is send to receive: each frame carries the moment its sender wrote it, and the recipient reads its clock on arrival; it is measured at half the relay's own maximum sustained rate.".into());
     line(&mut out, String::new());
     line(
         &mut out,

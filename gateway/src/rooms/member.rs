@@ -3,8 +3,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use bytes::Bytes;
-use bytestring::ByteString;
 use tokio::sync::Notify;
+use tokio_tungstenite::tungstenite::Utf8Bytes;
 
 use super::MemberNumber;
 
@@ -14,7 +14,7 @@ pub enum Outbound {
     /// A relayed binary frame, shared by every recipient.
     Binary(Bytes),
     /// A control message (JSON text).
-    Text(ByteString),
+    Text(Utf8Bytes),
 }
 
 /// The handle other tasks use to reach one connection: its bounded outbound queue, whose
@@ -109,17 +109,22 @@ impl Outbox {
     /// returns it.
     pub async fn recv(&self) -> Outbound {
         loop {
-            {
-                let mut queue = self.queue();
-                if let Some(item) = queue.pop_front() {
-                    if queue.is_empty() && queue.capacity() > RETAINED_SLOTS {
-                        queue.shrink_to(RETAINED_SLOTS);
-                    }
-                    return item;
-                }
+            let ready = self.ready.notified();
+            if let Some(item) = self.try_recv() {
+                return item;
             }
-            self.ready.notified().await;
+            ready.await;
         }
+    }
+
+    /// The next item if one is queued.
+    pub fn try_recv(&self) -> Option<Outbound> {
+        let mut queue = self.queue();
+        let item = queue.pop_front()?;
+        if queue.is_empty() && queue.capacity() > RETAINED_SLOTS {
+            queue.shrink_to(RETAINED_SLOTS);
+        }
+        Some(item)
     }
 
     /// The signal raised when the queue overflows.

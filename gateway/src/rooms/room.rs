@@ -1,8 +1,8 @@
 use std::sync::Mutex;
 
 use bytes::Bytes;
-use bytestring::ByteString;
 use rand::Rng;
+use tokio_tungstenite::tungstenite::Utf8Bytes;
 
 use super::{Member, MemberHandle, MemberNumber, Outbound, MEMBER_MAX, MEMBER_MIN};
 use crate::auth::nonces::lock;
@@ -77,7 +77,7 @@ impl Room {
     }
 
     /// Queues a control message for every member but `except`.
-    pub fn announce(&self, except: MemberNumber, text: ByteString) {
+    pub fn announce(&self, except: MemberNumber, text: Utf8Bytes) {
         for member in lock(&self.members).iter() {
             if member.number != except {
                 member.handle.deliver(Outbound::Text(text.clone()));

@@ -6,7 +6,13 @@ use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use actix_ws::{AggregatedMessage, AggregatedMessageStream, CloseCode, CloseReason, Session};
+use bytes::Bytes;
+use futures_util::{SinkExt, StreamExt};
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+use tokio_tungstenite::tungstenite::{Error as SocketError, Message};
+use tokio_tungstenite::WebSocketStream;
 
 use crate::limits::{JoinWindow, TokenBucket};
 use crate::protocol::{ErrorCode, ServerMessage};
@@ -14,14 +20,22 @@ use crate::rooms::{MemberHandle, MemberNumber, Outbound, Outbox, Room, RoomKey};
 use crate::secret::WalletAddress;
 use crate::state::Gateway;
 
+/// Most queued items one flush carries; bounds the time the loop spends writing before it
+/// looks at the client's frames again.
+const WRITE_BATCH: usize = 32;
+
+/// An upgraded client connection.
+pub(super) type Socket = WebSocketStream<TcpStream>;
+
 /// What the loop does after handling one event.
 pub(super) enum Flow {
     /// Keep going.
     Continue,
-    /// Close with this reason (or just drop the socket if `None`).
-    Close(Option<CloseReason>),
-    /// The client sent Close: answer with this one, and the handshake is complete.
-    AnswerClose(CloseReason),
+    /// Close with this frame (or just drop the socket if `None`).
+    Close(Option<CloseFrame>),
+    /// The client sent Close. tungstenite has queued the echo; sending it completes the
+    /// handshake.
+    AnswerClose,
 }
 
 /// A room this connection is in.
@@ -34,7 +48,7 @@ pub(super) struct Membership {
 /// The state of one WebSocket connection.
 pub(super) struct Connection {
     pub gateway: Arc<Gateway>,
-    session: Session,
+    socket: Socket,
     pub peer_ip: Option<IpAddr>,
     pub said_hello: bool,
     pub wallet: Option<WalletAddress>,
@@ -48,21 +62,21 @@ pub(super) struct Connection {
     last_activity: Instant,
 }
 
-fn close(code: CloseCode, description: &str) -> Flow {
-    Flow::Close(Some(CloseReason {
+pub(super) fn close(code: CloseCode, reason: &'static str) -> Flow {
+    Flow::Close(Some(CloseFrame {
         code,
-        description: Some(description.to_owned()),
+        reason: reason.into(),
     }))
 }
 
 impl Connection {
-    pub fn new(gateway: Arc<Gateway>, session: Session, peer_ip: Option<IpAddr>) -> Self {
+    pub fn new(gateway: Arc<Gateway>, socket: Socket, peer_ip: Option<IpAddr>) -> Self {
         let (handle, outbox) = MemberHandle::new(gateway.config.outbound_queue as usize);
         let now = Instant::now();
         let bucket = TokenBucket::new(gateway.config.messages_per_second, now);
         Self {
             gateway,
-            session,
+            socket,
             peer_ip,
             said_hello: false,
             wallet: None,
@@ -78,7 +92,7 @@ impl Connection {
     }
 
     /// Runs the connection until it closes, then leaves every room.
-    pub async fn run(mut self, mut stream: AggregatedMessageStream) {
+    pub async fn run(mut self) {
         let config = &self.gateway.config;
         let mut heartbeat =
             tokio::time::interval(Duration::from_secs(config.heartbeat_secs.max(1)));
@@ -98,51 +112,29 @@ impl Connection {
                 () = &mut handshake, if !self.said_hello => {
                     close(CloseCode::Policy, "handshake timeout: send hello first")
                 }
-                message = stream.recv() => match message {
+                message = self.socket.next() => match message {
                     Some(Ok(message)) => self.on_message(message).await,
-                    Some(Err(error)) => on_protocol_error(&error),
+                    Some(Err(error)) => on_socket_error(&error),
                     None => Flow::Close(None),
                 },
-                item = outbox.recv() => self.write(item).await,
+                item = outbox.recv() => self.write_queued(item).await,
                 _ = heartbeat.tick() => self.on_heartbeat().await,
                 Ok(()) = epoch.changed(), if self.wallet.is_some() => self.push_ghost().await,
             };
-            match flow {
-                Flow::Continue => {}
-                Flow::Close(reason) => {
-                    let sent_close = reason.is_some();
-                    break (reason, sent_close);
-                }
-                Flow::AnswerClose(reason) => break (Some(reason), false),
+            if !matches!(flow, Flow::Continue) {
+                break flow;
             }
         };
-        let (reason, await_reply) = flow;
+        self.leave_all();
         let write_timeout = Duration::from_secs(self.gateway.config.write_timeout_secs);
-        // The session must outlive the wait: dropping it ends the response, and the socket
-        // goes with it.
-        let session = self.session.clone();
-        self.finish(reason).await;
-        if await_reply {
-            // RFC 6455 §7.1.1: the side that sent Close waits for the peer's Close. The
-            // socket is dropped right after (see `server.rs`); dropping it earlier would make
-            // the client's reply meet a closed socket and reset the connection under it.
-            // A client that never answers is given the stalled-write bound, no more.
-            let reply = async {
-                while let Some(Ok(message)) = stream.recv().await {
-                    if matches!(message, AggregatedMessage::Close(_)) {
-                        break;
-                    }
-                }
-            };
-            let _ = tokio::time::timeout(write_timeout, reply).await;
-        }
-        drop(session);
+        super::closing::finish(&mut self.socket, flow, write_timeout).await;
+        tracing::debug!("connection closed");
     }
 
-    async fn on_message(&mut self, message: AggregatedMessage) -> Flow {
+    async fn on_message(&mut self, message: Message) -> Flow {
         self.last_seen = Instant::now();
         match message {
-            AggregatedMessage::Text(text) => {
+            Message::Text(text) => {
                 if text.len() > self.gateway.config.max_control_bytes {
                     return close(CloseCode::Size, "control message too large");
                 }
@@ -150,9 +142,11 @@ impl Connection {
                     return Flow::Continue;
                 }
                 self.last_activity = Instant::now();
-                self.on_control(&text).await
+                // Boxed: control messages are rare and their handlers' futures large (sign-in,
+                // paid joins); inline, every idle connection would reserve room for them.
+                Box::pin(self.on_control(&text)).await
             }
-            AggregatedMessage::Binary(frame) => {
+            Message::Binary(frame) => {
                 if frame.len() > self.gateway.config.max_frame_bytes {
                     return close(CloseCode::Size, "frame too large");
                 }
@@ -162,14 +156,11 @@ impl Connection {
                 self.last_activity = Instant::now();
                 self.on_binary(&frame).await
             }
-            AggregatedMessage::Ping(bytes) => self.send_pong(&bytes).await,
-            AggregatedMessage::Pong(_) => Flow::Continue,
-            // RFC 6455 §5.5.1: answer a Close with a Close (echoing its code), or the
-            // client waits for the handshake until the server drops the connection.
-            AggregatedMessage::Close(reason) => Flow::AnswerClose(CloseReason {
-                code: reason.map_or(CloseCode::Normal, |r| r.code),
-                description: None,
-            }),
+            // tungstenite queues the Pong itself; it goes out with the next read or write.
+            Message::Ping(_) | Message::Pong(_) | Message::Frame(_) => Flow::Continue,
+            // RFC 6455 §5.5.1: a Close is answered with a Close (tungstenite echoes the
+            // client's code), or the client waits until the server drops the connection.
+            Message::Close(_) => Flow::AnswerClose,
         }
     }
 
@@ -201,19 +192,7 @@ impl Connection {
         if now.duration_since(self.last_activity) >= Duration::from_secs(config.idle_timeout_secs) {
             return close(CloseCode::Normal, "idle timeout");
         }
-        let timeout = Duration::from_secs(config.write_timeout_secs);
-        match tokio::time::timeout(timeout, self.session.ping(b"")).await {
-            Ok(Ok(())) => Flow::Continue,
-            _ => Flow::Close(None),
-        }
-    }
-
-    async fn send_pong(&mut self, bytes: &[u8]) -> Flow {
-        let timeout = Duration::from_secs(self.gateway.config.write_timeout_secs);
-        match tokio::time::timeout(timeout, self.session.pong(bytes)).await {
-            Ok(Ok(())) => Flow::Continue,
-            _ => Flow::Close(None),
-        }
+        self.send(Message::Ping(Bytes::new())).await
     }
 
     async fn push_ghost(&mut self) -> Flow {
@@ -229,34 +208,49 @@ impl Connection {
         self.write(Outbound::Text(message.to_json().into())).await
     }
 
-    /// Writes one item to the socket. A write that stalls past the write timeout means the
-    /// client stopped reading: the connection is dropped rather than held open.
     async fn write(&mut self, item: Outbound) -> Flow {
+        self.send(message(item)).await
+    }
+
+    /// Writes `first` and whatever else is already queued, up to [`WRITE_BATCH`] items, then
+    /// flushes once: under load one system call carries several frames. Stalling past the
+    /// write timeout drops the connection, as in [`Self::send`].
+    async fn write_queued(&mut self, first: Outbound) -> Flow {
         let timeout = Duration::from_secs(self.gateway.config.write_timeout_secs);
-        let written = match item {
-            Outbound::Binary(frame) => {
-                tokio::time::timeout(timeout, self.session.binary(frame)).await
+        let (socket, outbox) = (&mut self.socket, &self.outbox);
+        let batch = async {
+            socket.feed(message(first)).await?;
+            for _ in 1..WRITE_BATCH {
+                let Some(item) = outbox.try_recv() else {
+                    break;
+                };
+                socket.feed(message(item)).await?;
             }
-            Outbound::Text(text) => tokio::time::timeout(timeout, self.session.text(text)).await,
+            socket.flush().await
         };
-        match written {
+        match tokio::time::timeout(timeout, batch).await {
             Ok(Ok(())) => Flow::Continue,
             _ => Flow::Close(None),
         }
     }
 
-    /// Leaves every room and closes the socket.
-    async fn finish(mut self, reason: Option<CloseReason>) {
+    /// Writes one message to the socket. A write that stalls past the write timeout means
+    /// the client stopped reading: the connection is dropped rather than held open.
+    async fn send(&mut self, message: Message) -> Flow {
+        let timeout = Duration::from_secs(self.gateway.config.write_timeout_secs);
+        match tokio::time::timeout(timeout, self.socket.send(message)).await {
+            Ok(Ok(())) => Flow::Continue,
+            _ => Flow::Close(None),
+        }
+    }
+
+    /// Leaves every room; nothing more is queued for this connection.
+    fn leave_all(&mut self) {
         self.outbox.close();
         let memberships: Vec<Membership> = self.memberships.drain().map(|(_, m)| m).collect();
         for membership in memberships {
             self.leave(membership);
         }
-        if let Some(reason) = reason {
-            let timeout = Duration::from_secs(self.gateway.config.write_timeout_secs);
-            let _ = tokio::time::timeout(timeout, self.session.close(Some(reason))).await;
-        }
-        tracing::debug!("connection closed");
     }
 
     /// Removes this connection from a room and tells the others.
@@ -274,9 +268,19 @@ impl Connection {
     }
 }
 
-fn on_protocol_error(error: &actix_ws::ProtocolError) -> Flow {
+fn message(item: Outbound) -> Message {
+    match item {
+        Outbound::Binary(frame) => Message::Binary(frame),
+        Outbound::Text(text) => Message::Text(text),
+    }
+}
+
+fn on_socket_error(error: &SocketError) -> Flow {
     match error {
-        actix_ws::ProtocolError::Overflow => close(CloseCode::Size, "frame too large"),
-        _ => close(CloseCode::Protocol, "WebSocket protocol error"),
+        SocketError::Capacity(_) => close(CloseCode::Size, "frame too large"),
+        SocketError::Utf8(_) => close(CloseCode::Invalid, "text frame is not UTF-8"),
+        SocketError::Protocol(_) => close(CloseCode::Protocol, "WebSocket protocol error"),
+        // The transport is gone or broken: there is nobody to send a Close to.
+        _ => Flow::Close(None),
     }
 }

@@ -1,50 +1,175 @@
+//! The WebSocket upgrade.
+//!
+//! actix-http hands every `Upgrade: websocket` request to this service together with the
+//! connection itself, and steps aside. The gateway checks the request, answers the
+//! handshake, and runs the socket on tokio-tungstenite with small buffers. Under actix-ws
+//! the HTTP dispatcher stayed in the path for the socket's whole life, holding an 8 KiB
+//! read buffer and an 8 KiB write buffer (fixed sizes in actix-http) on every idle
+//! connection; see `bench/RESULTS.md` for the before and after.
+
 use std::sync::Arc;
 
-use actix_web::http::header;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_codec::{Framed, FramedParts};
+use actix_http::body::{BodySize, BoxBody};
+use actix_http::h1::{self, Message};
+use actix_http::header::{self, HeaderValue};
+use actix_http::{ConnectionType, HttpMessage, Request, Response, StatusCode};
+use actix_web::HttpResponse;
+use bytes::Bytes;
+use futures_util::SinkExt;
+use tokio::net::TcpStream;
+use tokio::sync::OwnedSemaphorePermit;
+use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
+use tokio_tungstenite::WebSocketStream;
 
-use super::connection::Connection;
+use super::connection::{Connection, Socket};
 use crate::state::Gateway;
 
-/// `GET /v1/ws`: refuses browser origins not on the allow-list (403) and connections past
-/// the limit (503), then hands the socket to its own task.
-pub async fn ws_upgrade(
-    req: HttpRequest,
-    body: web::Payload,
-    gateway: web::Data<Arc<Gateway>>,
-) -> actix_web::Result<HttpResponse> {
-    let gateway = gateway.get_ref().clone();
-    if let Some(origin) = req.headers().get(header::ORIGIN) {
-        let allowed = origin
-            .to_str()
-            .is_ok_and(|origin| gateway.config.allowed_origins.iter().any(|o| o == origin));
-        if !allowed {
-            return Ok(HttpResponse::Forbidden().json(serde_json::json!({
-                "error": "origin_not_allowed",
-                "message": "this browser origin may not connect; the operator can allow it with --allowed-origin",
-            })));
-        }
+/// The one path that takes WebSocket upgrades.
+pub const WS_PATH: &str = "/v1/ws";
+
+/// How much tungstenite reads from the socket at a time, and what an idle connection keeps
+/// allocated for it. A 1 KiB relay frame fits in one read; larger frames take a few.
+const READ_CHUNK: usize = 2048;
+
+/// Bytes of queued frames tungstenite gathers before writing them in one system call;
+/// anything less is written at the end of the batch (see `Connection::write_queued`).
+const WRITE_CHUNK: usize = 8192;
+
+/// A connection that has not completed the upgrade yet.
+pub type HttpConnection = Framed<TcpStream, h1::Codec>;
+
+/// Checks an upgrade request, answers it, and runs the socket until it closes.
+///
+/// Refusals are HTTP responses with a JSON body: 404 for any path but [`WS_PATH`], 403 for
+/// a browser origin not on the allow-list, 503 past the connection limit, 400 for a
+/// malformed handshake.
+pub async fn upgrade(
+    gateway: Arc<Gateway>,
+    req: Request,
+    http: HttpConnection,
+) -> Result<(), actix_web::Error> {
+    let peer_ip = req.peer_addr().map(|addr| addr.ip());
+    // The request and the HTTP connection are gone by the time the socket runs: an idle
+    // socket keeps nothing of its handshake.
+    // Boxed: the handshake's state (the HTTP codec, the request) is several KiB, and an
+    // inline future would keep that much reserved in every connection's task for its whole
+    // life.
+    let Some((socket, permit)) = Box::pin(accept(&gateway, req, http)).await? else {
+        return Ok(());
+    };
+    Connection::new(gateway, socket, peer_ip).run().await;
+    drop(permit);
+    Ok(())
+}
+
+/// Answers the handshake: the socket and its connection-limit permit, or `None` once a
+/// refusal has been sent.
+async fn accept(
+    gateway: &Gateway,
+    req: Request,
+    mut http: HttpConnection,
+) -> Result<Option<(Socket, OwnedSemaphorePermit)>, actix_web::Error> {
+    if req.path() != WS_PATH {
+        refuse(
+            &mut http,
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "no such endpoint",
+        )
+        .await?;
+        return Ok(None);
+    }
+    if !origin_allowed(gateway, &req) {
+        refuse(
+            &mut http,
+            StatusCode::FORBIDDEN,
+            "origin_not_allowed",
+            "this browser origin may not connect; the operator can allow it with --allowed-origin",
+        )
+        .await?;
+        return Ok(None);
     }
     let Ok(permit) = gateway.connections.clone().try_acquire_owned() else {
-        return Ok(HttpResponse::ServiceUnavailable().json(serde_json::json!({
-            "error": "too_many_connections",
-            "message": "the gateway is at its connection limit; retry later",
-        })));
+        refuse(
+            &mut http,
+            StatusCode::SERVICE_UNAVAILABLE,
+            "too_many_connections",
+            "the gateway is at its connection limit; retry later",
+        )
+        .await?;
+        return Ok(None);
     };
-    let (response, session, stream) = actix_ws::handle(&req, body)?;
+    let accept = match actix_http::ws::handshake(req.head()) {
+        Ok(mut accept) => accept.finish().drop_body(),
+        Err(error) => {
+            let status = Response::<BoxBody>::from(&error).status();
+            let message = error.to_string();
+            refuse(&mut http, status, "bad_handshake", &message).await?;
+            return Ok(None);
+        }
+    };
+    drop(req);
+    http.send(Message::Item((accept, BodySize::None))).await?;
+
+    // Anything the client sent after its request head already belongs to the socket.
+    let FramedParts { io, read_buf, .. } = http.into_parts();
+    let early_frames = read_buf.to_vec();
+    drop(read_buf);
     let frame_limit = gateway
         .config
         .max_frame_bytes
         .max(gateway.config.max_control_bytes);
-    let stream = stream
-        .max_frame_size(frame_limit)
-        .aggregate_continuations()
-        .max_continuation_size(frame_limit);
-    let peer_ip = req.peer_addr().map(|addr| addr.ip());
-    let connection = Connection::new(gateway, session, peer_ip);
-    actix_web::rt::spawn(async move {
-        connection.run(stream).await;
-        drop(permit);
-    });
-    Ok(response)
+    let config = WebSocketConfig::default()
+        .read_buffer_size(READ_CHUNK)
+        .write_buffer_size(WRITE_CHUNK)
+        .max_frame_size(Some(frame_limit))
+        .max_message_size(Some(frame_limit));
+    let socket =
+        WebSocketStream::from_partially_read(io, early_frames, Role::Server, Some(config)).await;
+    Ok(Some((socket, permit)))
+}
+
+fn origin_allowed(gateway: &Gateway, req: &Request) -> bool {
+    // Native clients send no Origin; browsers always do.
+    let Some(origin) = req.headers().get(header::ORIGIN) else {
+        return true;
+    };
+    origin
+        .to_str()
+        .is_ok_and(|origin| gateway.config.allowed_origins.iter().any(|o| o == origin))
+}
+
+/// Answers an upgrade request with an error and closes the connection.
+async fn refuse(
+    http: &mut HttpConnection,
+    status: StatusCode,
+    error: &str,
+    message: &str,
+) -> Result<(), actix_web::Error> {
+    let body = Bytes::from(serde_json::json!({ "error": error, "message": message }).to_string());
+    let mut response = Response::with_body(status, ());
+    response
+        .head_mut()
+        .set_connection_type(ConnectionType::Close);
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    http.send(Message::Item((
+        response,
+        BodySize::Sized(body.len() as u64),
+    )))
+    .await?;
+    http.send(Message::Chunk(Some(body))).await?;
+    http.send(Message::Chunk(None)).await?;
+    Ok(())
+}
+
+/// `GET /v1/ws` without the upgrade headers: a plain HTTP request can't become a socket.
+pub async fn upgrade_required() -> HttpResponse {
+    HttpResponse::BadRequest().json(serde_json::json!({
+        "error": "websocket_upgrade_required",
+        "message": "this endpoint speaks WebSocket: send Connection: Upgrade and Upgrade: websocket",
+    }))
 }
