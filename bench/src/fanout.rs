@@ -93,7 +93,10 @@ pub async fn run(
         let offset = period.mul_f64(index as f64 / total as f64);
         senders.push(tokio::spawn(async move {
             let mut ticker = tokio::time::interval_at((start + offset).into(), period);
-            ticker.set_missed_tick_behavior(MissedTickBehavior::Delay);
+            // Open loop: a sender that falls behind catches up rather than silently
+            // lowering the offered rate (`Delay` would reschedule after any lateness over
+            // 5 ms, so a busy machine would offer less than the rate it reports).
+            ticker.set_missed_tick_behavior(MissedTickBehavior::Burst);
             let mut payload = vec![0u8; payload_len];
             let mut sent_in_window = 0u64;
             loop {
