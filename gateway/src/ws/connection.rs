@@ -142,9 +142,7 @@ impl Connection {
                     return Flow::Continue;
                 }
                 self.last_activity = Instant::now();
-                // Boxed: control messages are rare and their handlers' futures large (sign-in,
-                // paid joins); inline, every idle connection would reserve room for them.
-                Box::pin(self.on_control(&text)).await
+                self.on_control(&text).await
             }
             Message::Binary(frame) => {
                 if frame.len() > self.gateway.config.max_frame_bytes {

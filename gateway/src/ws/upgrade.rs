@@ -5,7 +5,7 @@
 //! handshake, and runs the socket on tokio-tungstenite with small buffers. Under actix-ws
 //! the HTTP dispatcher stayed in the path for the socket's whole life, holding an 8 KiB
 //! read buffer and an 8 KiB write buffer (fixed sizes in actix-http) on every idle
-//! connection; see `bench/RESULTS.md` for the before and after.
+//! connection (the README's Benchmarks section has the before and after).
 
 use std::sync::Arc;
 
@@ -33,7 +33,8 @@ pub const WS_PATH: &str = "/v1/ws";
 const READ_CHUNK: usize = 2048;
 
 /// Bytes of queued frames tungstenite gathers before writing them in one system call;
-/// anything less is written at the end of the batch (see `Connection::write_queued`).
+/// anything less is written at the end of the batch (see `Connection::write_queued`). A
+/// connection that has received a burst keeps a write buffer about this size.
 const WRITE_CHUNK: usize = 8192;
 
 /// A connection that has not completed the upgrade yet.
@@ -50,12 +51,9 @@ pub async fn upgrade(
     http: HttpConnection,
 ) -> Result<(), actix_web::Error> {
     let peer_ip = req.peer_addr().map(|addr| addr.ip());
-    // The request and the HTTP connection are gone by the time the socket runs: an idle
-    // socket keeps nothing of its handshake.
-    // Boxed: the handshake's state (the HTTP codec, the request) is several KiB, and an
-    // inline future would keep that much reserved in every connection's task for its whole
-    // life.
-    let Some((socket, permit)) = Box::pin(accept(&gateway, req, http)).await? else {
+    // The request and the HTTP connection are consumed by `accept`: an idle socket keeps
+    // nothing of its handshake.
+    let Some((socket, permit)) = accept(&gateway, req, http).await? else {
         return Ok(());
     };
     Connection::new(gateway, socket, peer_ip).run().await;
