@@ -237,7 +237,9 @@ async fn browser_origins_must_be_on_the_allow_list() {
 #[actix_web::test]
 async fn slow_reader_is_dropped_while_others_carry_on() {
     let mut config = test_config();
-    config.outbound_queue = 8;
+    // Room for a reader that keeps up to ride out the flood's tail below (the queue is the
+    // only buffer between a room and a socket), far too little for one that never reads.
+    config.outbound_queue = 64;
     config.max_frame_bytes = 64 * 1024;
     config.write_timeout_secs = 30;
     let gateway = spawn(config);
@@ -247,7 +249,7 @@ async fn slow_reader_is_dropped_while_others_carry_on() {
     slow.join(&room.code).await;
     sender.expect("member_joined").await;
 
-    // 1,000 frames of 32 KiB = 32 MiB: far more than the socket buffers and the 8-frame
+    // 1,000 frames of 32 KiB = 32 MiB: far more than the socket buffers and the 64-frame
     // queue can hold for a reader that never reads.
     let payload = vec![0xAB; 32 * 1024];
     for _ in 0..1_000 {

@@ -14,7 +14,7 @@ use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::{CloseCode, Data, OpCode};
 use tokio_tungstenite::tungstenite::protocol::frame::Frame;
 use tokio_tungstenite::tungstenite::protocol::Role;
-use tokio_tungstenite::tungstenite::{self, Message};
+use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::WebSocketStream;
 
 const HANDSHAKE_HEADERS: &str = "Host: 127.0.0.1\r\n\
@@ -101,15 +101,19 @@ async fn a_handshake_without_a_version_gets_400_with_a_reason() {
 #[actix_web::test]
 async fn an_upgrade_to_any_other_path_gets_404() {
     let gateway = spawn(test_config());
-    let url = format!("ws://{}/v1/elsewhere", gateway.addr);
-    match tokio_tungstenite::connect_async(url).await {
-        Err(tungstenite::Error::Http(response)) => {
-            assert_eq!(response.status(), 404);
-            let body: Value = serde_json::from_slice(response.body().as_ref().unwrap()).unwrap();
-            assert_eq!(body["error"], "not_found");
-        }
-        other => panic!("expected HTTP 404, got {:?}", other.map(|_| ())),
-    }
+    let request = format!(
+        "GET /v1/elsewhere HTTP/1.1\r\n{HANDSHAKE_HEADERS}Sec-WebSocket-Version: 13\r\n\r\n"
+    );
+    let (stream, head, rest) = exchange(gateway.addr, request.as_bytes()).await;
+    assert!(head.starts_with("HTTP/1.1 404"), "{head}");
+    assert!(
+        head.to_ascii_lowercase()
+            .contains("content-type: application/json"),
+        "{head}"
+    );
+    let body = json_body(stream, rest).await;
+    assert_eq!(body["error"], "not_found");
+    assert_eq!(gateway.gateway.open_connections(), 0);
 }
 
 #[actix_web::test]

@@ -154,12 +154,11 @@ async fn refuse(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/json"),
     );
-    http.send(Message::Item((
-        response,
-        BodySize::Sized(body.len() as u64),
-    )))
-    .await?;
-    http.send(Message::Chunk(Some(body))).await?;
+    // Head and body leave in one write: clients that read the head (tungstenite among
+    // them) often read no further than the first segment.
+    let length = BodySize::Sized(body.len() as u64);
+    http.feed(Message::Item((response, length))).await?;
+    http.feed(Message::Chunk(Some(body))).await?;
     http.send(Message::Chunk(None)).await?;
     Ok(())
 }
