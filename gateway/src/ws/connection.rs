@@ -62,7 +62,7 @@ pub(super) struct Connection {
     last_activity: Instant,
 }
 
-pub(super) fn close(code: CloseCode, reason: &'static str) -> Flow {
+fn close(code: CloseCode, reason: &'static str) -> Flow {
     Flow::Close(Some(CloseFrame {
         code,
         reason: reason.into(),
