@@ -5,6 +5,7 @@ use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
+use super::refuse;
 use crate::auth::siws::{rfc3339, SiwsMessage, STATEMENT};
 use crate::secret::WalletAddress;
 use crate::state::Gateway;
@@ -20,10 +21,6 @@ struct ChallengeResponse {
     message: String,
     nonce: String,
     expires_at: String,
-}
-
-fn refuse(status: actix_web::http::StatusCode, error: &str, message: &str) -> HttpResponse {
-    HttpResponse::build(status).json(serde_json::json!({ "error": error, "message": message }))
 }
 
 /// `POST /v1/auth/challenge {"address": "<base58 wallet>"}`: a SIWS message to sign, with a

@@ -6,3 +6,16 @@ pub mod solana_pay;
 
 pub use challenge::challenge;
 pub use health::health;
+
+use actix_web::http::StatusCode;
+use actix_web::HttpResponse;
+
+/// The JSON body of every refusal: a stable `error` code, and a sentence for people.
+pub fn error_body(error: &str, message: &str) -> serde_json::Value {
+    serde_json::json!({ "error": error, "message": message })
+}
+
+/// A refusal with [`error_body`].
+pub fn refuse(status: StatusCode, error: &str, message: &str) -> HttpResponse {
+    HttpResponse::build(status).json(error_body(error, message))
+}

@@ -46,7 +46,7 @@ struct AccountBody {
 fn refuse(status: StatusCode, error: &str, message: &str) -> HttpResponse {
     HttpResponse::build(status)
         .insert_header(("Access-Control-Allow-Origin", "*"))
-        .json(serde_json::json!({ "error": error, "message": message }))
+        .json(super::error_body(error, message))
 }
 
 fn label(req: &HttpRequest, label: &str) -> HttpResponse {

@@ -23,6 +23,7 @@ use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 use tokio_tungstenite::WebSocketStream;
 
 use super::connection::{Connection, Socket};
+use crate::http::error_body;
 use crate::state::Gateway;
 
 /// The one path that takes WebSocket upgrades.
@@ -107,13 +108,11 @@ async fn accept(
             return Ok(None);
         }
     };
-    drop(req);
     http.send(Message::Item((accept, BodySize::None))).await?;
 
     // Anything the client sent after its request head already belongs to the socket.
     let FramedParts { io, read_buf, .. } = http.into_parts();
     let early_frames = read_buf.to_vec();
-    drop(read_buf);
     let frame_limit = gateway
         .config
         .max_frame_bytes
@@ -145,7 +144,7 @@ async fn refuse(
     error: &str,
     message: &str,
 ) -> Result<(), actix_web::Error> {
-    let body = Bytes::from(serde_json::json!({ "error": error, "message": message }).to_string());
+    let body = Bytes::from(error_body(error, message).to_string());
     let mut response = Response::with_body(status, ());
     response
         .head_mut()
@@ -165,8 +164,9 @@ async fn refuse(
 
 /// `GET /v1/ws` without the upgrade headers: a plain HTTP request can't become a socket.
 pub async fn upgrade_required() -> HttpResponse {
-    HttpResponse::BadRequest().json(serde_json::json!({
-        "error": "websocket_upgrade_required",
-        "message": "this endpoint speaks WebSocket: send Connection: Upgrade and Upgrade: websocket",
-    }))
+    crate::http::refuse(
+        StatusCode::BAD_REQUEST,
+        "websocket_upgrade_required",
+        "this endpoint speaks WebSocket: send Connection: Upgrade and Upgrade: websocket",
+    )
 }
