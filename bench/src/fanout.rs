@@ -10,7 +10,7 @@ use tokio::sync::watch;
 use tokio::time::MissedTickBehavior;
 use tokio_tungstenite::tungstenite::Message;
 
-use crate::client::{fill_rooms, relay_frame, Target, DELIVERED_HEADER_LEN};
+use crate::client::{fill_rooms, relay_frame, Member, Target, Ws, DELIVERED_HEADER_LEN};
 
 /// One fan-out run's shape.
 #[derive(Debug, Clone)]
@@ -68,6 +68,144 @@ impl FanoutResult {
 /// Timestamp size at the front of each payload.
 const STAMP_LEN: usize = 8;
 
+/// Latencies a member holds before folding them into its histogram. Recording each one
+/// straight into a thousand separate histograms missed the cache on nearly every frame and
+/// cost the load generator more CPU than parsing the frame; a short buffer folded in one go
+/// keeps the histogram warm, and bounds memory whatever the run's length.
+const LATENCY_BATCH: usize = 4096;
+
+/// The run's clock and schedule, shared by every member.
+#[derive(Clone, Copy)]
+struct Schedule {
+    /// Time zero: stamps and windows are measured from here.
+    start: Instant,
+    /// One member's interval between sends.
+    period: Duration,
+    /// The measured window, as offsets from `start`.
+    window: (Duration, Duration),
+    /// When members stop sending (and only read).
+    stop_sending: Instant,
+}
+
+impl Schedule {
+    fn in_window(&self, stamp: Duration) -> bool {
+        stamp >= self.window.0 && stamp < self.window.1
+    }
+}
+
+/// What one member measured.
+struct MemberTally {
+    sent_in_window: u64,
+    received: u64,
+    histogram: Histogram<u64>,
+    disconnected: bool,
+    /// Kept open until every member is done, so no relay sees an early departure.
+    ws: Option<Ws>,
+}
+
+/// Latencies of one member's deliveries, buffered and folded in batches.
+struct Latencies {
+    pending: Vec<u64>,
+    histogram: Histogram<u64>,
+}
+
+impl Latencies {
+    fn new() -> Self {
+        Self {
+            pending: Vec::with_capacity(LATENCY_BATCH),
+            histogram: Histogram::new(3).expect("histogram"),
+        }
+    }
+
+    fn record(&mut self, micros: u64) {
+        self.pending.push(micros);
+        if self.pending.len() == LATENCY_BATCH {
+            self.fold();
+        }
+    }
+
+    fn fold(&mut self) {
+        for micros in self.pending.drain(..) {
+            let _ = self.histogram.record(micros);
+        }
+    }
+
+    fn finish(mut self) -> Histogram<u64> {
+        self.fold();
+        self.histogram
+    }
+}
+
+/// One member for the whole run, as one task: sends on its schedule and reads whatever
+/// arrives, until told to stop. One task per connection, rather than a sender and a reader
+/// sharing a split socket, spares the lock and wake-ups a split costs on every frame.
+async fn run_member(
+    member: Member,
+    schedule: Schedule,
+    offset: Duration,
+    payload_len: usize,
+    mut stopped: watch::Receiver<bool>,
+) -> MemberTally {
+    let Member { mut ws, room } = member;
+    let mut ticker = tokio::time::interval_at((schedule.start + offset).into(), schedule.period);
+    // Open loop: a sender that falls behind catches up rather than silently lowering the
+    // offered rate (`Delay` would reschedule after any lateness over 5 ms, so a busy machine
+    // would offer less than the rate it reports).
+    ticker.set_missed_tick_behavior(MissedTickBehavior::Burst);
+    let mut payload = vec![0u8; payload_len];
+    let mut sending = true;
+    let (mut sent_in_window, mut received) = (0u64, 0u64);
+    let mut latencies = Latencies::new();
+    let disconnected = loop {
+        tokio::select! {
+            biased;
+            _ = stopped.changed() => break false,
+            due = ticker.tick(), if sending => {
+                if due.into_std() >= schedule.stop_sending {
+                    sending = false;
+                    continue;
+                }
+                // The stamp is the moment of sending, not the tick's scheduled time: Tokio
+                // timers fire on a 1 ms wheel, and that lateness is the load generator's,
+                // not the relay's. Senders that fall behind their schedule fail `sustained`.
+                let stamp = Instant::now().saturating_duration_since(schedule.start);
+                payload[..STAMP_LEN].copy_from_slice(&(stamp.as_nanos() as u64).to_be_bytes());
+                if ws.send(Message::binary(relay_frame(room, &payload))).await.is_err() {
+                    break true;
+                }
+                sent_in_window += u64::from(schedule.in_window(stamp));
+            }
+            message = ws.next() => match message {
+                Some(Ok(Message::Binary(frame))) => {
+                    let Some(sent) = read_stamp(&frame) else { continue };
+                    if schedule.in_window(sent) {
+                        received += 1;
+                        let latency = Instant::now().saturating_duration_since(schedule.start + sent);
+                        latencies.record(latency.as_micros() as u64);
+                    }
+                }
+                Some(Ok(_)) => {}
+                Some(Err(_)) | None => break true,
+            },
+        }
+    };
+    MemberTally {
+        sent_in_window,
+        received,
+        histogram: latencies.finish(),
+        disconnected,
+        ws: (!disconnected).then_some(ws),
+    }
+}
+
+/// The send time a delivered frame carries, as an offset from the run's start.
+fn read_stamp(frame: &[u8]) -> Option<Duration> {
+    let stamp = frame.get(DELIVERED_HEADER_LEN..DELIVERED_HEADER_LEN + STAMP_LEN)?;
+    let mut bytes = [0u8; STAMP_LEN];
+    bytes.copy_from_slice(stamp);
+    Some(Duration::from_nanos(u64::from_be_bytes(bytes)))
+}
+
 /// Runs one fan-out at `config.sends_per_sec`. Connection sources start at `first_index`.
 pub async fn run(
     target: &Target,
@@ -76,102 +214,49 @@ pub async fn run(
 ) -> std::io::Result<FanoutResult> {
     let members = fill_rooms(target, config.rooms, config.members, first_index).await?;
     let total = members.len();
-    let period = Duration::from_secs_f64(total as f64 / config.sends_per_sec);
     let start = Instant::now() + Duration::from_millis(200);
-    let window_start = (start + config.warmup).duration_since(start);
-    let window = (window_start, window_start + config.measure);
-    let stop_sending = start + config.warmup + config.measure;
+    let window_start = config.warmup;
+    let schedule = Schedule {
+        start,
+        period: Duration::from_secs_f64(total as f64 / config.sends_per_sec),
+        window: (window_start, window_start + config.measure),
+        stop_sending: start + config.warmup + config.measure,
+    };
     let (stop, stopped) = watch::channel(false);
     let payload_len = config.frame_bytes.saturating_sub(5).max(STAMP_LEN);
 
-    let mut senders = Vec::with_capacity(total);
-    let mut readers = Vec::with_capacity(total);
-    for (index, member) in members.into_iter().enumerate() {
-        let (mut sink, mut stream) = member.ws.split();
-        let room = member.room;
-        // Spread first sends over one period so the members do not fire in lockstep.
-        let offset = period.mul_f64(index as f64 / total as f64);
-        senders.push(tokio::spawn(async move {
-            let mut ticker = tokio::time::interval_at((start + offset).into(), period);
-            // Open loop: a sender that falls behind catches up rather than silently
-            // lowering the offered rate (`Delay` would reschedule after any lateness over
-            // 5 ms, so a busy machine would offer less than the rate it reports).
-            ticker.set_missed_tick_behavior(MissedTickBehavior::Burst);
-            let mut payload = vec![0u8; payload_len];
-            let mut sent_in_window = 0u64;
-            loop {
-                if ticker.tick().await.into_std() >= stop_sending {
-                    break;
-                }
-                // The stamp is the moment of sending, not the tick's scheduled time: Tokio
-                // timers fire on a 1 ms wheel, and that lateness is the load generator's, not
-                // the relay's. Senders that fall behind their schedule fail `sustained`.
-                let stamp = Instant::now().saturating_duration_since(start);
-                payload[..STAMP_LEN].copy_from_slice(&(stamp.as_nanos() as u64).to_be_bytes());
-                if sink
-                    .send(Message::binary(relay_frame(room, &payload)))
-                    .await
-                    .is_err()
-                {
-                    break;
-                }
-                if stamp >= window.0 && stamp < window.1 {
-                    sent_in_window += 1;
-                }
-            }
-            (sent_in_window, sink)
-        }));
-        let mut stopped = stopped.clone();
-        readers.push(tokio::spawn(async move {
-            let mut histogram = Histogram::<u64>::new(3).expect("histogram");
-            let mut received = 0u64;
-            let mut disconnected = false;
-            loop {
-                tokio::select! {
-                    _ = stopped.changed() => break,
-                    message = stream.next() => match message {
-                        Some(Ok(Message::Binary(frame))) => {
-                            let at = DELIVERED_HEADER_LEN;
-                            let Some(stamp) = frame.get(at..at + STAMP_LEN) else { continue };
-                            let mut bytes = [0u8; STAMP_LEN];
-                            bytes.copy_from_slice(stamp);
-                            let sent = Duration::from_nanos(u64::from_be_bytes(bytes));
-                            if sent >= window.0 && sent < window.1 {
-                                received += 1;
-                                let latency = Instant::now().saturating_duration_since(start + sent);
-                                let _ = histogram.record(latency.as_micros() as u64);
-                            }
-                        }
-                        Some(Ok(_)) => {}
-                        Some(Err(_)) | None => {
-                            disconnected = true;
-                            break;
-                        }
-                    },
-                }
-            }
-            (received, histogram, disconnected)
-        }));
-    }
+    let tasks: Vec<_> = members
+        .into_iter()
+        .enumerate()
+        .map(|(index, member)| {
+            // Spread first sends over one period so the members do not fire in lockstep.
+            let offset = schedule.period.mul_f64(index as f64 / total as f64);
+            tokio::spawn(run_member(
+                member,
+                schedule,
+                offset,
+                payload_len,
+                stopped.clone(),
+            ))
+        })
+        .collect();
 
-    let mut sent = 0u64;
-    let mut sinks = Vec::with_capacity(total);
-    for sender in senders {
-        let (count, sink) = sender.await.map_err(std::io::Error::other)?;
-        sent += count;
-        sinks.push(sink);
-    }
-    tokio::time::sleep(config.drain).await;
+    tokio::time::sleep_until((schedule.stop_sending + config.drain).into()).await;
     let _ = stop.send(true);
     let mut histogram = Histogram::<u64>::new(3).expect("histogram");
-    let (mut received, mut disconnected) = (0u64, 0usize);
-    for reader in readers {
-        let (count, part, closed) = reader.await.map_err(std::io::Error::other)?;
-        received += count;
-        disconnected += usize::from(closed);
-        histogram.add(part).map_err(std::io::Error::other)?;
+    let (mut sent, mut received, mut disconnected) = (0u64, 0u64, 0usize);
+    let mut open = Vec::with_capacity(total);
+    for task in tasks {
+        let tally = task.await.map_err(std::io::Error::other)?;
+        sent += tally.sent_in_window;
+        received += tally.received;
+        disconnected += usize::from(tally.disconnected);
+        histogram
+            .add(tally.histogram)
+            .map_err(std::io::Error::other)?;
+        open.extend(tally.ws);
     }
-    drop(sinks);
+    drop(open);
     Ok(FanoutResult {
         sends_per_sec: config.sends_per_sec,
         offered: (config.sends_per_sec * config.measure.as_secs_f64()) as u64,
