@@ -50,7 +50,7 @@ struct Options {
 /// Offered sends per second, stepped up until a relay stops keeping up (×9 deliveries).
 const RATES: &[f64] = &[
     1_000.0, 2_000.0, 4_000.0, 6_000.0, 8_000.0, 12_000.0, 16_000.0, 20_000.0, 24_000.0, 28_000.0,
-    32_000.0, 40_000.0, 48_000.0, 64_000.0,
+    32_000.0, 40_000.0, 48_000.0, 64_000.0, 80_000.0, 96_000.0,
 ];
 const QUICK_RATES: &[f64] = &[1_000.0, 4_000.0];
 
