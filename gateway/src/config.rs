@@ -71,7 +71,8 @@ pub struct GatewayConfig {
     #[arg(long, env = "ANOGHOST_JOINS_PER_MINUTE_PER_IP", default_value_t = 30)]
     pub joins_per_minute_per_ip: u32,
 
-    /// Most simultaneous WebSocket connections.
+    /// Most simultaneous WebSocket connections; lowered at start, with a warning, to fit
+    /// the open-files limit.
     #[arg(long, env = "ANOGHOST_MAX_CONNECTIONS", default_value_t = 100_000)]
     pub max_connections: usize,
 

@@ -22,6 +22,10 @@ use crate::{http, ws};
 /// Largest HTTP request body accepted (the challenge request is ~60 bytes).
 const MAX_HTTP_BODY: usize = 1024;
 
+/// Connections a worker takes beyond `--max-connections`, so health checks, challenges and
+/// 503 refusals are still answered at the cap.
+const HTTP_SLACK: usize = 256;
+
 /// A running gateway.
 pub struct RunningGateway {
     /// The address it listens on.
@@ -85,9 +89,13 @@ pub fn start_with_chain(
 fn serve(gateway: Arc<Gateway>, listener: TcpListener, workers: usize) -> std::io::Result<Server> {
     let addr = listener.local_addr()?;
     let grace = gateway.config.shutdown_grace_secs;
+    // The gateway's own cap is the binding one: actix-server's per-worker default (25,600)
+    // would otherwise stop accepting silently below `--max-connections`.
+    let per_worker = gateway.config.max_connections.saturating_add(HTTP_SLACK);
     let data = web::Data::new(gateway.clone());
     let server = Server::build()
         .workers(workers)
+        .max_concurrent_connections(per_worker)
         .disable_signals()
         .shutdown_timeout(grace)
         .listen("anoghost-gateway", listener, move || {

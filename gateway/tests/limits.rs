@@ -291,3 +291,43 @@ async fn slow_reader_is_dropped_while_others_carry_on() {
         );
     }
 }
+
+/// Under an open-files limit of 200 the gateway lowers `--max-connections` to 150 and says
+/// so; the 151st WebSocket gets a prompt HTTP 503 instead of waiting in the listen backlog
+/// for a descriptor that never frees up.
+#[actix_web::test]
+async fn connections_are_capped_below_the_open_files_limit() {
+    let lower_limit = ["sh", "-c", "ulimit -n 200 && exec \"$0\" \"$@\""];
+    let gateway =
+        support::process::GatewayProcess::spawn(&lower_limit, &["--max-connections", "100000"]);
+    // stderr is drained on its own thread; the warning may trail the listening line.
+    let mut output = gateway.output();
+    for _ in 0..100 {
+        if output.contains("lowered") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        output = gateway.output();
+    }
+    assert!(
+        output.contains("--max-connections 100000 lowered to 150")
+            && output.contains("limit of 200"),
+        "{output}"
+    );
+    let mut open = Vec::new();
+    for _ in 0..150 {
+        open.push(Client::ready(gateway.addr).await);
+    }
+    let refused = tokio::time::timeout(
+        Duration::from_secs(5),
+        Client::try_connect_from(gateway.addr, [127, 0, 0, 1].into(), None),
+    )
+    .await
+    .expect("the connection past the cap is answered, not left waiting");
+    match refused {
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
+            assert_eq!(response.status(), 503)
+        }
+        other => panic!("expected HTTP 503, got {:?}", other.map(|_| ())),
+    }
+}
