@@ -6,7 +6,7 @@ use std::time::Duration;
 use futures_util::StreamExt;
 
 use crate::client::{connect, enter, Target, Ws};
-use crate::proc::rss_kib;
+use crate::proc::{open_files_limit, rss_kib};
 
 /// What an idle-memory run measured.
 #[derive(Debug, Clone)]
@@ -19,6 +19,8 @@ pub struct IdleResult {
     pub after_kib: u64,
     /// Why opening stopped early, if it did.
     pub stopped_by: Option<String>,
+    /// The relay's soft and hard open-files limits, which bound how many sockets it holds.
+    pub open_files: Option<(u64, u64)>,
 }
 
 impl IdleResult {
@@ -77,5 +79,6 @@ pub async fn run(target: &Target, pid: u32, count: usize, room_size: usize) -> I
         before_kib,
         after_kib,
         stopped_by,
+        open_files: open_files_limit(pid).ok(),
     }
 }

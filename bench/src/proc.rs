@@ -34,3 +34,31 @@ pub fn cpu_secs(pid: u32) -> std::io::Result<f64> {
 fn clock_ticks_per_second() -> f64 {
     100.0
 }
+
+/// The soft and hard open-files limits of `pid` ("unlimited" reads as `u64::MAX`).
+pub fn open_files_limit(pid: u32) -> std::io::Result<(u64, u64)> {
+    let limits = std::fs::read_to_string(format!("/proc/{pid}/limits"))?;
+    let malformed = || std::io::Error::other("no Max open files line");
+    let line = limits
+        .lines()
+        .find_map(|line| line.strip_prefix("Max open files"))
+        .ok_or_else(malformed)?;
+    let mut values = line.split_whitespace().map(|value| match value {
+        "unlimited" => Some(u64::MAX),
+        number => number.parse().ok(),
+    });
+    let soft = values.next().flatten().ok_or_else(malformed)?;
+    let hard = values.next().flatten().ok_or_else(malformed)?;
+    Ok((soft, hard))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_this_process_open_files_limit() {
+        let (soft, hard) = open_files_limit(std::process::id()).unwrap();
+        assert!(soft > 0 && soft <= hard, "soft {soft}, hard {hard}");
+    }
+}
