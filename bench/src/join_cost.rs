@@ -8,8 +8,8 @@ use std::path::Path;
 use std::process::Stdio;
 use std::time::Duration;
 
+use anoghost_program_client::instructions as ix;
 use anoghost_sdk::gateway::GatewayClient;
-use anoghost_sdk::program as ix;
 use anoghost_sdk::wallet::Wallet;
 use solana_rpc_client::nonblocking::rpc_client::RpcClient;
 use solana_sdk::signature::{Keypair, Signer};
@@ -147,7 +147,7 @@ pub async fn run(
         .await
         .map_err(io)?;
     // Settlement runs in the background; wait until it is done so it is not counted.
-    let escrow = ix::pda::escrow(&payer.pubkey(), &nonce);
+    let escrow = anoghost_program_client::pda::escrow(&payer.pubkey(), &nonce);
     for _ in 0..200 {
         if rpc.get_account(&escrow).await.is_err() {
             break;

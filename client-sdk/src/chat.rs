@@ -11,6 +11,7 @@ use crate::crypto::session::{Outcome, RoomSession, SessionEvent};
 use crate::crypto::CryptoError;
 use crate::gateway::{ClientError, GatewayClient, GatewayEvent};
 use crate::invite::Invite;
+use anoghost_protocol::{ErrorCode, ServerMessage};
 
 /// Something that happened in the room.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,6 +60,11 @@ pub enum ChatEvent {
     MemberReadable {
         /// The member.
         member: u16,
+    },
+    /// The gateway refused something this member sent, e.g. a message over the rate limit.
+    Refused {
+        /// The gateway's reason.
+        code: ErrorCode,
     },
     /// A payload from a member could not be decrypted or verified.
     Undecryptable {
@@ -198,6 +204,13 @@ impl ChatRoom {
         Ok(())
     }
 
+    /// Waits until the gateway has handled everything this member sent, and fails if it
+    /// refused any of it: how a script knows a message really left.
+    pub async fn confirm_sent(&mut self) -> Result<(), ChatError> {
+        self.client.sync().await?;
+        Ok(())
+    }
+
     /// Sends a text message.
     pub async fn send_text(&mut self, text: &str) -> Result<(), ChatError> {
         self.send(&Body::Text(text.to_owned()), 0).await
@@ -227,15 +240,23 @@ impl ChatRoom {
                     reason,
                 }),
             },
-            GatewayEvent::MemberJoined { room, member } if room == self.room => {
+            GatewayEvent::Message(ServerMessage::MemberJoined { room, member })
+                if room == self.room =>
+            {
                 self.members.insert(member);
                 self.pending.push_back(ChatEvent::MemberJoined { member });
             }
-            GatewayEvent::MemberLeft { room, member } if room == self.room => {
+            GatewayEvent::Message(ServerMessage::MemberLeft { room, member })
+                if room == self.room =>
+            {
                 self.members.remove(&member);
                 let outcome = self.session.member_left(member, &mut OsRng);
                 self.pending.push_back(ChatEvent::MemberLeft { member });
                 self.apply(outcome).await?;
+            }
+            // A refusal of something this member sent (a frame over the rate limit, say).
+            GatewayEvent::Message(ServerMessage::Error { code, .. }) => {
+                self.pending.push_back(ChatEvent::Refused { code });
             }
             _ => {}
         }

@@ -7,11 +7,12 @@
 
 use anchor_lang::prelude::Pubkey;
 use anchor_spl::token_2022::ID as TOKEN_2022;
+use anoghost_program_client::key::{read_key_holding, read_key_mint};
+use anoghost_program_client::pda;
 use solana_rpc_client::nonblocking::rpc_client::RpcClient;
 use solana_rpc_client_api::request::TokenAccountsFilter;
 
-use crate::program::key::{read_key_holding, read_key_mint};
-use crate::program::pda;
+use crate::chain::ChainError;
 
 /// A key a wallet holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,11 +27,11 @@ pub struct HeldKey {
 const MULTIPLE_ACCOUNTS_LIMIT: usize = 100;
 
 /// Lists the keys `owner` holds, in the order the chain returns them.
-pub async fn held_keys(rpc: &RpcClient, owner: &Pubkey) -> Result<Vec<HeldKey>, String> {
+pub async fn held_keys(rpc: &RpcClient, owner: &Pubkey) -> Result<Vec<HeldKey>, ChainError> {
     let accounts = rpc
         .get_token_accounts_by_owner(owner, TokenAccountsFilter::ProgramId(TOKEN_2022))
         .await
-        .map_err(|e| format!("cannot list the wallet's tokens at {}: {e}", rpc.url()))?;
+        .map_err(|e| ChainError::unreachable(rpc, e))?;
     let mut mints = Vec::new();
     for keyed in accounts {
         let Some(data) = keyed.account.data.decode() else {
@@ -60,7 +61,7 @@ pub async fn held_keys(rpc: &RpcClient, owner: &Pubkey) -> Result<Vec<HeldKey>, 
         let accounts = rpc
             .get_multiple_accounts(chunk)
             .await
-            .map_err(|e| format!("cannot read the key mints: {e}"))?;
+            .map_err(|e| ChainError::unreachable(rpc, e))?;
         for (mint, account) in chunk.iter().zip(accounts) {
             let Some(account) = account else { continue };
             let Ok(info) = read_key_mint(&account.data) else {

@@ -1,23 +1,26 @@
-//! AnoGhost client SDK.
+//! AnoGhost client SDK: everything a client needs to chat and pay through a gateway. The
+//! `anoghost` terminal client (the `anoghost-cli` crate) is built on it.
 //!
 //! # Layout
 //! - [`crypto`]: the group end-to-end encryption core (no I/O; randomness passed in).
-//! - [`holdings`]: the AnoGhost keys a wallet holds, read over JSON-RPC.
-//! - [`invite`]: free-room invites (code plus room secret).
-//! - [`gateway`]: an async client for the gateway protocol (`docs/protocol.md`).
+//! - [`gateway`]: an async client for the gateway protocol (`docs/protocol.md`), whose
+//!   messages come from `anoghost-protocol`.
 //! - [`chat`]: a room you can talk in: the gateway client and the crypto core together.
+//! - [`invite`]: free-room invites (code plus room secret).
 //! - [`payments`]: claimable in-chat payments: deposit, voucher, claim, reclaim.
-//! - [`program`]: addresses and instruction builders for the on-chain program.
+//! - [`holdings`]: the AnoGhost keys a wallet holds, read over JSON-RPC.
+//! - [`chain`]: sending transactions, with typed errors.
 //! - [`wallet`]: a Solana wallet key from a keypair file.
 //!
-//! The `anoghost` command-line client (`src/bin/anoghost.rs`) is built on [`chat`].
+//! Addresses and instruction builders of the on-chain program are in
+//! `anoghost-program-client`.
 #![warn(missing_docs)]
 
+pub mod chain;
 pub mod chat;
 pub mod crypto;
 pub mod gateway;
 pub mod holdings;
 pub mod invite;
 pub mod payments;
-pub mod program;
 pub mod wallet;

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use clap::Parser;
 
-use crate::protocol::Limits;
+use anoghost_protocol::Limits;
 
 /// AnoGhost gateway: wallet sign-in, rotating ghostIds, free rooms and a relay that only
 /// ever sees ciphertext. It writes no files and logs no identifiers.
@@ -135,6 +135,18 @@ pub struct GatewayConfig {
     #[arg(long, env = "ANOGHOST_MASTER_KEY_ID", default_value_t = 1)]
     pub master_key_id: u8,
 
+    /// An older master key that keeps opening the seals made under it, as ID:FILE (the id
+    /// byte it had as --master-key-id, and its file of 64 hex digits). Repeat (or
+    /// comma-separate) for every older key still in use: rotate by moving the current key
+    /// here and giving a new --master-key-file and --master-key-id.
+    #[arg(
+        long = "old-master-key-file",
+        env = "ANOGHOST_OLD_MASTER_KEY_FILES",
+        value_delimiter = ',',
+        value_parser = parse_old_master_key
+    )]
+    pub old_master_keys: Vec<OldMasterKey>,
+
     /// Keypair file (Solana CLI format) of the gateway authority, which mints keys and
     /// settles escrows and must match the program config. Without it a random one is used,
     /// with a warning, and minting fails until the config names it.
@@ -149,6 +161,31 @@ pub struct GatewayConfig {
     /// are capped at warn, so no dependency can log request details.
     #[arg(long, env = "ANOGHOST_LOG", default_value = "info")]
     pub log_level: tracing::Level,
+}
+
+/// An older master key: the id its seals carry, and the file that holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OldMasterKey {
+    /// The id byte written into the seals it made.
+    pub id: u8,
+    /// The file holding it as 64 hex digits.
+    pub path: std::path::PathBuf,
+}
+
+fn parse_old_master_key(text: &str) -> Result<OldMasterKey, String> {
+    let (id, path) = text.split_once(':').ok_or_else(|| {
+        format!("expected ID:FILE, such as 1:/etc/anoghost/master-1.hex, got {text:?}")
+    })?;
+    let id = id
+        .parse()
+        .map_err(|_| format!("the key id must be a number 0 to 255, got {id:?}"))?;
+    if path.is_empty() {
+        return Err("the key file is missing after the colon".into());
+    }
+    Ok(OldMasterKey {
+        id,
+        path: path.into(),
+    })
 }
 
 impl GatewayConfig {
@@ -177,5 +214,38 @@ impl GatewayConfig {
     /// `Duration` of a seconds option.
     pub fn secs(value: u64) -> Duration {
         Duration::from_secs(value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn old_master_keys_are_given_as_id_and_file() {
+        let config = GatewayConfig::try_parse_from([
+            "anoghost-gateway",
+            "--old-master-key-file",
+            "1:/keys/one.hex,3:/keys/three.hex",
+        ])
+        .unwrap();
+        assert_eq!(
+            config.old_master_keys,
+            vec![
+                OldMasterKey {
+                    id: 1,
+                    path: "/keys/one.hex".into()
+                },
+                OldMasterKey {
+                    id: 3,
+                    path: "/keys/three.hex".into()
+                },
+            ]
+        );
+        for bad in ["/keys/one.hex", "300:/keys/one.hex", "1:"] {
+            let parsed =
+                GatewayConfig::try_parse_from(["anoghost-gateway", "--old-master-key-file", bad]);
+            assert!(parsed.is_err(), "{bad} must be refused");
+        }
     }
 }

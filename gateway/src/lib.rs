@@ -1,34 +1,41 @@
-//! AnoGhost gateway: wallet sign-in, rotating ghostIds, free rooms, and a relay that only
-//! ever sees ciphertext. It keeps everything in memory, writes no files and logs no
-//! identifiers. The wire protocol is specified in `docs/protocol.md`.
+//! AnoGhost gateway: wallet sign-in, rotating ghostIds, free and paid rooms, Solana Pay
+//! transaction requests, and a relay that only ever sees ciphertext. It keeps everything in
+//! memory, writes no files and logs no identifiers. The wire protocol is specified in
+//! `docs/protocol.md` and encoded by the `anoghost-protocol` crate.
 //!
 //! # Layout
 //! - [`config`]: every option, as flags and environment variables.
-//! - [`server`]: starts the actix-web server and shuts it down gracefully.
+//! - [`server`]: starts the HTTP server and shuts it down gracefully.
 //! - [`state`]: the shared in-memory state and the ghost-key rotation task.
-//! - [`ws`]: the WebSocket endpoint; one task per socket.
-//! - [`http`]: health and the sign-in challenge.
-//! - [`protocol`]: control messages, error codes and the binary frame layout.
+//! - [`ws`]: the WebSocket transport: the upgrade, and one task per socket.
+//! - [`session`]: one connection's protocol state (hello, wallet, rooms, join budget).
+//! - [`commands`]: one file per control message, one dispatch, and the relay.
+//! - [`error_codes`]: how every internal failure maps to a protocol error code.
+//! - [`http`]: health, the sign-in challenge, and Solana Pay transaction requests.
 //! - [`auth`]: SIWS messages and single-use nonces.
 //! - [`ghost`]: the epoch-key chain and ghostIds.
-//! - [`rooms`]: rooms, members and fan-out.
-//! - [`paid`]: paid-room admission: sealed key fields, the chain reader, key checks.
-//! - [`limits`]: rate and join limits.
+//! - [`rooms`]: rooms, members, outbound queues and fan-out.
+//! - [`paid`]: paid rooms: sealed key fields, the chain reader, key checks, minting.
+//! - [`limits`]: rate and join limits, and the connection cap.
 //! - [`secret`]: zeroizing, redacted newtypes. [`logging`]: identifier-free logging.
+//! - [`sync`]: locks that survive a panic elsewhere.
 #![warn(missing_docs)]
 
 pub mod auth;
+pub mod commands;
 pub mod config;
+pub mod error_codes;
 pub mod ghost;
 pub mod http;
 pub mod limits;
 pub mod logging;
 pub mod paid;
-pub mod protocol;
 pub mod rooms;
 pub mod secret;
 pub mod server;
+pub mod session;
 pub mod state;
+pub mod sync;
 pub mod ws;
 
 pub use config::GatewayConfig;

@@ -14,10 +14,11 @@ use crate::config::GatewayConfig;
 use solana_sdk::signature::Keypair;
 use tokio::sync::mpsc::UnboundedReceiver;
 
-use crate::paid::minting::{read_authority_keypair, run_settlements, Minter, Settlement};
-use crate::paid::{load_master_key, Chain, RpcChain, Sealer};
+use crate::paid::minting::{run_settlements, Minter, Settlement};
+use crate::paid::{load_sealer, Chain, RpcChain};
 use crate::state::{run_ghost_rotation, Gateway, PaidRooms};
 use crate::{http, ws};
+use anoghost_program_client::keypair_file;
 
 /// Largest HTTP request body accepted (the challenge request is ~60 bytes).
 const MAX_HTTP_BODY: usize = 1024;
@@ -142,8 +143,9 @@ fn serve(gateway: Arc<Gateway>, listener: TcpListener, workers: usize) -> std::i
 }
 
 impl RunningGateway {
-    /// Closes every WebSocket with code 1001, waits (up to the grace period) for them to
-    /// finish, then stops the server.
+    /// Closes every WebSocket with code 1001, waits up to the grace period for them to
+    /// finish, then stops the server at once: the grace period is waited once, and a client
+    /// that never answers the Close is cut when it ends.
     pub async fn shutdown(self) -> std::io::Result<()> {
         self.gateway.begin_shutdown();
         let grace = Duration::from_secs(self.gateway.config.shutdown_grace_secs);
@@ -151,7 +153,9 @@ impl RunningGateway {
         while self.gateway.open_connections() > 0 && tokio::time::Instant::now() < deadline {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
-        self.handle.stop(true).await;
+        // Not graceful: a graceful stop would wait out the grace period a second time for
+        // the sockets still open.
+        self.handle.stop(false).await;
         self.server.await.unwrap_or(Ok(()))
     }
 }
@@ -160,7 +164,7 @@ fn paid_rooms(
     config: &GatewayConfig,
     chain: Arc<dyn Chain>,
 ) -> std::io::Result<(PaidRooms, UnboundedReceiver<Settlement>)> {
-    let (master_key, generated) = load_master_key(config).map_err(std::io::Error::other)?;
+    let (sealer, generated) = load_sealer(config).map_err(std::io::Error::other)?;
     if generated {
         tracing::warn!(
             "no master key configured (--master-key-file): using a random one; \
@@ -168,7 +172,7 @@ fn paid_rooms(
         );
     }
     let authority = match &config.authority_keypair {
-        Some(path) => read_authority_keypair(path).map_err(std::io::Error::other)?,
+        Some(path) => keypair_file::read(path).map_err(std::io::Error::other)?,
         None => {
             tracing::warn!(
                 "no gateway authority keypair configured (--authority-keypair): using a \
@@ -180,7 +184,7 @@ fn paid_rooms(
     let (minter, settlements) = Minter::new(authority);
     let paid = PaidRooms {
         chain,
-        sealer: Sealer::new(config.master_key_id, master_key, Vec::new()),
+        sealer,
         minter: Arc::new(minter),
     };
     Ok((paid, settlements))

@@ -13,6 +13,7 @@ use crate::limits::JoinLimiter;
 use crate::paid::{Chain, Sealer};
 use crate::rooms::Registry;
 use crate::secret::{SecretBytes32, WalletAddress};
+use crate::sync::{read, write};
 
 /// Everything the connections share.
 pub struct Gateway {
@@ -113,10 +114,7 @@ impl Gateway {
     /// Moves the ghost key chain to the epoch of `now` and tells the connections.
     pub fn rotate_ghosts(&self, now: SystemTime) {
         let epoch = epoch_at(now, GatewayConfig::secs(self.config.ghost_period_secs));
-        let mut keys = self
-            .ghosts
-            .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut keys = write(&self.ghosts);
         if epoch > keys.current_epoch() {
             keys.advance_to(epoch);
             drop(keys);
@@ -133,11 +131,6 @@ impl Gateway {
     pub fn open_connections(&self) -> usize {
         self.config.max_connections - self.connections.available_permits()
     }
-}
-
-fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
-    lock.read()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// Rotates the ghost keys at every period boundary, for as long as the gateway runs.

@@ -49,10 +49,12 @@ async fn unknown_type_gets_unknown_type() {
 }
 
 #[actix_web::test]
-async fn messages_before_hello_and_wrong_versions_are_refused() {
+async fn messages_and_frames_before_hello_and_wrong_versions_are_refused() {
     let gateway = spawn(test_config());
     let mut client = Client::connect(gateway.addr).await;
     client.send_json(json!({"type": "room_create"})).await;
+    client.expect_error("hello_required").await;
+    client.send_frame(7, b"before hello").await;
     client.expect_error("hello_required").await;
     client.send_json(json!({"type": "hello", "v": 2})).await;
     client.expect_error("unsupported_version").await;

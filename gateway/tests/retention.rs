@@ -173,3 +173,38 @@ async fn sigterm_closes_every_socket_with_1001_and_exits_cleanly() {
     assert!(status.success(), "exit status {status:?}\n{output}");
     assert!(output.contains("shutting down"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_takes_at_most_the_grace_period_plus_a_second() {
+    let mut gateway = GatewayProcess::spawn(&[], &["--shutdown-grace-secs", "2"]);
+    // A client that completes the handshake, then never reads or answers anything: the
+    // gateway's Close to it goes unanswered.
+    let mut silent = tokio::net::TcpStream::connect(gateway.addr).await.unwrap();
+    let request = format!(
+        "GET /v1/ws HTTP/1.1\r\nHost: {}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\
+         Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n",
+        gateway.addr
+    );
+    tokio::io::AsyncWriteExt::write_all(&mut silent, request.as_bytes())
+        .await
+        .unwrap();
+    let mut answer = [0u8; 12];
+    tokio::io::AsyncReadExt::read_exact(&mut silent, &mut answer)
+        .await
+        .unwrap();
+    assert_eq!(&answer, b"HTTP/1.1 101");
+    let elapsed = tokio::task::spawn_blocking(move || {
+        let started = std::time::Instant::now();
+        let status = gateway.terminate();
+        (started.elapsed(), status)
+    })
+    .await
+    .unwrap();
+    assert!(elapsed.1.success(), "exit status {:?}", elapsed.1);
+    assert!(
+        elapsed.0 < std::time::Duration::from_secs(3),
+        "shutdown took {:?} with a 2 s grace period",
+        elapsed.0
+    );
+    drop(silent);
+}

@@ -4,7 +4,7 @@
 
 use anchor_lang::solana_program::bpf_loader_upgradeable::{self, UpgradeableLoaderState};
 use anchor_lang::solana_program::system_program;
-use anoghost_sdk::program::{self as ix, pda, ConfigParams, PROGRAM_ID};
+use anoghost_program_client::{instructions as ix, pda, ConfigParams, PROGRAM_ID};
 use solana_program_test::{processor, ProgramTest, ProgramTestContext};
 use solana_sdk::account::Account;
 use solana_sdk::pubkey::Pubkey;

@@ -7,6 +7,7 @@
 //! - [`shim`]: the native entry point that lets the bank call the Anchor program.
 //! - [`genesis`]: the starting bank: program, ProgramData, funded wallets, config.
 //! - [`rpc`]: the JSON-RPC methods, answering as the Solana RPC documentation specifies.
+//! - [`events`]: processed transactions and new slots, broadcast to subscribers.
 //! - [`ledger`]: processed transactions and touched accounts, which the bank does not index.
 //! - [`pubsub`]: the PubSub WebSocket (signature, account and slot subscriptions).
 //! - [`server`]: the HTTP endpoints and the slot ticker.
@@ -15,6 +16,7 @@
 #![allow(deprecated)]
 #![warn(missing_docs)]
 
+pub mod events;
 pub mod genesis;
 pub mod ledger;
 pub mod pubsub;

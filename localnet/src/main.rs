@@ -113,7 +113,7 @@ async fn run(options: Options) -> ExitCode {
     }
     println!("JSON-RPC:          {}", localnet.url());
     println!("PubSub:            {}", localnet.ws_url());
-    println!("program:           {}", anoghost_sdk::program::PROGRAM_ID);
+    println!("program:           {}", anoghost_program_client::PROGRAM_ID);
     println!(
         "gateway authority: {}",
         localnet.keys.gateway_authority.pubkey()

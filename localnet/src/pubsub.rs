@@ -16,27 +16,10 @@ use solana_sdk::pubkey::Pubkey;
 use solana_sdk::signature::Signature;
 use tokio::sync::broadcast::error::RecvError;
 
+use crate::events::ChainEvent;
 use crate::rpc::{
     Localnet, RpcError, INVALID_PARAMS, INVALID_REQUEST, METHOD_NOT_FOUND, PARSE_ERROR,
 };
-
-/// Events subscribers can be told about.
-#[derive(Debug, Clone)]
-pub enum ChainEvent {
-    /// A transaction was processed (successfully when `err` is null).
-    Transaction {
-        /// Its first signature.
-        signature: Signature,
-        /// The slot it landed in.
-        slot: u64,
-        /// `null` or the transaction error.
-        err: Value,
-        /// Its account keys: every account it could have changed.
-        accounts: Vec<Pubkey>,
-    },
-    /// The bank moved to a new slot.
-    Slot(u64),
-}
 
 /// Most subscriptions one socket may hold.
 const MAX_SUBSCRIPTIONS: usize = 1_000;

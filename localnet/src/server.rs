@@ -9,9 +9,10 @@ use actix_web::{web, App, HttpResponse, HttpServer};
 use solana_program_test::ProgramTestContext;
 use tokio::sync::{broadcast, Mutex};
 
+use crate::events::ChainEvent;
 use crate::genesis::{init_config, start_uninitialised, GenesisKeys};
 use crate::ledger::Ledger;
-use crate::pubsub::{self, ChainEvent};
+use crate::pubsub;
 use crate::rpc::Localnet;
 
 /// Events a slow PubSub socket may fall behind by before it is dropped.

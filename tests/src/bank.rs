@@ -5,7 +5,7 @@ use anchor_lang::error::ERROR_CODE_OFFSET;
 use anchor_lang::solana_program::system_instruction;
 use anchor_lang::AccountDeserialize;
 use anoghost::errors::AnoGhostError;
-use anoghost_sdk::program::{self as ix, ConfigParams};
+use anoghost_program_client::{instructions as ix, ConfigParams};
 use solana_program_test::{BanksClientError, ProgramTestBanksClientExt, ProgramTestContext};
 use solana_sdk::account::Account;
 use solana_sdk::clock::Clock;

@@ -18,6 +18,14 @@ pub const MASTER_KEY_HEX: &str = "4242424242424242424242424242424242424242424242
 
 /// A gateway on 127.0.0.1:0 reading `bank`, plus the chain reader (to count requests).
 pub fn spawn_paid_gateway(bank: &Bank) -> (RunningGateway, Arc<BanksChain>, String) {
+    spawn_paid_gateway_with(bank, |_| {})
+}
+
+/// [`spawn_paid_gateway`] with the configuration adjusted by `adjust` before it starts.
+pub fn spawn_paid_gateway_with(
+    bank: &Bank,
+    adjust: impl FnOnce(&mut GatewayConfig),
+) -> (RunningGateway, Arc<BanksChain>, String) {
     let mut config = GatewayConfig::local_defaults();
     config.listen = "127.0.0.1:0".parse().expect("loopback address");
     config.master_key = Some(MASTER_KEY_HEX.to_owned());
@@ -26,6 +34,7 @@ pub fn spawn_paid_gateway(bank: &Bank) -> (RunningGateway, Arc<BanksChain>, Stri
     config.workers = 2;
     let keypair_file = authority_keypair_file(bank);
     config.authority_keypair = Some(keypair_file.clone());
+    adjust(&mut config);
     let reader = Arc::new(BanksChain::new(bank.ctx.banks_client.clone()));
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
     let gateway = start_with_chain(config, listener, Some(reader.clone())).expect("gateway starts");

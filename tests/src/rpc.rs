@@ -99,7 +99,7 @@ pub async fn mint_key_over_rpc(
     let nonce: [u8; 32] = rand::random();
     let blockhash = rpc.get_latest_blockhash().await.expect("blockhash");
     let deposit = Transaction::new_signed_with_payer(
-        &[anoghost_sdk::program::room_deposit(
+        &[anoghost_program_client::instructions::room_deposit(
             &initiator_keys.pubkey(),
             nonce,
             1,

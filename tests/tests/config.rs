@@ -2,7 +2,7 @@
 
 use anoghost::errors::AnoGhostError;
 use anoghost::state::Config;
-use anoghost_sdk::program::{self as ix, pda, ConfigUpdateArgs};
+use anoghost_program_client::{instructions as ix, pda, ConfigUpdateArgs};
 use anoghost_tests::bank::{code, default_params, Bank, PRICE_PER_KEY, REFUND_TIMEOUT_SECS};
 use solana_sdk::signature::Signer;
 

@@ -4,8 +4,8 @@ use anchor_spl::token_2022::spl_token_2022;
 use anchor_spl::token_2022::spl_token_2022::error::TokenError;
 use anchor_spl::token_2022::ID as TOKEN_2022;
 use anoghost::errors::AnoGhostError;
-use anoghost_sdk::program::key::{read_key_holding, read_key_mint};
-use anoghost_sdk::program::{self as ix, pda};
+use anoghost_program_client::key::{read_key_holding, read_key_mint};
+use anoghost_program_client::{instructions as ix, pda};
 use anoghost_tests::bank::{code, Bank, Failure};
 use solana_sdk::signature::{Keypair, Signer};
 

@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use anoghost_gateway::paid::{Chain, RpcChain};
 use anoghost_localnet::server::{start, LocalnetOptions, RunningLocalnet};
+use anoghost_program_client::{instructions as ix, pda};
 use anoghost_sdk::gateway::GatewayClient;
-use anoghost_sdk::program::{self as ix, pda};
 use anoghost_sdk::wallet::Wallet;
 use anoghost_tests::rpc::{mint_key_over_rpc, spawn_rpc_gateway};
 use serde_json::{json, Value};
@@ -65,7 +65,7 @@ async fn rust_rpc_client_airdrops_transfers_and_reads() {
     assert!(accounts[0].is_some() && accounts[1].is_none());
     assert_eq!(
         accounts[2].as_ref().unwrap().owner,
-        ix::PROGRAM_ID,
+        anoghost_program_client::PROGRAM_ID,
         "the config is initialised"
     );
 }

@@ -5,8 +5,9 @@
 use std::time::Duration;
 
 use anchor_lang::prelude::Pubkey;
+use anoghost_program_client::pda;
+use anoghost_protocol::ErrorCode;
 use anoghost_sdk::gateway::{ClientError, GatewayEvent};
-use anoghost_sdk::program::pda;
 use anoghost_sdk::wallet::Wallet;
 use anoghost_tests::bank::{Bank, PRICE_PER_KEY, WALLET_LAMPORTS};
 use anoghost_tests::paid::{signed_in, spawn_paid_gateway};
@@ -115,7 +116,7 @@ async fn deposit_mint_join_chat_leave_and_settle_to_the_lamport() {
         rent += bank.balance(&mint).await;
         let index = mints.iter().position(|m| *m == mint.to_string()).unwrap();
         rent += bank
-            .balance(&anoghost_sdk::program::key_token_account(
+            .balance(&anoghost_program_client::key_token_account(
                 &holder_of(index),
                 &mint,
             ))
@@ -175,7 +176,7 @@ async fn escrow_that_is_too_small_missing_or_reused_is_refused() {
     let nonce = bank.deposit(&initiator_keys, 1).await.unwrap();
     let mut client = signed_in(&url, &initiator).await;
     let refused = |result: Result<Vec<Option<String>>, ClientError>, expected: &str| match result {
-        Err(ClientError::Refused { code, .. }) => assert_eq!(code, expected),
+        Err(ClientError::Refused { code, .. }) => assert_eq!(code.wire_name(), expected),
         other => panic!("expected {expected}, got {other:?}"),
     };
     refused(
@@ -195,7 +196,7 @@ async fn escrow_that_is_too_small_missing_or_reused_is_refused() {
     match client.create_paid_room("x", &nonce, &invitees[..1]).await {
         Err(ClientError::Refused { code, .. }) => {
             assert!(
-                code == "escrow_used" || code == "escrow_not_found",
+                code == ErrorCode::EscrowUsed || code == ErrorCode::EscrowNotFound,
                 "{code}"
             )
         }

@@ -2,16 +2,20 @@
 //! WebSockets. Every refusal gets the same answer, `key_refused`.
 
 use anchor_lang::prelude::Pubkey;
+use anoghost_gateway::config::OldMasterKey;
 use anoghost_gateway::paid::admission::InvalidKey;
 use anoghost_gateway::paid::{check_key, KeyRefused, SealKind};
 use anoghost_sdk::gateway::{ClientError, GatewayEvent};
 use anoghost_sdk::wallet::Wallet;
 use anoghost_tests::bank::Bank;
-use anoghost_tests::paid::{address_of, mint_room_key, signed_in, spawn_paid_gateway, test_sealer};
+use anoghost_tests::paid::{
+    address_of, mint_room_key, signed_in, spawn_paid_gateway, spawn_paid_gateway_with, test_sealer,
+    MASTER_KEY_HEX,
+};
 
 fn refused_with(result: Result<anoghost_sdk::gateway::Joined, ClientError>, expected: &str) {
     match result {
-        Err(ClientError::Refused { code, .. }) => assert_eq!(code, expected),
+        Err(ClientError::Refused { code, .. }) => assert_eq!(code.wire_name(), expected),
         other => panic!("expected {expected}, got {other:?}"),
     }
 }
@@ -178,7 +182,7 @@ async fn forge_key(
 
     let token = anchor_spl::token_2022::ID;
     let mint = Keypair::new();
-    let authority = anoghost_sdk::program::pda::key_authority();
+    let authority = anoghost_program_client::pda::key_authority();
     let base = ExtensionType::try_calculate_account_len::<Mint>(&[
         ExtensionType::NonTransferable,
         ExtensionType::MetadataPointer,
@@ -200,7 +204,7 @@ async fn forge_key(
         meta_ix::update_field(&token, &m, &f, Field::Key("ghost".into()), b64(sealed_ghost)),
         meta_ix::update_authority(&token, &m, &f, Some(authority).try_into().unwrap()),
         anchor_spl::associated_token::spl_associated_token_account::instruction::create_associated_token_account(&f, holder, &m, &token),
-        token_ix::mint_to(&token, &m, &anoghost_sdk::program::key_token_account(holder, &m), &f, &[], 1).unwrap(),
+        token_ix::mint_to(&token, &m, &anoghost_program_client::key_token_account(holder, &m), &f, &[], 1).unwrap(),
         token_ix::set_authority(&token, &m, None, token_ix::AuthorityType::MintTokens, &f, &[]).unwrap(),
     ];
     bank.send_paid_by(&instructions, forger, &[&mint])
@@ -224,7 +228,7 @@ async fn forged_mint_with_copied_metadata_is_refused() {
         .await
         .unwrap();
     let read = |account: solana_sdk::account::Account| {
-        anoghost_sdk::program::key::read_key_mint(&account.data).unwrap()
+        anoghost_program_client::key::read_key_mint(&account.data).unwrap()
     };
     let victims = read(bank.account(&victims_key.mint).await.unwrap());
     let own = read(bank.account(&own_key.mint).await.unwrap());
@@ -242,7 +246,7 @@ async fn forged_mint_with_copied_metadata_is_refused() {
     assert!(info.non_transferable && info.supply == 1 && info.mint_authority.is_none());
     assert_eq!(
         info.close_authority,
-        Some(anoghost_sdk::program::pda::key_authority())
+        Some(anoghost_program_client::pda::key_authority())
     );
 
     let mut client = signed_in(&url, &forger_wallet).await;
@@ -266,4 +270,45 @@ async fn forged_mint_with_copied_metadata_is_refused() {
             .await
             .is_ok()
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_key_sealed_under_a_rotated_master_key_still_joins_and_an_unknown_key_id_is_refused() {
+    let mut bank = Bank::start().await;
+    let holder = Wallet::from_secret(&rand::random());
+    // Sealed under the test gateway's key, id 1.
+    let key = mint_room_key(&mut bank, &holder, &rand::random())
+        .await
+        .unwrap();
+    let old_key_file = std::env::temp_dir().join(format!(
+        "anoghost-old-master-{}-{}.hex",
+        std::process::id(),
+        rand::random::<u32>()
+    ));
+    std::fs::write(&old_key_file, MASTER_KEY_HEX).unwrap();
+    let rotate = |config: &mut anoghost_gateway::GatewayConfig| {
+        config.master_key = Some("43".repeat(32));
+        config.master_key_id = 2;
+    };
+
+    let (_rotated, _, url) = spawn_paid_gateway_with(&bank, |config| {
+        rotate(config);
+        config.old_master_keys = vec![OldMasterKey {
+            id: 1,
+            path: old_key_file.clone(),
+        }];
+    });
+    let mut client = signed_in(&url, &holder).await;
+    client
+        .join_paid_room(&key.mint.to_string())
+        .await
+        .expect("the old key still opens the seals made under it");
+
+    let (_forgetful, _, url) = spawn_paid_gateway_with(&bank, rotate);
+    let mut client = signed_in(&url, &holder).await;
+    refused_with(
+        client.join_paid_room(&key.mint.to_string()).await,
+        "key_refused",
+    );
+    let _ = std::fs::remove_file(old_key_file);
 }

@@ -4,7 +4,7 @@ use anchor_lang::error::ErrorCode;
 use anchor_lang::Space;
 use anoghost::errors::AnoGhostError;
 use anoghost::state::PaymentVault;
-use anoghost_sdk::program::{self as ix, pda};
+use anoghost_program_client::{instructions as ix, pda};
 use anoghost_tests::bank::{anchor_code, code, Bank, Failure, FEE_ONE_SIGNATURE};
 use solana_sdk::signature::{Keypair, Signer};
 

@@ -6,10 +6,10 @@
 
 use anoghost::errors::AnoGhostError;
 use anoghost::state::PaymentVault;
+use anoghost_program_client::pda;
 use anoghost_sdk::crypto::body::{Body, PaymentVoucher};
 use anoghost_sdk::crypto::session::{RoomSession, SessionEvent};
 use anoghost_sdk::payments::{claim_instruction, claim_pubkey, new_payment, reclaim_instruction};
-use anoghost_sdk::program::pda;
 use anoghost_tests::bank::{code, Bank, FEE_ONE_SIGNATURE};
 use rand::rngs::OsRng;
 use solana_sdk::signature::{Keypair, Signer};

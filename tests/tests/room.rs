@@ -2,7 +2,7 @@
 
 use anoghost::errors::AnoGhostError;
 use anoghost::state::RoomEscrow;
-use anoghost_sdk::program::{self as ix, pda, ConfigUpdateArgs};
+use anoghost_program_client::{instructions as ix, pda, ConfigUpdateArgs};
 use anoghost_tests::bank::{
     code, Bank, FEE_ONE_SIGNATURE, PRICE_PER_KEY, REFUND_TIMEOUT_SECS, WALLET_LAMPORTS,
 };

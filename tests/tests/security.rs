@@ -8,7 +8,7 @@ use anchor_lang::{AccountSerialize, Space};
 use anoghost::errors::AnoGhostError;
 use anoghost::seeds::SEED_ESCROW;
 use anoghost::state::PaymentVault;
-use anoghost_sdk::program::{self as ix, pda, ConfigUpdateArgs, PROGRAM_ID};
+use anoghost_program_client::{instructions as ix, pda, ConfigUpdateArgs, PROGRAM_ID};
 use anoghost_tests::bank::{
     anchor_code, code, default_params, program_data_account, Bank, Failure,
 };

@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 use anoghost::state::{PaymentVault, RoomEscrow};
-use anoghost_sdk::program::{pda, PROGRAM_ID};
+use anoghost_program_client::{pda, PROGRAM_ID};
 use anoghost_tests::bank::{Bank, PRICE_PER_KEY};
 use anoghost_tests::paid::spawn_paid_gateway;
 use base64::Engine as _;

@@ -1,13 +1,14 @@
 use std::collections::VecDeque;
 use std::time::Duration;
 
+use anoghost_protocol::frame::{ClientFrame, RelayedFrame};
+use anoghost_protocol::{ClientMessage, ErrorCode, Limits, ServerMessage, PROTOCOL_VERSION};
 use futures_util::{SinkExt, StreamExt};
-use serde_json::json;
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::{self, Message};
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
-use super::event::Control;
+use super::replies::answers;
 use super::GatewayEvent;
 use crate::wallet::Wallet;
 
@@ -15,8 +16,6 @@ use crate::wallet::Wallet;
 const REPLY_TIMEOUT: Duration = Duration::from_secs(15);
 /// How long minting a paid room's keys may take.
 const MINT_TIMEOUT: Duration = Duration::from_secs(120);
-/// Protocol version spoken.
-const PROTOCOL_VERSION: u8 = 1;
 
 /// A room this client joined.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,11 +41,11 @@ pub enum ClientError {
         /// The underlying error.
         source: Box<tungstenite::Error>,
     },
-    /// Raised if the gateway answered a request with an error.
-    #[error("the gateway refused: {message} ({code})")]
+    /// Raised if the gateway answered a request with an error, or refused a frame.
+    #[error("the gateway refused: {message} ({})", code.wire_name())]
     Refused {
         /// The protocol error code.
-        code: String,
+        code: ErrorCode,
         /// The gateway's explanation.
         message: String,
     },
@@ -58,12 +57,30 @@ pub enum ClientError {
         /// The close reason.
         reason: String,
     },
+    /// Raised if a frame would be larger than the gateway accepts; nothing was sent.
+    #[error(
+        "a frame of {size} bytes is larger than the gateway's limit of {max}; nothing was sent"
+    )]
+    FrameTooLarge {
+        /// The frame's size, header included.
+        size: usize,
+        /// The gateway's `max_frame_bytes`.
+        max: usize,
+    },
     /// Raised on a WebSocket transport error.
     #[error("WebSocket error: {0}")]
     WebSocket(#[from] Box<tungstenite::Error>),
     /// Raised if the gateway sent something this client does not understand.
     #[error("unexpected message from the gateway: {0}")]
     Protocol(String),
+    /// Raised if the gateway's sign-in challenge could not be fetched.
+    #[error("cannot fetch a sign-in challenge from {url}: {reason}")]
+    Challenge {
+        /// The challenge endpoint.
+        url: String,
+        /// What went wrong.
+        reason: String,
+    },
     /// Raised if a reply did not arrive in time.
     #[error("timed out waiting for the gateway")]
     Timeout,
@@ -75,10 +92,21 @@ impl From<tungstenite::Error> for ClientError {
     }
 }
 
+impl ClientError {
+    /// The gateway's error code, if the gateway refused.
+    pub fn refusal(&self) -> Option<ErrorCode> {
+        match self {
+            Self::Refused { code, .. } => Some(*code),
+            _ => None,
+        }
+    }
+}
+
 /// A connection to a gateway, past the `hello` handshake.
 pub struct GatewayClient {
     url: String,
     ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
+    limits: Limits,
     backlog: VecDeque<GatewayEvent>,
 }
 
@@ -88,8 +116,8 @@ impl std::fmt::Debug for GatewayClient {
     }
 }
 
-/// The challenge endpoint on the gateway's host: `ws://h/v1/ws` → `http://h/v1/auth/challenge`.
-fn challenge_url(ws_url: &str) -> Result<String, ClientError> {
+/// The gateway's HTTP base for its WebSocket URL: `ws://h/v1/ws` → `http://h`.
+pub fn http_base(ws_url: &str) -> Result<String, ClientError> {
     let (scheme, rest) = if let Some(rest) = ws_url.strip_prefix("wss://") {
         ("https", rest)
     } else if let Some(rest) = ws_url.strip_prefix("ws://") {
@@ -100,18 +128,17 @@ fn challenge_url(ws_url: &str) -> Result<String, ClientError> {
         )));
     };
     let host = rest.split('/').next().unwrap_or(rest);
-    Ok(format!("{scheme}://{host}/v1/auth/challenge"))
+    Ok(format!("{scheme}://{host}"))
 }
 
-fn parse_frame(bytes: &[u8]) -> Result<GatewayEvent, ClientError> {
-    if bytes.len() < 7 || bytes[0] != PROTOCOL_VERSION {
-        return Err(ClientError::Protocol("malformed relay frame".into()));
+fn refused(message: &ServerMessage) -> Option<ClientError> {
+    match message {
+        ServerMessage::Error { code, message } => Some(ClientError::Refused {
+            code: *code,
+            message: message.clone(),
+        }),
+        _ => None,
     }
-    Ok(GatewayEvent::Frame {
-        room: u32::from_be_bytes([bytes[1], bytes[2], bytes[3], bytes[4]]),
-        sender: u16::from_be_bytes([bytes[5], bytes[6]]),
-        payload: bytes[7..].to_vec(),
-    })
 }
 
 impl GatewayClient {
@@ -127,60 +154,62 @@ impl GatewayClient {
         let mut client = Self {
             url: url.to_owned(),
             ws,
+            // Until `welcome` says otherwise, the documented defaults.
+            limits: default_limits(),
             backlog: VecDeque::new(),
         };
-        client
-            .send_control(json!({"type": "hello", "v": PROTOCOL_VERSION}))
+        let welcome = client
+            .request(ClientMessage::Hello {
+                v: PROTOCOL_VERSION,
+            })
             .await?;
-        loop {
-            match client.read_raw().await? {
-                Raw::Welcome(PROTOCOL_VERSION) => return Ok(client),
-                Raw::Welcome(v) => {
-                    return Err(ClientError::Protocol(format!(
-                        "gateway speaks protocol v{v}"
-                    )))
-                }
-                Raw::Event(GatewayEvent::Error { code, message }) => {
-                    return Err(ClientError::Refused { code, message })
-                }
-                Raw::Event(other) => client.backlog.push_back(other),
+        match welcome {
+            ServerMessage::Welcome { v, limits, .. } if v == PROTOCOL_VERSION => {
+                client.limits = limits;
+                Ok(client)
             }
+            ServerMessage::Welcome { v, .. } => Err(ClientError::Protocol(format!(
+                "the gateway speaks protocol v{v}, this client v{PROTOCOL_VERSION}"
+            ))),
+            other => Err(ClientError::Protocol(format!("{other:?}"))),
         }
     }
 
-    async fn send_control(&mut self, value: serde_json::Value) -> Result<(), ClientError> {
-        self.ws.send(Message::text(value.to_string())).await?;
+    /// The limits the gateway announced in `welcome`.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    async fn send_control(&mut self, message: &ClientMessage) -> Result<(), ClientError> {
+        self.ws.send(Message::text(encode_control(message))).await?;
         Ok(())
     }
 
-    /// Sends `value` and waits for the reply `pick` recognises; other events are kept for
-    /// [`Self::next_event`]. An `error` reply becomes [`ClientError::Refused`].
-    async fn request<T>(
-        &mut self,
-        value: serde_json::Value,
-        pick: impl Fn(&GatewayEvent) -> Option<T>,
-    ) -> Result<T, ClientError> {
-        self.request_within(value, REPLY_TIMEOUT, pick).await
+    /// Sends `message` and waits for its answer; events arriving first are kept for
+    /// [`Self::next_event`]. An `error` answer becomes [`ClientError::Refused`].
+    pub async fn request(&mut self, message: ClientMessage) -> Result<ServerMessage, ClientError> {
+        self.request_within(message, REPLY_TIMEOUT).await
     }
 
-    async fn request_within<T>(
+    async fn request_within(
         &mut self,
-        value: serde_json::Value,
+        message: ClientMessage,
         limit: Duration,
-        pick: impl Fn(&GatewayEvent) -> Option<T>,
-    ) -> Result<T, ClientError> {
-        self.send_control(value).await?;
+    ) -> Result<ServerMessage, ClientError> {
+        self.send_control(&message).await?;
         let wait = async {
             loop {
-                match self.read_raw().await? {
-                    Raw::Event(GatewayEvent::Error { code, message }) => {
-                        return Err(ClientError::Refused { code, message })
+                match self.read().await? {
+                    GatewayEvent::Message(reply) => {
+                        if let Some(error) = refused(&reply) {
+                            return Err(error);
+                        }
+                        if answers(&message, &reply) {
+                            return Ok(reply);
+                        }
+                        self.backlog.push_back(GatewayEvent::Message(reply));
                     }
-                    Raw::Event(event) => match pick(&event) {
-                        Some(reply) => return Ok(reply),
-                        None => self.backlog.push_back(event),
-                    },
-                    Raw::Welcome(_) => {}
+                    frame => self.backlog.push_back(frame),
                 }
             }
         };
@@ -192,57 +221,60 @@ impl GatewayClient {
     /// Signs in with `wallet` (SIWS): fetches a challenge over HTTP from the same host,
     /// signs it, and sends it. Returns the wallet's first ghostId.
     pub async fn sign_in(&mut self, wallet: &Wallet) -> Result<String, ClientError> {
-        let url = challenge_url(&self.url)?;
+        let message = self.challenge(wallet).await?;
+        let signature = wallet.sign_message(message.as_bytes());
+        match self
+            .request(ClientMessage::Auth { message, signature })
+            .await?
+        {
+            ServerMessage::Authenticated { ghost_id } => Ok(ghost_id),
+            other => Err(ClientError::Protocol(format!("{other:?}"))),
+        }
+    }
+
+    async fn challenge(&self, wallet: &Wallet) -> Result<String, ClientError> {
+        let url = format!("{}/v1/auth/challenge", http_base(&self.url)?);
+        let failed = |reason: String| ClientError::Challenge {
+            url: url.clone(),
+            reason,
+        };
         let response = reqwest::Client::new()
             .post(&url)
-            .json(&json!({"address": wallet.address()}))
+            .json(&serde_json::json!({"address": wallet.address()}))
             .send()
             .await
-            .map_err(|e| ClientError::Protocol(format!("challenge request to {url}: {e}")))?;
+            .map_err(|e| failed(e.to_string()))?;
         let status = response.status();
         let body: serde_json::Value = response
             .json()
             .await
-            .map_err(|e| ClientError::Protocol(format!("challenge response: {e}")))?;
-        let Some(message) = body["message"].as_str().filter(|_| status.is_success()) else {
-            return Err(ClientError::Refused {
-                code: body["error"]
-                    .as_str()
-                    .unwrap_or("challenge_failed")
-                    .to_owned(),
-                message: body["message"].as_str().unwrap_or_default().to_owned(),
-            });
-        };
-        let signature = wallet.sign_message(message.as_bytes());
-        self.request(
-            json!({"type": "auth", "message": message, "signature": signature}),
-            |event| match event {
-                GatewayEvent::Authenticated { ghost_id } => Some(ghost_id.clone()),
-                _ => None,
-            },
-        )
-        .await
+            .map_err(|e| failed(format!("the answer is not JSON: {e}")))?;
+        match body["message"].as_str() {
+            Some(message) if status.is_success() => Ok(message.to_owned()),
+            _ => Err(failed(format!(
+                "HTTP {status}: {}",
+                body["message"].as_str().unwrap_or_default()
+            ))),
+        }
     }
 
     /// Asks for a fresh ghostId.
     pub async fn rotate_ghost(&mut self) -> Result<String, ClientError> {
-        self.request(json!({"type": "ghost_rotate"}), |event| match event {
-            GatewayEvent::Ghost { ghost_id } => Some(ghost_id.clone()),
-            _ => None,
-        })
-        .await
+        match self.request(ClientMessage::GhostRotate {}).await? {
+            ServerMessage::Ghost { ghost_id } => Ok(ghost_id),
+            other => Err(ClientError::Protocol(format!("{other:?}"))),
+        }
     }
 
     /// Asks which of `ghost_ids` this gateway issued within its window.
     pub async fn presence(&mut self, ghost_ids: &[String]) -> Result<Vec<bool>, ClientError> {
-        self.request(
-            json!({"type": "presence", "ghost_ids": ghost_ids}),
-            |event| match event {
-                GatewayEvent::Presence { present } => Some(present.clone()),
-                _ => None,
-            },
-        )
-        .await
+        let request = ClientMessage::Presence {
+            ghost_ids: ghost_ids.to_vec(),
+        };
+        match self.request(request).await? {
+            ServerMessage::Presence { present } => Ok(present),
+            other => Err(ClientError::Protocol(format!("{other:?}"))),
+        }
     }
 
     /// Asks the gateway to mint one key per invitee against the signed-in wallet's escrow
@@ -254,71 +286,62 @@ impl GatewayClient {
         escrow_nonce: &[u8; 32],
         invitees: &[String],
     ) -> Result<Vec<Option<String>>, ClientError> {
-        let request = json!({
-            "type": "room_create_paid",
-            "name": name,
-            "escrow_nonce": bs58::encode(escrow_nonce).into_string(),
-            "invitees": invitees,
-        });
-        self.request_within(request, MINT_TIMEOUT, |event| match event {
-            GatewayEvent::PaidRoomCreated { mints } => Some(mints.clone()),
-            _ => None,
-        })
-        .await
+        let request = ClientMessage::RoomCreatePaid {
+            name: name.to_owned(),
+            escrow_nonce: bs58::encode(escrow_nonce).into_string(),
+            invitees: invitees.to_vec(),
+        };
+        match self.request_within(request, MINT_TIMEOUT).await? {
+            ServerMessage::PaidRoomCreated { mints } => Ok(mints),
+            other => Err(ClientError::Protocol(format!("{other:?}"))),
+        }
     }
 
     /// Joins the paid room that the key NFT `mint` (held by the signed-in wallet) opens.
     pub async fn join_paid_room(&mut self, mint: &str) -> Result<Joined, ClientError> {
-        self.request(
-            json!({"type": "room_join_paid", "mint": mint}),
-            |event| match event {
-                GatewayEvent::Joined(joined) => Some(joined.clone()),
-                _ => None,
-            },
-        )
-        .await
+        let request = ClientMessage::RoomJoinPaid {
+            mint: mint.to_owned(),
+        };
+        joined(self.request(request).await?)
     }
 
     /// Creates a free room and joins it.
     pub async fn create_room(&mut self) -> Result<Joined, ClientError> {
-        self.request(json!({"type": "room_create"}), |event| match event {
-            GatewayEvent::Joined(joined) => Some(joined.clone()),
-            _ => None,
-        })
-        .await
+        joined(self.request(ClientMessage::RoomCreate {}).await?)
     }
 
     /// Joins a free room by code.
     pub async fn join_room(&mut self, code: &str) -> Result<Joined, ClientError> {
-        self.request(
-            json!({"type": "room_join", "code": code}),
-            |event| match event {
-                GatewayEvent::Joined(joined) => Some(joined.clone()),
-                _ => None,
-            },
-        )
-        .await
+        let request = ClientMessage::RoomJoin {
+            code: code.to_owned(),
+        };
+        joined(self.request(request).await?)
     }
 
     /// Leaves a room.
     pub async fn leave_room(&mut self, room: u32) -> Result<(), ClientError> {
-        self.request(
-            json!({"type": "room_leave", "room": room}),
-            |event| match event {
-                GatewayEvent::Left { room: left } if *left == room => Some(()),
-                _ => None,
-            },
-        )
-        .await
+        self.request(ClientMessage::RoomLeave { room }).await?;
+        Ok(())
     }
 
-    /// Sends an opaque payload to the other members of `room`.
+    /// Waits until the gateway has handled everything sent so far. A frame it refused
+    /// (rate limit, unknown room) makes this fail with that refusal.
+    pub async fn sync(&mut self) -> Result<(), ClientError> {
+        self.request(ClientMessage::Sync {}).await?;
+        Ok(())
+    }
+
+    /// Sends an opaque payload to the other members of `room`. A frame larger than the
+    /// gateway's limit is refused here, before anything is sent.
     pub async fn send_frame(&mut self, room: u32, payload: &[u8]) -> Result<(), ClientError> {
-        let mut frame = Vec::with_capacity(5 + payload.len());
-        frame.push(PROTOCOL_VERSION);
-        frame.extend_from_slice(&room.to_be_bytes());
-        frame.extend_from_slice(payload);
-        self.ws.send(Message::binary(frame)).await?;
+        let frame = ClientFrame { room, payload }.encode();
+        if frame.len() > self.limits.max_frame_bytes {
+            return Err(ClientError::FrameTooLarge {
+                size: frame.len(),
+                max: self.limits.max_frame_bytes,
+            });
+        }
+        self.ws.send(Message::Binary(frame)).await?;
         Ok(())
     }
 
@@ -327,11 +350,7 @@ impl GatewayClient {
         if let Some(event) = self.backlog.pop_front() {
             return Ok(event);
         }
-        loop {
-            if let Raw::Event(event) = self.read_raw().await? {
-                return Ok(event);
-            }
-        }
+        self.read().await
     }
 
     /// Closes the connection politely.
@@ -339,7 +358,7 @@ impl GatewayClient {
         let _ = self.ws.close(None).await;
     }
 
-    async fn read_raw(&mut self) -> Result<Raw, ClientError> {
+    async fn read(&mut self) -> Result<GatewayEvent, ClientError> {
         loop {
             let message = match self.ws.next().await {
                 Some(message) => message?,
@@ -352,14 +371,21 @@ impl GatewayClient {
             };
             match message {
                 Message::Text(text) => {
-                    let control: Control = serde_json::from_str(&text)
-                        .map_err(|e| ClientError::Protocol(format!("{e}: {text}")))?;
-                    return Ok(match control.into_event() {
-                        Ok(event) => Raw::Event(event),
-                        Err(version) => Raw::Welcome(version),
+                    let message = decode_control(&text)?;
+                    // A newer gateway's events this client does not know are skipped.
+                    if message != ServerMessage::Unknown {
+                        return Ok(GatewayEvent::Message(message));
+                    }
+                }
+                Message::Binary(bytes) => {
+                    let frame = RelayedFrame::decode(&bytes)
+                        .map_err(|e| ClientError::Protocol(e.to_string()))?;
+                    return Ok(GatewayEvent::Frame {
+                        room: frame.room,
+                        sender: frame.sender,
+                        payload: frame.payload.to_vec(),
                     });
                 }
-                Message::Binary(bytes) => return parse_frame(&bytes).map(Raw::Event),
                 Message::Close(frame) => {
                     let (code, reason) = frame
                         .map(|f| (u16::from(f.code), f.reason.to_string()))
@@ -372,7 +398,43 @@ impl GatewayClient {
     }
 }
 
-enum Raw {
-    Welcome(u8),
-    Event(GatewayEvent),
+/// The text frame this client sends for `message`.
+pub fn encode_control(message: &ClientMessage) -> String {
+    message.to_json()
+}
+
+/// A control message from the gateway, as this client reads it.
+pub fn decode_control(text: &str) -> Result<ServerMessage, ClientError> {
+    ServerMessage::from_json(text).map_err(|e| ClientError::Protocol(format!("{e}: {text}")))
+}
+
+fn joined(reply: ServerMessage) -> Result<Joined, ClientError> {
+    match reply {
+        ServerMessage::Joined {
+            room,
+            code,
+            member,
+            members,
+        } => Ok(Joined {
+            room,
+            code,
+            member,
+            members,
+        }),
+        other => Err(ClientError::Protocol(format!("{other:?}"))),
+    }
+}
+
+fn default_limits() -> Limits {
+    use anoghost_protocol::limits::{DEFAULT_MAX_CONTROL_BYTES, DEFAULT_MAX_FRAME_BYTES};
+    Limits {
+        max_frame_bytes: DEFAULT_MAX_FRAME_BYTES,
+        max_control_bytes: DEFAULT_MAX_CONTROL_BYTES,
+        messages_per_second: 50,
+        joins_per_minute: 10,
+        max_members_per_room: 200,
+        max_rooms_per_connection: 8,
+        idle_timeout_secs: 900,
+        heartbeat_interval_secs: 15,
+    }
 }

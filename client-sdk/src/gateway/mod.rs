@@ -1,10 +1,12 @@
 //! An async client for the gateway protocol (`docs/protocol.md`): typed requests and events
-//! over one WebSocket, with clear errors and no automatic reconnection.
+//! over one WebSocket, with clear errors and no automatic reconnection. Messages and frames
+//! are encoded by `anoghost-protocol`, the crate the gateway decodes them with.
 
 mod client;
 mod event;
+mod replies;
 
-pub use client::{ClientError, GatewayClient, Joined};
+pub use client::{decode_control, encode_control, http_base, ClientError, GatewayClient, Joined};
 pub use event::GatewayEvent;
 
 /// The gateway a client talks to when none is given.

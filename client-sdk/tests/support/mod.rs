@@ -4,7 +4,6 @@
 // Helpers panic on anything unexpected: in a test, a panic is the failure report.
 #![allow(dead_code, clippy::unwrap_used)]
 
-pub mod cli;
 pub mod gateway;
 pub mod sim;
 

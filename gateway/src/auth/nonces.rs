@@ -8,6 +8,7 @@ use rand::RngCore;
 
 use super::SignInError;
 use crate::secret::WalletAddress;
+use crate::sync::lock;
 
 /// One outstanding or spent nonce.
 struct NonceEntry {
@@ -101,14 +102,6 @@ impl NonceStore {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
-}
-
-/// Locks a mutex, recovering the data if a panicking thread poisoned it: every map here is
-/// valid after any partial update.
-pub fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 #[cfg(test)]

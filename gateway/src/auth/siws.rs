@@ -19,7 +19,6 @@ use ed25519_dalek::{Signature, VerifyingKey};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-use crate::protocol::ErrorCode;
 use crate::secret::WalletAddress;
 
 const HEADER_SUFFIX: &str = " wants you to sign in with your Solana account:";
@@ -29,7 +28,7 @@ pub const STATEMENT: &str =
 /// Clock skew tolerated on `Issued At`.
 const MAX_CLOCK_SKEW_SECS: i64 = 60;
 
-/// Why a sign-in was refused. Each maps to one protocol [`ErrorCode`].
+/// Why a sign-in was refused. Each maps to one protocol error code (`error_codes`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum SignInError {
     /// Raised if the text is not a SIWS message of the expected shape.
@@ -53,20 +52,6 @@ pub enum SignInError {
     /// Raised if the nonce was already used.
     #[error("nonce reused")]
     ReusedNonce,
-}
-
-impl From<SignInError> for ErrorCode {
-    fn from(error: SignInError) -> Self {
-        match error {
-            SignInError::Malformed => ErrorCode::BadMessage,
-            SignInError::WrongDomain => ErrorCode::DomainMismatch,
-            SignInError::Expired => ErrorCode::MessageExpired,
-            SignInError::NotYetValid => ErrorCode::MessageNotYetValid,
-            SignInError::BadSignature => ErrorCode::BadSignature,
-            SignInError::UnknownNonce => ErrorCode::NonceUnknown,
-            SignInError::ReusedNonce => ErrorCode::NonceReused,
-        }
-    }
 }
 
 /// A SIWS message's fields.

@@ -1,6 +1,6 @@
 use actix_web::HttpResponse;
 
-use crate::protocol::PROTOCOL_VERSION;
+use anoghost_protocol::PROTOCOL_VERSION;
 
 /// `GET /v1/health`: liveness, with no counts or identifiers.
 pub async fn health() -> HttpResponse {

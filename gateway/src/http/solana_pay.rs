@@ -11,7 +11,7 @@ use std::sync::Arc;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use anchor_lang::prelude::Pubkey;
-use anoghost_sdk::program as ix;
+use anoghost_program_client::instructions as ix;
 use base64::Engine as _;
 use serde::Deserialize;
 use solana_sdk::instruction::Instruction;

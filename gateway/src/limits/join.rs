@@ -3,7 +3,7 @@ use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use crate::auth::nonces::lock;
+use crate::sync::lock;
 
 const WINDOW: Duration = Duration::from_secs(60);
 

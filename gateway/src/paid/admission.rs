@@ -3,8 +3,8 @@
 
 use anchor_lang::prelude::Pubkey;
 use anchor_spl::token_2022::ID as TOKEN_2022;
-use anoghost_sdk::program::key::{read_key_holding, read_key_mint};
-use anoghost_sdk::program::{key_token_account, pda};
+use anoghost_program_client::key::{read_key_holding, read_key_mint};
+use anoghost_program_client::{key_token_account, pda};
 
 use super::chain::{Chain, ChainError};
 use super::seal::{SealKind, Sealer};

@@ -9,9 +9,9 @@ use std::collections::HashSet;
 use std::sync::Mutex;
 
 use anchor_lang::prelude::Pubkey;
-use anchor_lang::AccountDeserialize;
-use anoghost::state::{Config, RoomEscrow};
-use anoghost_sdk::program::{self as ix, pda, PROGRAM_ID};
+use anoghost_program_client::accounts::{decode_config, decode_escrow, RoomEscrow};
+use anoghost_program_client::limits::MAX_KEY_NAME_LEN;
+use anoghost_program_client::{instructions as ix, pda};
 use rand::RngCore;
 use solana_sdk::signature::{Keypair, Signer};
 use solana_sdk::transaction::Transaction;
@@ -19,11 +19,8 @@ use tokio::sync::mpsc;
 
 use super::chain::{Chain, ChainError};
 use super::seal::{SealKind, Sealer};
-use crate::auth::nonces::lock;
 use crate::secret::WalletAddress;
-
-/// Longest room name written into key metadata.
-pub const MAX_ROOM_NAME: usize = 32;
+use crate::sync::lock;
 
 /// Why a paid room could not be created.
 #[derive(Debug, thiserror::Error)]
@@ -100,7 +97,7 @@ impl Minter {
         name: &str,
         invitees: &[Option<WalletAddress>],
     ) -> Result<Vec<Option<Pubkey>>, CreateError> {
-        if name.is_empty() || name.len() > MAX_ROOM_NAME {
+        if name.is_empty() || name.len() > MAX_KEY_NAME_LEN {
             return Err(CreateError::BadName);
         }
         let payer = Pubkey::new_from_array(*initiator.as_bytes());
@@ -188,10 +185,10 @@ impl Minter {
         settlement: Settlement,
     ) -> Result<(), ChainError> {
         let accounts = chain.get_multiple_accounts(&[pda::config()]).await?;
-        let config: Config = accounts
+        let config = accounts
             .first()
             .and_then(Option::as_ref)
-            .and_then(|account| Config::try_deserialize(&mut account.data.as_slice()).ok())
+            .and_then(|account| decode_config(&account.owner, &account.data).ok())
             .ok_or_else(|| ChainError("program config not found".into()))?;
         let instruction = ix::room_settle(
             &self.authority.pubkey(),
@@ -204,20 +201,6 @@ impl Minter {
     }
 }
 
-/// Reads a Solana CLI keypair file (a JSON array of 64 bytes).
-pub fn read_authority_keypair(path: &std::path::Path) -> Result<Keypair, String> {
-    let shown = path.display();
-    let text = zeroize::Zeroizing::new(
-        std::fs::read_to_string(path).map_err(|e| format!("cannot read {shown}: {e}"))?,
-    );
-    let bytes: zeroize::Zeroizing<Vec<u8>> =
-        zeroize::Zeroizing::new(serde_json::from_str(&text).map_err(|_| {
-            format!("{shown} is not a Solana keypair file (JSON array of 64 numbers)")
-        })?);
-    Keypair::try_from(bytes.as_slice())
-        .map_err(|_| format!("{shown} does not hold a valid keypair"))
-}
-
 async fn read_escrow(chain: &dyn Chain, address: Pubkey) -> Result<RoomEscrow, CreateError> {
     let accounts = chain.get_multiple_accounts(&[address]).await?;
     let account = accounts
@@ -225,11 +208,7 @@ async fn read_escrow(chain: &dyn Chain, address: Pubkey) -> Result<RoomEscrow, C
         .next()
         .flatten()
         .ok_or(CreateError::EscrowNotFound)?;
-    if account.owner != PROGRAM_ID {
-        return Err(CreateError::EscrowNotFound);
-    }
-    RoomEscrow::try_deserialize(&mut account.data.as_slice())
-        .map_err(|_| CreateError::EscrowNotFound)
+    decode_escrow(&account.owner, &account.data).map_err(|_| CreateError::EscrowNotFound)
 }
 
 /// Settles queued escrows one transaction at a time until the queue closes. A failed

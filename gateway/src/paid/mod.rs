@@ -5,15 +5,17 @@
 //!   its JSON-RPC implementation.
 //! - [`admission`]: the checks a key passes before its holder joins the room it opens.
 //! - [`minting`]: creating a paid room: escrow check, one key per invitee, settlement.
+//! - [`service`]: what the commands ask of paid rooms: start a creation, admit a holder.
 
 pub mod admission;
 pub mod chain;
 pub mod minting;
 pub mod seal;
+pub mod service;
 
 pub use admission::{check_key, KeyRefused};
 pub use chain::{Chain, ChainError, RpcChain};
-pub use seal::{load_master_key, MasterKeyError, SealKind, Sealer};
+pub use seal::{load_master_key, load_sealer, MasterKeyError, SealKind, Sealer};
 
 /// A paid room's identity: 32 random bytes, known only sealed inside its keys.
 pub type RoomId = [u8; 32];

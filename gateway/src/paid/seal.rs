@@ -120,6 +120,9 @@ pub enum MasterKeyError {
     /// Raised if the key is not 64 hex digits.
     #[error("the master key must be 64 hex digits (32 bytes)")]
     Format,
+    /// Raised if two keys are given the same id byte.
+    #[error("master key id {0} is given twice: every key needs its own id")]
+    DuplicateId(u8),
 }
 
 /// Parses a master key written as 64 hex digits (surrounding whitespace ignored).
@@ -136,6 +139,17 @@ pub fn parse_master_key(text: &str) -> Result<SecretBytes32, MasterKeyError> {
     Ok(SecretBytes32::new(*bytes))
 }
 
+fn read_key_file(path: &std::path::Path) -> Result<SecretBytes32, MasterKeyError> {
+    let text =
+        Zeroizing::new(
+            std::fs::read_to_string(path).map_err(|source| MasterKeyError::Read {
+                path: path.to_owned(),
+                source,
+            })?,
+        );
+    parse_master_key(&text)
+}
+
 /// The configured master key, or a fresh random one (`true` in the second field) when none
 /// is configured.
 pub fn load_master_key(
@@ -145,17 +159,28 @@ pub fn load_master_key(
         return parse_master_key(text).map(|key| (key, false));
     }
     if let Some(path) = &config.master_key_file {
-        let text = Zeroizing::new(std::fs::read_to_string(path).map_err(|source| {
-            MasterKeyError::Read {
-                path: path.clone(),
-                source,
-            }
-        })?);
-        return parse_master_key(&text).map(|key| (key, false));
+        return read_key_file(path).map(|key| (key, false));
     }
     let mut bytes = Zeroizing::new([0u8; 32]);
     rand::rngs::OsRng.fill_bytes(bytes.as_mut());
     Ok((SecretBytes32::new(*bytes), true))
+}
+
+/// The sealer the configuration describes: the current master key (or a random one, `true`
+/// in the second field) and every older key given with `--old-master-key-file`.
+pub fn load_sealer(
+    config: &crate::config::GatewayConfig,
+) -> Result<(Sealer, bool), MasterKeyError> {
+    let (current, generated) = load_master_key(config)?;
+    let mut older = Vec::with_capacity(config.old_master_keys.len());
+    for old in &config.old_master_keys {
+        let id_taken = old.id == config.master_key_id || older.iter().any(|(id, _)| *id == old.id);
+        if id_taken {
+            return Err(MasterKeyError::DuplicateId(old.id));
+        }
+        older.push((old.id, read_key_file(&old.path)?));
+    }
+    Ok((Sealer::new(config.master_key_id, current, older), generated))
 }
 
 #[cfg(test)]
@@ -224,5 +249,33 @@ mod tests {
             &[3; 32]
         );
         assert_eq!(rotated.seal(SealKind::Room, &[3; 32])[0], 2);
+    }
+
+    #[test]
+    fn old_master_keys_load_and_a_reused_id_is_refused() {
+        let dir = std::env::temp_dir().join(format!("anoghost-seal-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let old = dir.join("old.hex");
+        std::fs::write(&old, "07".repeat(32)).unwrap();
+        let mut config = crate::config::GatewayConfig::local_defaults();
+        config.master_key = Some("08".repeat(32));
+        config.master_key_id = 2;
+        config.old_master_keys = vec![crate::config::OldMasterKey {
+            id: 1,
+            path: old.clone(),
+        }];
+        let (rotated, generated) = load_sealer(&config).unwrap();
+        assert!(!generated);
+        let sealed = sealer(1, 7).seal(SealKind::Room, &[3; 32]);
+        assert_eq!(
+            rotated.open(SealKind::Room, &sealed).unwrap().as_slice(),
+            &[3; 32]
+        );
+        config.old_master_keys[0].id = 2;
+        assert!(matches!(
+            load_sealer(&config),
+            Err(MasterKeyError::DuplicateId(2))
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -1,6 +1,6 @@
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
 use tokio::sync::Notify;
@@ -86,8 +86,7 @@ impl Outbox {
     }
 
     fn queue(&self) -> std::sync::MutexGuard<'_, VecDeque<Outbound>> {
-        // Nothing can panic while the lock is held; a poisoned queue is still consistent.
-        self.queue.lock().unwrap_or_else(PoisonError::into_inner)
+        crate::sync::lock(&self.queue)
     }
 
     fn push(&self, item: Outbound) {

@@ -4,15 +4,25 @@ use std::sync::{Arc, Mutex};
 use rand::Rng;
 
 use super::{MemberHandle, MemberNumber, Room, MEMBER_NUMBERS, ROOM_CODES};
-use crate::auth::nonces::lock;
+use crate::sync::lock;
 
-/// How a room is found. Free rooms are found by their code; paid rooms will add their own
-/// key, so joining stays one path with two ways in.
+/// How a room is found: a free room by its code, a paid room by the id sealed in its keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RoomKey {
     /// A free room's six-digit code.
     Free(u32),
     /// A paid room's id, opened from the room seal of a member's key.
+    Paid(crate::paid::RoomId),
+}
+
+/// Where a join leads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JoinTarget {
+    /// A new free room, under a fresh random code.
+    NewFree,
+    /// The free room with this code; it must exist.
+    Free(u32),
+    /// The paid room with this id, created if nobody is in it.
     Paid(crate::paid::RoomId),
 }
 
@@ -72,46 +82,29 @@ impl Registry {
         lock(&self.index).rooms.len()
     }
 
-    /// Creates a free room under a fresh random code and admits `handle` as its first member.
-    pub fn create_free(&self, handle: MemberHandle) -> Result<Joined, JoinError> {
+    /// Admits `handle` to the room `target` names: a new free room under a fresh random
+    /// code, an existing free room, or a paid room (created when nobody is in it, since a
+    /// paid room exists while at least one member is connected).
+    pub fn join(&self, target: JoinTarget, handle: MemberHandle) -> Result<Joined, JoinError> {
         let mut index = lock(&self.index);
-        if index.rooms.len() >= self.max_rooms {
-            return Err(JoinError::TooManyRooms);
-        }
-        let mut rng = rand::rngs::OsRng;
-        let key = loop {
-            let candidate = RoomKey::Free(rng.gen_range(0..ROOM_CODES));
-            if !index.rooms.contains_key(&candidate) {
-                break candidate;
+        let key = match target {
+            JoinTarget::NewFree => {
+                let mut rng = rand::rngs::OsRng;
+                loop {
+                    let candidate = RoomKey::Free(rng.gen_range(0..ROOM_CODES));
+                    if !index.rooms.contains_key(&candidate) {
+                        break candidate;
+                    }
+                }
             }
+            JoinTarget::Free(code) => RoomKey::Free(code),
+            JoinTarget::Paid(id) => RoomKey::Paid(id),
         };
-        let reference = fresh_reference(&mut index);
-        let room = Arc::new(Room::new(reference));
-        index.rooms.insert(key, room.clone());
-        // A new room is empty and max_members is at least 1, so this admits.
-        let (member, others) = room
-            .admit(handle, self.max_members)
-            .ok_or(JoinError::Full)?;
-        Ok(Joined {
-            room,
-            key,
-            member,
-            others,
-        })
-    }
-
-    /// Admits `handle` to the paid room `id`, creating the room if nobody is in it: a paid
-    /// room exists while at least one member is connected.
-    pub fn join_paid(
-        &self,
-        id: crate::paid::RoomId,
-        handle: MemberHandle,
-    ) -> Result<Joined, JoinError> {
-        let key = RoomKey::Paid(id);
-        let mut index = lock(&self.index);
-        let room = match index.rooms.get(&key) {
-            Some(room) => room.clone(),
-            None => {
+        let existing = index.rooms.get(&key).cloned();
+        let room = match (target, existing) {
+            (JoinTarget::Free(_) | JoinTarget::Paid(_), Some(room)) => room,
+            (JoinTarget::Free(_), None) => return Err(JoinError::NotFound),
+            (JoinTarget::NewFree | JoinTarget::Paid(_), _) => {
                 if index.rooms.len() >= self.max_rooms {
                     return Err(JoinError::TooManyRooms);
                 }
@@ -121,21 +114,6 @@ impl Registry {
                 room
             }
         };
-        let (member, others) = room
-            .admit(handle, self.max_members)
-            .ok_or(JoinError::Full)?;
-        Ok(Joined {
-            room,
-            key,
-            member,
-            others,
-        })
-    }
-
-    /// Admits `handle` to the room found by `key`.
-    pub fn join(&self, key: RoomKey, handle: MemberHandle) -> Result<Joined, JoinError> {
-        let index = lock(&self.index);
-        let room = index.rooms.get(&key).ok_or(JoinError::NotFound)?.clone();
         let (member, others) = room
             .admit(handle, self.max_members)
             .ok_or(JoinError::Full)?;
@@ -176,11 +154,20 @@ mod tests {
         MemberHandle::new(4).0
     }
 
+    fn code(joined: &Joined) -> u32 {
+        match joined.key {
+            RoomKey::Free(code) => code,
+            RoomKey::Paid(_) => unreachable!("a free room"),
+        }
+    }
+
     #[test]
     fn room_lives_while_it_has_members() {
         let registry = Registry::new(10, 10);
-        let created = registry.create_free(handle()).unwrap();
-        let joined = registry.join(created.key, handle()).unwrap();
+        let created = registry.join(JoinTarget::NewFree, handle()).unwrap();
+        let joined = registry
+            .join(JoinTarget::Free(code(&created)), handle())
+            .unwrap();
         assert_eq!(joined.others, vec![created.member]);
         assert_ne!(joined.member, created.member);
         registry.leave(created.key, &created.room, created.member);
@@ -188,7 +175,9 @@ mod tests {
         registry.leave(joined.key, &joined.room, joined.member);
         assert_eq!(registry.room_count(), 0);
         assert_eq!(
-            registry.join(created.key, handle()).err(),
+            registry
+                .join(JoinTarget::Free(code(&created)), handle())
+                .err(),
             Some(JoinError::NotFound)
         );
     }
@@ -196,28 +185,45 @@ mod tests {
     #[test]
     fn member_numbers_are_four_digits_and_unique() {
         let registry = Registry::new(10, 500);
-        let created = registry.create_free(handle()).unwrap();
+        let created = registry.join(JoinTarget::NewFree, handle()).unwrap();
         let mut numbers = vec![created.member];
         for _ in 0..499 {
-            numbers.push(registry.join(created.key, handle()).unwrap().member);
+            numbers.push(
+                registry
+                    .join(JoinTarget::Free(code(&created)), handle())
+                    .unwrap()
+                    .member,
+            );
         }
         assert!(numbers.iter().all(|n| (1000..=9999).contains(n)));
         numbers.sort_unstable();
         numbers.dedup();
         assert_eq!(numbers.len(), 500);
         assert_eq!(
-            registry.join(created.key, handle()).err(),
+            registry
+                .join(JoinTarget::Free(code(&created)), handle())
+                .err(),
             Some(JoinError::Full)
         );
     }
 
     #[test]
+    fn a_paid_room_is_created_by_its_first_member_and_shared_by_the_next() {
+        let registry = Registry::new(10, 10);
+        let first = registry.join(JoinTarget::Paid([7; 32]), handle()).unwrap();
+        let second = registry.join(JoinTarget::Paid([7; 32]), handle()).unwrap();
+        assert_eq!(first.room.reference(), second.room.reference());
+        assert_eq!(second.others, vec![first.member]);
+        assert_eq!(registry.room_count(), 1);
+    }
+
+    #[test]
     fn room_limit_is_enforced() {
         let registry = Registry::new(2, 10);
-        registry.create_free(handle()).unwrap();
-        registry.create_free(handle()).unwrap();
+        registry.join(JoinTarget::NewFree, handle()).unwrap();
+        registry.join(JoinTarget::NewFree, handle()).unwrap();
         assert_eq!(
-            registry.create_free(handle()).err(),
+            registry.join(JoinTarget::NewFree, handle()).err(),
             Some(JoinError::TooManyRooms)
         );
     }

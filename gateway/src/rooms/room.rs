@@ -5,7 +5,7 @@ use rand::Rng;
 use tokio_tungstenite::tungstenite::Utf8Bytes;
 
 use super::{Member, MemberHandle, MemberNumber, Outbound, MEMBER_MAX, MEMBER_MIN};
-use crate::auth::nonces::lock;
+use crate::sync::lock;
 
 /// One live room: its reference and its members.
 #[derive(Debug)]

@@ -9,7 +9,7 @@ use futures_util::{SinkExt, StreamExt};
 use tokio::io::AsyncReadExt;
 use tokio_tungstenite::tungstenite::Message;
 
-use super::connection::{Flow, Socket};
+use super::flow::{Flow, Socket};
 
 /// How long the client may stay silent while its leftover bytes are discarded.
 const DRAIN_QUIET: Duration = Duration::from_millis(100);

@@ -1,89 +1,51 @@
-//! One task per socket: a single `select!` over the client's frames, the outbound queue,
-//! the heartbeat, ghost rotations, a slow-reader kick and shutdown.
+//! The transport of one socket: a single `select!` over the client's frames, the outbound
+//! queue, the heartbeat, ghost rotations, a slow-reader kick and shutdown. It owns the
+//! socket, the queue and the timers; what a message means is `commands`' business, and the
+//! protocol state is the [`Session`]'s.
 
-use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use anoghost_protocol::{ErrorCode, ServerMessage};
 use bytes::Bytes;
 use futures_util::{SinkExt, StreamExt};
-use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
-use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::{Error as SocketError, Message};
-use tokio_tungstenite::WebSocketStream;
 
-use crate::limits::{JoinWindow, TokenBucket};
-use crate::protocol::{ErrorCode, ServerMessage};
-use crate::rooms::{MemberHandle, MemberNumber, Outbound, Outbox, Room, RoomKey};
-use crate::secret::WalletAddress;
+use super::flow::{close, Flow, Socket};
+use crate::commands::{self, Reply};
+use crate::limits::TokenBucket;
+use crate::rooms::{MemberHandle, Outbound, Outbox};
+use crate::session::Session;
 use crate::state::Gateway;
 
 /// Most queued items one flush carries; bounds the time the loop spends writing before it
 /// looks at the client's frames again.
 const WRITE_BATCH: usize = 32;
 
-/// An upgraded client connection.
-pub(super) type Socket = WebSocketStream<TcpStream>;
-
-/// What the loop does after handling one event.
-pub(super) enum Flow {
-    /// Keep going.
-    Continue,
-    /// Close with this frame (or just drop the socket if `None`).
-    Close(Option<CloseFrame>),
-    /// The client sent Close. tungstenite has queued the echo; sending it completes the
-    /// handshake.
-    AnswerClose,
-}
-
-/// A room this connection is in.
-pub(super) struct Membership {
-    pub key: RoomKey,
-    pub room: Arc<Room>,
-    pub member: MemberNumber,
-}
-
-/// The state of one WebSocket connection.
+/// One WebSocket connection: its socket, queue and timers, and its protocol session.
 pub(super) struct Connection {
-    pub gateway: Arc<Gateway>,
+    gateway: Arc<Gateway>,
     socket: Socket,
-    pub peer_ip: Option<IpAddr>,
-    pub said_hello: bool,
-    pub wallet: Option<WalletAddress>,
-    pub memberships: HashMap<u32, Membership>,
-    pub handle: MemberHandle,
+    session: Session,
     outbox: Arc<Outbox>,
-    pub join_window: JoinWindow,
     bucket: TokenBucket,
     rate_error_sent: Option<Instant>,
     last_seen: Instant,
     last_activity: Instant,
 }
 
-fn close(code: CloseCode, reason: &'static str) -> Flow {
-    Flow::Close(Some(CloseFrame {
-        code,
-        reason: reason.into(),
-    }))
-}
-
 impl Connection {
-    pub fn new(gateway: Arc<Gateway>, socket: Socket, peer_ip: Option<IpAddr>) -> Self {
+    pub(super) fn new(gateway: Arc<Gateway>, socket: Socket, peer_ip: Option<IpAddr>) -> Self {
         let (handle, outbox) = MemberHandle::new(gateway.config.outbound_queue as usize);
         let now = Instant::now();
         let bucket = TokenBucket::new(gateway.config.messages_per_second, now);
         Self {
+            session: Session::new(gateway.clone(), peer_ip, handle),
             gateway,
             socket,
-            peer_ip,
-            said_hello: false,
-            wallet: None,
-            memberships: HashMap::new(),
-            handle,
             outbox,
-            join_window: JoinWindow::default(),
             bucket,
             rate_error_sent: None,
             last_seen: now,
@@ -92,7 +54,7 @@ impl Connection {
     }
 
     /// Runs the connection until it closes, then leaves every room.
-    pub async fn run(mut self) {
+    pub(super) async fn run(mut self) {
         let config = &self.gateway.config;
         let mut heartbeat =
             tokio::time::interval(Duration::from_secs(config.heartbeat_secs.max(1)));
@@ -109,23 +71,33 @@ impl Connection {
                 biased;
                 () = outbox.kick().raised() => close(CloseCode::Policy, "slow reader: outbound queue full"),
                 _ = shutdown.changed() => close(CloseCode::Away, "gateway shutting down"),
-                () = &mut handshake, if !self.said_hello => {
+                () = &mut handshake, if !self.session.said_hello() => {
                     close(CloseCode::Policy, "handshake timeout: send hello first")
                 }
                 message = self.socket.next() => match message {
-                    Some(Ok(message)) => self.on_message(message).await,
+                    Some(Ok(message)) => {
+                        let signed_in = self.session.wallet().is_some();
+                        let flow = self.on_message(message).await;
+                        if !signed_in && self.session.wallet().is_some() {
+                            // Rotations before the sign-in are not news: the first ghostId
+                            // came with `authenticated`.
+                            epoch.borrow_and_update();
+                        }
+                        flow
+                    }
                     Some(Err(error)) => on_socket_error(&error),
                     None => Flow::Close(None),
                 },
                 item = outbox.recv() => self.write_queued(item).await,
                 _ = heartbeat.tick() => self.on_heartbeat().await,
-                Ok(()) = epoch.changed(), if self.wallet.is_some() => self.push_ghost().await,
+                Ok(()) = epoch.changed(), if self.session.wallet().is_some() => self.push_ghost().await,
             };
             if !matches!(flow, Flow::Continue) {
                 break flow;
             }
         };
-        self.leave_all();
+        self.outbox.close();
+        self.session.leave_all();
         let write_timeout = Duration::from_secs(self.gateway.config.write_timeout_secs);
         super::closing::finish(&mut self.socket, flow, write_timeout).await;
         tracing::debug!("connection closed");
@@ -142,7 +114,10 @@ impl Connection {
                     return Flow::Continue;
                 }
                 self.last_activity = Instant::now();
-                self.on_control(&text).await
+                match commands::dispatch(&mut self.session, &text).await {
+                    Reply::Now(message) => self.reply(message).await,
+                    Reply::Later => Flow::Continue,
+                }
             }
             Message::Binary(frame) => {
                 if frame.len() > self.gateway.config.max_frame_bytes {
@@ -152,7 +127,10 @@ impl Connection {
                     return Flow::Continue;
                 }
                 self.last_activity = Instant::now();
-                self.on_binary(&frame).await
+                match commands::relay(&self.session, &frame) {
+                    Ok(()) => Flow::Continue,
+                    Err(code) => self.reply(ServerMessage::error(code)).await,
+                }
             }
             // tungstenite queues the Pong itself; it goes out with the next read or write.
             Message::Ping(_) | Message::Pong(_) | Message::Frame(_) => Flow::Continue,
@@ -194,7 +172,7 @@ impl Connection {
     }
 
     async fn push_ghost(&mut self) -> Flow {
-        let Some(wallet) = &self.wallet else {
+        let Some(wallet) = self.session.wallet() else {
             return Flow::Continue;
         };
         let ghost_id = self.gateway.issue_ghost(wallet);
@@ -202,8 +180,9 @@ impl Connection {
     }
 
     /// Sends a control message straight to this client.
-    pub async fn reply(&mut self, message: ServerMessage) -> Flow {
-        self.write(Outbound::Text(message.to_json().into())).await
+    async fn reply(&mut self, message: ServerMessage) -> Flow {
+        self.write(Outbound::Text(commands::encode(&message).into()))
+            .await
     }
 
     async fn write(&mut self, item: Outbound) -> Flow {
@@ -247,29 +226,6 @@ impl Connection {
             Ok(Ok(())) => Flow::Continue,
             _ => Flow::Close(None),
         }
-    }
-
-    /// Leaves every room; nothing more is queued for this connection.
-    fn leave_all(&mut self) {
-        self.outbox.close();
-        let memberships: Vec<Membership> = self.memberships.drain().map(|(_, m)| m).collect();
-        for membership in memberships {
-            self.leave(membership);
-        }
-    }
-
-    /// Removes this connection from a room and tells the others.
-    pub fn leave(&self, membership: Membership) {
-        self.gateway
-            .rooms
-            .leave(membership.key, &membership.room, membership.member);
-        let left = ServerMessage::MemberLeft {
-            room: membership.room.reference(),
-            member: membership.member,
-        };
-        membership
-            .room
-            .announce(membership.member, left.to_json().into());
     }
 }
 

@@ -1,10 +1,9 @@
-//! The WebSocket endpoint: the upgrade (origin check, connection limit) and one task per
-//! socket.
+//! The WebSocket transport: the upgrade (origin check, connection limit) and one task per
+//! socket. What the messages mean is in `commands` and `session`.
 
 mod closing;
 mod connection;
-mod control;
-mod relay;
+mod flow;
 mod upgrade;
 
 pub use upgrade::{upgrade, upgrade_required, HttpConnection, WS_PATH};

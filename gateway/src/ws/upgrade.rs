@@ -22,7 +22,8 @@ use tokio::sync::OwnedSemaphorePermit;
 use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 use tokio_tungstenite::WebSocketStream;
 
-use super::connection::{Connection, Socket};
+use super::connection::Connection;
+use super::flow::Socket;
 use crate::http::error_body;
 use crate::state::Gateway;
 

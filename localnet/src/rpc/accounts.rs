@@ -2,7 +2,7 @@
 //! `getTokenAccountsByOwner`, encoded by `solana-account-decoder` exactly as a validator
 //! encodes them (base58, base64, base64+zstd, jsonParsed).
 
-use anoghost_sdk::program::key::read_key_holding;
+use anoghost_program_client::key::read_key_holding;
 use serde_json::{json, Value};
 use solana_account_decoder::parse_account_data::AccountAdditionalDataV3;
 use solana_account_decoder::parse_account_data::SplTokenAdditionalDataV2;

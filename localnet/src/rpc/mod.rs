@@ -11,8 +11,8 @@ use solana_program_test::BanksClient;
 use solana_sdk::signature::Keypair;
 use tokio::sync::Mutex;
 
+use crate::events::ChainEvent;
 use crate::ledger::Ledger;
-use crate::pubsub::ChainEvent;
 
 /// JSON-RPC: the request is not valid JSON.
 pub const PARSE_ERROR: i64 = -32700;

@@ -9,8 +9,8 @@ use solana_sdk::signature::{Signature, Signer};
 use solana_sdk::transaction::{Transaction, VersionedTransaction};
 
 use super::{base64_param, string_param, Localnet, RpcError, SEND_TRANSACTION_PREFLIGHT_FAILURE};
+use crate::events::ChainEvent;
 use crate::ledger::StoredTransaction;
-use crate::pubsub::ChainEvent;
 
 /// The fee per signature in a program-test bank, used when the bank cannot quote a message.
 const LAMPORTS_PER_SIGNATURE: u64 = 5_000;

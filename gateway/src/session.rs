@@ -1,0 +1,193 @@
+//! One connection's protocol state, apart from its socket: whether it said `hello`, the
+//! wallet it signed in with, the rooms it is in and its join budget. Commands change it
+//! only through these methods; the transport (`ws::connection`) never looks inside.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::Instant;
+
+use anoghost_protocol::{ErrorCode, ServerMessage};
+
+use crate::limits::JoinWindow;
+use crate::rooms::{JoinTarget, Joined, MemberHandle, MemberNumber, Room, RoomKey};
+use crate::secret::WalletAddress;
+use crate::state::Gateway;
+
+/// A room this connection is in.
+pub struct Membership {
+    key: RoomKey,
+    room: Arc<Room>,
+    member: MemberNumber,
+}
+
+impl Membership {
+    /// The room.
+    pub fn room(&self) -> &Room {
+        &self.room
+    }
+
+    /// This connection's member number in it.
+    pub fn member(&self) -> MemberNumber {
+        self.member
+    }
+}
+
+/// The protocol state of one connection.
+pub struct Session {
+    gateway: Arc<Gateway>,
+    peer_ip: Option<IpAddr>,
+    handle: MemberHandle,
+    said_hello: bool,
+    wallet: Option<WalletAddress>,
+    memberships: HashMap<u32, Membership>,
+    join_window: JoinWindow,
+}
+
+impl Session {
+    /// A fresh session for a connection from `peer_ip`, reached through `handle`.
+    pub fn new(gateway: Arc<Gateway>, peer_ip: Option<IpAddr>, handle: MemberHandle) -> Self {
+        Self {
+            gateway,
+            peer_ip,
+            handle,
+            said_hello: false,
+            wallet: None,
+            memberships: HashMap::new(),
+            join_window: JoinWindow::default(),
+        }
+    }
+
+    /// The gateway this session belongs to.
+    pub fn gateway(&self) -> &Arc<Gateway> {
+        &self.gateway
+    }
+
+    /// The handle that queues frames and replies for this connection.
+    pub fn handle(&self) -> &MemberHandle {
+        &self.handle
+    }
+
+    /// Whether `hello` was accepted.
+    pub fn said_hello(&self) -> bool {
+        self.said_hello
+    }
+
+    /// Records an accepted `hello`.
+    pub fn mark_hello(&mut self) {
+        self.said_hello = true;
+    }
+
+    /// The signed-in wallet, if any.
+    pub fn wallet(&self) -> Option<&WalletAddress> {
+        self.wallet.as_ref()
+    }
+
+    /// Records a successful sign-in.
+    pub fn sign_in(&mut self, wallet: WalletAddress) {
+        self.wallet = Some(wallet);
+    }
+
+    /// The membership of the room with this reference.
+    pub fn membership(&self, room: u32) -> Option<&Membership> {
+        self.memberships.get(&room)
+    }
+
+    /// Whether this connection is in any room.
+    pub fn in_any_room(&self) -> bool {
+        !self.memberships.is_empty()
+    }
+
+    /// Spends one join attempt from this connection's and its address's budgets, so
+    /// guessing codes is slow however many connections a guesser opens.
+    pub fn spend_join_attempt(&mut self) -> Result<(), ErrorCode> {
+        let now = Instant::now();
+        let config = &self.gateway.config;
+        if !self.join_window.try_record(config.joins_per_minute, now) {
+            return Err(ErrorCode::JoinRateLimited);
+        }
+        if let Some(ip) = self.peer_ip {
+            if !self.gateway.join_limiter.try_record(ip, now) {
+                return Err(ErrorCode::JoinRateLimited);
+            }
+        }
+        Ok(())
+    }
+
+    /// Joins the room `target` names, unless this connection is already in it or in as
+    /// many rooms as it may be. Tells the other members and returns the `joined` reply.
+    pub fn join(&mut self, target: JoinTarget) -> Result<ServerMessage, ErrorCode> {
+        let already_in = |key: RoomKey| self.memberships.values().any(|m| m.key == key);
+        let in_target = match target {
+            JoinTarget::NewFree => false,
+            JoinTarget::Free(code) => already_in(RoomKey::Free(code)),
+            JoinTarget::Paid(id) => already_in(RoomKey::Paid(id)),
+        };
+        if in_target {
+            return Err(ErrorCode::AlreadyInRoom);
+        }
+        if self.memberships.len() >= self.gateway.config.max_rooms_per_connection {
+            return Err(ErrorCode::TooManyRoomsPerConnection);
+        }
+        let joined = self.gateway.rooms.join(target, self.handle.clone())?;
+        Ok(self.enter(joined))
+    }
+
+    /// Records a membership, tells the room, and builds the `joined` reply.
+    fn enter(&mut self, joined: Joined) -> ServerMessage {
+        let reference = joined.room.reference();
+        let announcement = ServerMessage::MemberJoined {
+            room: reference,
+            member: joined.member,
+        };
+        joined
+            .room
+            .announce(joined.member, crate::commands::encode(&announcement).into());
+        let code = match joined.key {
+            RoomKey::Free(code) => Some(format!("{code:06}")),
+            RoomKey::Paid(_) => None,
+        };
+        self.memberships.insert(
+            reference,
+            Membership {
+                key: joined.key,
+                room: joined.room,
+                member: joined.member,
+            },
+        );
+        ServerMessage::Joined {
+            room: reference,
+            code,
+            member: joined.member,
+            members: joined.others,
+        }
+    }
+
+    /// Leaves the room with this reference and tells the others.
+    pub fn leave(&mut self, room: u32) -> Result<(), ErrorCode> {
+        let membership = self.memberships.remove(&room).ok_or(ErrorCode::NotInRoom)?;
+        self.depart(membership);
+        Ok(())
+    }
+
+    /// Leaves every room: the connection is closing.
+    pub fn leave_all(&mut self) {
+        let memberships: Vec<Membership> = self.memberships.drain().map(|(_, m)| m).collect();
+        for membership in memberships {
+            self.depart(membership);
+        }
+    }
+
+    fn depart(&self, membership: Membership) {
+        self.gateway
+            .rooms
+            .leave(membership.key, &membership.room, membership.member);
+        let left = ServerMessage::MemberLeft {
+            room: membership.room.reference(),
+            member: membership.member,
+        };
+        membership
+            .room
+            .announce(membership.member, crate::commands::encode(&left).into());
+    }
+}

@@ -1,0 +1,85 @@
+//! Control messages a client sends, as JSON text frames.
+
+use serde::{Deserialize, Serialize};
+
+use crate::ErrorCode;
+
+/// A control message from a client. `type` carries the snake_case variant name, and any
+/// field a variant does not declare is refused, so a typo is an error rather than a
+/// silently ignored option.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ClientMessage {
+    /// Must be first on a connection; `v` is the protocol version the client speaks.
+    Hello {
+        /// Protocol version.
+        v: u8,
+    },
+    /// Sign in with a wallet: the SIWS message from `/v1/auth/challenge` and the wallet's
+    /// signature over it.
+    Auth {
+        /// The exact SIWS text.
+        message: String,
+        /// Base58 ed25519 signature over `message`.
+        signature: String,
+    },
+    /// Ask for a fresh ghostId.
+    GhostRotate {},
+    /// Ask which ghostIds this gateway issued within its window.
+    Presence {
+        /// The ghostIds to check.
+        ghost_ids: Vec<String>,
+    },
+    /// Create a free room and join it.
+    RoomCreate {},
+    /// Join a free room by its six-digit code.
+    RoomJoin {
+        /// Six ASCII digits.
+        code: String,
+    },
+    /// Have the gateway mint one key NFT per invitee, paid from the signed-in wallet's
+    /// escrow.
+    RoomCreatePaid {
+        /// The room's name, written into every key.
+        name: String,
+        /// The escrow's nonce, base58 of 32 bytes.
+        escrow_nonce: String,
+        /// The invitees' ghostIds.
+        invitees: Vec<String>,
+    },
+    /// Join a paid room with a key NFT held by the signed-in wallet.
+    RoomJoinPaid {
+        /// The key's mint address, base58.
+        mint: String,
+    },
+    /// Leave a room.
+    RoomLeave {
+        /// The room reference from `joined`.
+        room: u32,
+    },
+    /// A barrier: answered with `synced` once everything sent before it was handled, so an
+    /// `error` for an earlier relay frame arrives before the answer.
+    Sync {},
+    /// A `type` this side does not know (sent by a newer client). Never sent.
+    #[serde(other, skip_serializing)]
+    Unknown,
+}
+
+impl ClientMessage {
+    /// Parses a control message. Malformed JSON, a missing `type` or wrong fields give
+    /// [`ErrorCode::BadJson`]; a `type` this side does not know gives
+    /// [`ErrorCode::UnknownType`].
+    pub fn from_json(text: &str) -> Result<Self, ErrorCode> {
+        match serde_json::from_str(text) {
+            Ok(Self::Unknown) => Err(ErrorCode::UnknownType),
+            Ok(message) => Ok(message),
+            Err(_) => Err(ErrorCode::BadJson),
+        }
+    }
+
+    /// The JSON text of this message. [`ClientMessage::Unknown`] is never sent and encodes
+    /// as an empty string.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}

@@ -1,0 +1,156 @@
+//! Every refusal a client can receive, as the `code` of an `error` message.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// Every error a client can receive in an `error` message. The wire form is the snake_case
+/// name; [`ErrorCode::describe`] is the text sent beside it, and `docs/protocol.md` lists
+/// each one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The text frame is not valid JSON or does not match any message shape.
+    BadJson,
+    /// The `type` field names no known message.
+    UnknownType,
+    /// `hello` carried a protocol version this gateway does not speak.
+    UnsupportedVersion,
+    /// A message other than `hello` arrived before `hello`.
+    HelloRequired,
+    /// `hello` was sent twice.
+    AlreadyHello,
+    /// Too many messages per second on this connection; the message was dropped.
+    RateLimited,
+    /// Too many join attempts from this connection or address; wait and retry.
+    JoinRateLimited,
+    /// The SIWS message could not be parsed.
+    BadMessage,
+    /// The SIWS nonce was never issued (or was issued for another address, or expired).
+    NonceUnknown,
+    /// The SIWS nonce was already used.
+    NonceReused,
+    /// The SIWS message names another domain.
+    DomainMismatch,
+    /// The SIWS message has expired.
+    MessageExpired,
+    /// The SIWS message is not valid yet.
+    MessageNotYetValid,
+    /// The signature does not verify for the address in the message.
+    BadSignature,
+    /// The connection is already signed in.
+    AlreadyAuthenticated,
+    /// This needs a signed-in wallet.
+    NotAuthenticated,
+    /// `presence` or `room_create_paid` named too many ghostIds at once.
+    TooManyGhostIds,
+    /// No room with that code (also returned for a malformed code).
+    RoomNotFound,
+    /// The room has reached its member limit.
+    RoomFull,
+    /// The gateway has reached its room limit.
+    TooManyRooms,
+    /// This connection is in as many rooms as it may be.
+    TooManyRoomsPerConnection,
+    /// No escrow of the signed-in wallet exists under that nonce.
+    EscrowNotFound,
+    /// The escrow paid for fewer keys than there are invitees.
+    EscrowTooSmall,
+    /// The escrow was already used for a room.
+    EscrowUsed,
+    /// The paid room's name is empty or too long.
+    BadRoomName,
+    /// The key does not admit this wallet (fake, not held by it, or not sealed by this
+    /// gateway: deliberately one answer for all).
+    KeyRefused,
+    /// The chain could not be read; retry.
+    ChainUnavailable,
+    /// This gateway runs without a chain, so paid rooms are off.
+    PaidRoomsUnavailable,
+    /// This connection is already in that room.
+    AlreadyInRoom,
+    /// The room reference names no room this connection is in.
+    NotInRoom,
+    /// A binary frame arrived before the connection joined any room.
+    BinaryBeforeJoin,
+    /// A binary frame is shorter than its header or has an unknown version.
+    BadFrame,
+    /// A code this side does not know, sent by a newer peer.
+    #[serde(other)]
+    Unknown,
+}
+
+impl ErrorCode {
+    /// The human-readable text sent with this code.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::BadJson => "the message is not valid JSON or has the wrong fields for its type",
+            Self::UnknownType => "unknown message type",
+            Self::UnsupportedVersion => "unsupported protocol version: this gateway speaks v1",
+            Self::HelloRequired => "send hello first",
+            Self::AlreadyHello => "hello was already sent on this connection",
+            Self::RateLimited => "too many messages per second: message dropped",
+            Self::JoinRateLimited => "too many join attempts: wait a minute and retry",
+            Self::BadMessage => "the sign-in message is not a valid SIWS message",
+            Self::NonceUnknown => "unknown or expired sign-in nonce: request a new challenge",
+            Self::NonceReused => "this sign-in nonce was already used: request a new challenge",
+            Self::DomainMismatch => "the sign-in message is for another domain",
+            Self::MessageExpired => "the sign-in message has expired: request a new challenge",
+            Self::MessageNotYetValid => "the sign-in message is not valid yet",
+            Self::BadSignature => "the signature does not match the address",
+            Self::AlreadyAuthenticated => "this connection is already signed in",
+            Self::NotAuthenticated => "sign in with a wallet first",
+            Self::TooManyGhostIds => "too many ghostIds in one request",
+            Self::RoomNotFound => "no room with that code",
+            Self::RoomFull => "the room is full",
+            Self::TooManyRooms => "the gateway cannot host more rooms right now",
+            Self::TooManyRoomsPerConnection => "this connection is in too many rooms",
+            Self::EscrowNotFound => "no escrow of this wallet under that nonce",
+            Self::EscrowTooSmall => "the escrow paid for fewer keys than there are invitees",
+            Self::EscrowUsed => "this escrow was already used for a room",
+            Self::BadRoomName => "the room name must be 1 to 32 bytes",
+            Self::KeyRefused => "this key does not admit this wallet",
+            Self::ChainUnavailable => "the chain could not be read; retry shortly",
+            Self::PaidRoomsUnavailable => {
+                "this gateway has no chain configured: paid rooms are off"
+            }
+            Self::AlreadyInRoom => "this connection is already in that room",
+            Self::NotInRoom => "this connection is not in that room",
+            Self::BinaryBeforeJoin => "join a room before sending binary frames",
+            Self::BadFrame => "binary frame too short or of an unknown version",
+            Self::Unknown => "an error this client does not know (the gateway is newer)",
+        }
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.describe())
+    }
+}
+
+impl ErrorCode {
+    /// The code as it appears on the wire, e.g. `room_not_found`.
+    pub fn wire_name(self) -> String {
+        match serde_json::to_value(self) {
+            Ok(serde_json::Value::String(name)) => name,
+            _ => "unknown".to_owned(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_travel_as_snake_case_and_unknown_ones_are_kept_apart() {
+        assert_eq!(ErrorCode::RoomNotFound.wire_name(), "room_not_found");
+        let parsed: ErrorCode = serde_json::from_str(r#""too_many_rooms_per_connection""#)
+            .unwrap_or(ErrorCode::Unknown);
+        assert_eq!(parsed, ErrorCode::TooManyRoomsPerConnection);
+        let newer: ErrorCode =
+            serde_json::from_str(r#""invented_later""#).unwrap_or(ErrorCode::BadJson);
+        assert_eq!(newer, ErrorCode::Unknown);
+    }
+}

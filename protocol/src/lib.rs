@@ -1,0 +1,30 @@
+//! The AnoGhost gateway protocol (`docs/protocol.md`), written down once for every side:
+//! the gateway decodes what the SDK and the load generator encode, and the other way round.
+//!
+//! Text frames carry one JSON control message each; binary frames carry relay frames, a
+//! small routing header in front of an opaque payload. This crate holds both shapes and
+//! nothing that does I/O. Its dependencies are serde and serde_json (the JSON half of the
+//! codec), `bytes` (the binary half) and thiserror.
+//!
+//! # Layout
+//! - [`client`]: [`ClientMessage`], every control message a client sends.
+//! - [`server`]: [`ServerMessage`], every control message the gateway sends, and the
+//!   [`Limits`] it announces.
+//! - [`error_code`]: [`ErrorCode`], every refusal, with the text sent beside it.
+//! - [`frame`]: the binary relay frames, encoded and decoded in both directions.
+//! - [`limits`]: the protocol version and the sizes both sides must agree on.
+//! - `samples`: one of every message, for tests on both sides.
+#![warn(missing_docs)]
+
+pub mod client;
+pub mod error_code;
+pub mod frame;
+pub mod limits;
+#[doc(hidden)]
+pub mod samples;
+pub mod server;
+
+pub use client::ClientMessage;
+pub use error_code::ErrorCode;
+pub use limits::PROTOCOL_VERSION;
+pub use server::{Limits, ServerMessage};

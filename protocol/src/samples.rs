@@ -1,0 +1,91 @@
+//! One of every control message, with every optional part present: the shared fixtures of
+//! the round-trip tests here and of the cross-crate test that feeds the SDK's encoding to
+//! the gateway's decoder and back.
+
+use crate::limits::GHOST_ID_MAX_CHARS;
+use crate::{ClientMessage, ErrorCode, Limits, ServerMessage};
+
+fn ghost_id() -> String {
+    "4".repeat(GHOST_ID_MAX_CHARS)
+}
+
+/// One of each client message, with every optional part present.
+pub fn client_samples() -> Vec<ClientMessage> {
+    vec![
+        ClientMessage::Hello { v: 1 },
+        ClientMessage::Auth {
+            message: "localhost wants you to sign in…".into(),
+            signature: "5x".into(),
+        },
+        ClientMessage::GhostRotate {},
+        ClientMessage::Presence {
+            ghost_ids: vec![ghost_id(), ghost_id()],
+        },
+        ClientMessage::RoomCreate {},
+        ClientMessage::RoomJoin {
+            code: "042817".into(),
+        },
+        ClientMessage::RoomCreatePaid {
+            name: "council".into(),
+            escrow_nonce: "8b3T".into(),
+            invitees: vec![ghost_id()],
+        },
+        ClientMessage::RoomJoinPaid {
+            mint: "9xQe".into(),
+        },
+        ClientMessage::RoomLeave {
+            room: 2_734_119_012,
+        },
+        ClientMessage::Sync {},
+    ]
+}
+
+/// One of each server message, with every optional part present.
+pub fn server_samples() -> Vec<ServerMessage> {
+    vec![
+        ServerMessage::Welcome {
+            v: 1,
+            limits: Limits {
+                max_frame_bytes: 65_536,
+                max_control_bytes: 4_096,
+                messages_per_second: 50,
+                joins_per_minute: 10,
+                max_members_per_room: 200,
+                max_rooms_per_connection: 8,
+                idle_timeout_secs: 900,
+                heartbeat_interval_secs: 15,
+            },
+            ghost_period_secs: 120,
+            ghost_window: 5,
+        },
+        ServerMessage::Authenticated {
+            ghost_id: ghost_id(),
+        },
+        ServerMessage::Ghost {
+            ghost_id: ghost_id(),
+        },
+        ServerMessage::Presence {
+            present: vec![true, false],
+        },
+        ServerMessage::Joined {
+            room: 7,
+            code: Some("042817".into()),
+            member: 4821,
+            members: vec![1377, 9002],
+        },
+        ServerMessage::PaidRoomCreated {
+            mints: vec![Some("9xQe".into()), None],
+        },
+        ServerMessage::Left { room: 7 },
+        ServerMessage::MemberJoined {
+            room: 7,
+            member: 5310,
+        },
+        ServerMessage::MemberLeft {
+            room: 7,
+            member: 5310,
+        },
+        ServerMessage::Synced {},
+        ServerMessage::error(ErrorCode::RoomFull),
+    ]
+}
