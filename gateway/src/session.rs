@@ -42,6 +42,7 @@ pub struct Session {
     wallet: Option<WalletAddress>,
     memberships: HashMap<u32, Membership>,
     join_window: JoinWindow,
+    challenge: [u8; 32],
 }
 
 impl Session {
@@ -55,7 +56,14 @@ impl Session {
             wallet: None,
             memberships: HashMap::new(),
             join_window: JoinWindow::default(),
+            challenge: rand::random(),
         }
+    }
+
+    /// This connection's challenge: proofs that must not be replayed on another connection
+    /// sign it.
+    pub fn challenge(&self) -> &[u8; 32] {
+        &self.challenge
     }
 
     /// The gateway this session belongs to.

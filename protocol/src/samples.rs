@@ -57,6 +57,7 @@ pub fn server_samples() -> Vec<ServerMessage> {
             },
             ghost_period_secs: 120,
             ghost_window: 5,
+            challenge: "9Ua2cK3o9jMRY4nAbqNQ1kkQ7uS4s4wZH3Yu9hMB8Lw1".into(),
         },
         ServerMessage::Authenticated {
             ghost_id: ghost_id(),

@@ -40,6 +40,10 @@ pub enum ServerMessage {
         ghost_period_secs: u64,
         /// How many periods a ghostId stays valid.
         ghost_window: usize,
+        /// 32 random bytes in base58, fresh for this connection. Proofs that must not be
+        /// replayed on another connection sign it (`room_join`, `ghost_issue`,
+        /// `room_join_paid`).
+        challenge: String,
     },
     /// Signed in; carries the first ghostId.
     Authenticated {

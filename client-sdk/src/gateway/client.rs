@@ -107,6 +107,7 @@ pub struct GatewayClient {
     url: String,
     ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
     limits: Limits,
+    challenge: [u8; 32],
     backlog: VecDeque<GatewayEvent>,
 }
 
@@ -156,6 +157,7 @@ impl GatewayClient {
             ws,
             // Until `welcome` says otherwise, the documented defaults.
             limits: default_limits(),
+            challenge: [0; 32],
             backlog: VecDeque::new(),
         };
         let welcome = client
@@ -164,7 +166,16 @@ impl GatewayClient {
             })
             .await?;
         match welcome {
-            ServerMessage::Welcome { v, limits, .. } if v == PROTOCOL_VERSION => {
+            ServerMessage::Welcome {
+                v,
+                limits,
+                challenge,
+                ..
+            } if v == PROTOCOL_VERSION => {
+                match bs58::decode(&challenge).onto(&mut client.challenge) {
+                    Ok(32) => {}
+                    _ => return Err(ClientError::Protocol(format!("bad challenge {challenge}"))),
+                }
                 client.limits = limits;
                 Ok(client)
             }
@@ -173,6 +184,12 @@ impl GatewayClient {
             ))),
             other => Err(ClientError::Protocol(format!("{other:?}"))),
         }
+    }
+
+    /// This connection's challenge from `welcome`, which proofs bound to the connection
+    /// sign.
+    pub fn challenge(&self) -> &[u8; 32] {
+        &self.challenge
     }
 
     /// The limits the gateway announced in `welcome`.
@@ -221,7 +238,7 @@ impl GatewayClient {
     /// Signs in with `wallet` (SIWS): fetches a challenge over HTTP from the same host,
     /// signs it, and sends it. Returns the wallet's first ghostId.
     pub async fn sign_in(&mut self, wallet: &Wallet) -> Result<String, ClientError> {
-        let message = self.challenge(wallet).await?;
+        let message = self.sign_in_challenge(wallet).await?;
         let signature = wallet.sign_message(message.as_bytes());
         match self
             .request(ClientMessage::Auth { message, signature })
@@ -232,7 +249,7 @@ impl GatewayClient {
         }
     }
 
-    async fn challenge(&self, wallet: &Wallet) -> Result<String, ClientError> {
+    async fn sign_in_challenge(&self, wallet: &Wallet) -> Result<String, ClientError> {
         let url = format!("{}/v1/auth/challenge", http_base(&self.url)?);
         let failed = |reason: String| ClientError::Challenge {
             url: url.clone(),

@@ -18,5 +18,6 @@ pub(super) fn run(session: &mut Session, version: u8) -> Result<ServerMessage, E
         limits: config.limits(),
         ghost_period_secs: config.ghost_period_secs,
         ghost_window: config.ghost_window as usize,
+        challenge: bs58::encode(session.challenge()).into_string(),
     })
 }
