@@ -1,16 +1,15 @@
 //! Interactive chat: stdin lines out, room events in.
 
 use anoghost_sdk::chat::{ChatEvent, ChatRoom};
-use anoghost_sdk::crypto::announce::Verification;
-use anoghost_sdk::crypto::body::Body;
+use anoghost_sdk::mls::content::DirectContent;
 use tokio::io::{AsyncBufReadExt, BufReader};
 
 use crate::purse::Purse;
 
-const HELP: &str =
-    "type a message and press enter; /who lists members, /safety shows safety numbers, \
-/pay <member> <SOL> sends a payment, /claim <n> [address] takes one, /reclaim <n> takes back an \
-expired one, /payments lists them, /quit leaves";
+const HELP: &str = "type a message and press enter; /who lists the group, /safety shows the \
+safety code, /approve <member> or /deny <member> decides a knock, /pay <member> <SOL> sends a \
+payment, /claim <n> [address] takes one, /reclaim <n> takes back an expired one, /payments \
+lists them, /quit leaves";
 
 /// Runs until /quit, end of input, Ctrl-C, or the gateway closing.
 pub async fn run(mut room: ChatRoom, mut purse: Purse) -> Result<(), String> {
@@ -28,16 +27,16 @@ pub async fn run(mut room: ChatRoom, mut purse: Purse) -> Result<(), String> {
             },
             event = room.next_event() => {
                 let event = event.map_err(|e| e.to_string())?;
-                match event {
-                    ChatEvent::DirectMessage { from, body: Body::PaymentVoucher(voucher) }
-                    | ChatEvent::Message { from, body: Body::PaymentVoucher(voucher), .. } => {
-                        println!("{}", purse.on_voucher(from, voucher));
-                    }
-                    event => {
-                        if let Some(line) = describe(&event) {
-                            println!("{line}");
-                        }
-                    }
+                if let ChatEvent::Direct { from, content: DirectContent::Voucher(voucher) } = event {
+                    println!("{}", purse.on_voucher(from, voucher));
+                    continue;
+                }
+                let ends = matches!(event, ChatEvent::Denied | ChatEvent::Removed);
+                if let Some(line) = describe(&event, room.is_creator()) {
+                    println!("{line}");
+                }
+                if ends {
+                    break;
                 }
             }
             _ = tokio::signal::ctrl_c() => break,
@@ -57,6 +56,8 @@ async fn on_line(room: &mut ChatRoom, purse: &mut Purse, line: &str) -> Result<b
         ["/claim", args @ ..] => Some(purse.claim(args).await),
         ["/reclaim", args @ ..] => Some(purse.reclaim(args).await),
         ["/payments"] => Some(Ok(purse.list())),
+        ["/approve", member] => Some(decide(room, member, true).await),
+        ["/deny", member] => Some(decide(room, member, false).await),
         _ => None,
     };
     if let Some(outcome) = outcome {
@@ -70,17 +71,11 @@ async fn on_line(room: &mut ChatRoom, purse: &mut Purse, line: &str) -> Result<b
         "" => {}
         "/quit" => return Ok(false),
         "/who" => println!("{}", who(room)),
-        "/safety" => {
-            for member in room.trusted_members() {
-                if let Some(number) = room.safety_number(member) {
-                    println!("#{member}: {number}");
-                }
-            }
-        }
+        "/safety" => println!("{}", safety(room)),
         command if command.starts_with('/') => println!("unknown command; {HELP}"),
         text => {
-            if room.trusted_members().is_empty() {
-                println!("(nobody can read this yet: no other member's keys are known)");
+            if !room.in_group() {
+                println!("(waiting to be added to the group; the message goes out then)");
             }
             room.send_text(text).await.map_err(|e| e.to_string())?;
         }
@@ -88,67 +83,112 @@ async fn on_line(room: &mut ChatRoom, purse: &mut Purse, line: &str) -> Result<b
     Ok(true)
 }
 
+/// Parses a member number, `#` optional.
+pub fn member_number(text: &str) -> Result<u16, String> {
+    text.trim_start_matches('#')
+        .parse()
+        .map_err(|_| format!("not a member number: {text}"))
+}
+
+async fn decide(room: &mut ChatRoom, member: &str, approve: bool) -> Result<String, String> {
+    let member = member_number(member)?;
+    if !room.is_creator() {
+        return Err("only the room's creator decides who comes in".into());
+    }
+    if !room.knocking().contains(&member) {
+        return Err(format!("#{member} is not knocking"));
+    }
+    if approve {
+        room.approve(member).await.map_err(|e| e.to_string())?;
+        Ok(format!("letting #{member} in"))
+    } else {
+        room.deny(member).await.map_err(|e| e.to_string())?;
+        Ok(format!("#{member} refused"))
+    }
+}
+
 fn who(room: &ChatRoom) -> String {
-    let trusted = room.trusted_members();
-    let rejected = room.rejected_members();
+    let roster = room.roster();
     let mut lines = vec![format!("you: #{}", room.me())];
-    for member in room.members() {
-        let status = if rejected.contains(&member) {
-            "REJECTED (keys failed the room-secret check)"
-        } else if trusted.contains(&member) {
-            "keys verified"
+    for entry in roster.iter().filter(|e| e.member != room.me()) {
+        lines.push(format!("#{}: in the group", entry.member));
+    }
+    let knocking = room.knocking();
+    for member in room.present() {
+        if roster.iter().any(|e| e.member == *member) {
+            continue;
+        }
+        let status = if knocking.contains(member) {
+            "knocking (the creator decides)"
         } else {
-            "waiting for keys"
+            "in the room, not yet added to the group"
         };
         lines.push(format!("#{member}: {status}"));
     }
     lines.join("\n")
 }
 
+fn safety(room: &ChatRoom) -> String {
+    let Some(code) = room.safety_code() else {
+        return "not in the group yet".into();
+    };
+    let mut lines = vec![format!(
+        "room safety code: {code} (the same on every member's screen, or someone is in between)"
+    )];
+    for entry in room.roster() {
+        lines.push(format!("#{} key {}", entry.member, entry.fingerprint));
+    }
+    lines.join("\n")
+}
+
 /// A line describing `event`, if it is worth showing.
-pub fn describe(event: &ChatEvent) -> Option<String> {
+pub fn describe(event: &ChatEvent, creator: bool) -> Option<String> {
     Some(match event {
+        ChatEvent::InGroup => {
+            "* you are in the group: messages are end-to-end encrypted".to_owned()
+        }
         ChatEvent::Message {
             from,
-            body,
+            text,
             ttl_secs,
-        } => match body {
-            Body::Text(text) if *ttl_secs > 0 => {
-                format!("[{from}] {text}  (disappears in {ttl_secs}s)")
-            }
-            Body::Text(text) => format!("[{from}] {text}"),
-            Body::PaymentVoucher(voucher) => {
-                format!(
-                    "[{from}] sent you a payment of {} lamports",
-                    voucher.lamports
-                )
-            }
-        },
-        ChatEvent::DirectMessage { from, body } => match body {
-            Body::Text(text) => format!("[{from} → you] {text}"),
-            Body::PaymentVoucher(voucher) => format!(
-                "[{from} → you] a payment of {} lamports on {}, claimable until unix time {}",
-                voucher.lamports, voucher.cluster, voucher.expiry
+        } if *ttl_secs > 0 => format!("[{from}] {text}  (disappears in {ttl_secs}s)"),
+        ChatEvent::Message { from, text, .. } => format!("[{from}] {text}"),
+        ChatEvent::Direct { from, content } => match content {
+            DirectContent::Text(text) => format!("[{from} → you] {text}"),
+            DirectContent::Voucher(voucher) => format!(
+                "[{from} → you] a payment of {} lamports on {}",
+                voucher.lamports, voucher.cluster
             ),
         },
-        ChatEvent::MemberJoined { member } => format!("* #{member} joined"),
-        ChatEvent::MemberLeft { member } => format!("* #{member} left"),
-        ChatEvent::MemberKeys {
-            member,
-            verification,
-        } => match verification {
-            Verification::RoomSecret => format!("* #{member}'s keys verified with the room secret"),
-            Verification::Unverified => {
-                format!("* #{member}'s keys accepted; compare /safety numbers to be sure")
+        ChatEvent::RosterChanged { added, removed } => {
+            let mut parts = Vec::new();
+            if !added.is_empty() {
+                parts.push(format!("{} added to the group", numbers(added)));
             }
-        },
-        ChatEvent::MemberRejected { member, reason } => {
-            format!("! #{member} REJECTED: {reason}. Their messages will not be shown.")
+            if !removed.is_empty() {
+                parts.push(format!("{} removed from the group", numbers(removed)));
+            }
+            format!("* {}", parts.join("; "))
         }
-        ChatEvent::MemberReadable { .. } => return None,
+        ChatEvent::MemberJoined { member } => format!("* #{member} entered the room"),
+        ChatEvent::MemberLeft { member } => format!("* #{member} left the room"),
+        ChatEvent::Knock { member } if creator => {
+            format!("* #{member} knocks: /approve {member} or /deny {member}")
+        }
+        ChatEvent::Knock { member } => format!("* #{member} knocks; the creator decides"),
+        ChatEvent::Denied => "! the room's creator did not let you in".to_owned(),
         ChatEvent::Refused { code } => format!("! the gateway refused a message: {code}"),
-        ChatEvent::Undecryptable { from, reason } => {
-            format!("! could not read a message from #{from}: {reason}")
+        ChatEvent::Rejected { from, reason } => {
+            format!("! refused something from #{from}: {reason}")
         }
+        ChatEvent::Removed => "! you were removed from the group".to_owned(),
     })
+}
+
+fn numbers(members: &[u16]) -> String {
+    members
+        .iter()
+        .map(|m| format!("#{m}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

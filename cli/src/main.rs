@@ -21,6 +21,7 @@ use std::time::Duration;
 use anoghost_sdk::chat::ChatRoom;
 use anoghost_sdk::gateway::DEFAULT_GATEWAY;
 use anoghost_sdk::invite::Invite;
+use anoghost_sdk::mls::Admission;
 use clap::{Args, Parser, Subcommand};
 
 /// AnoGhost: anonymous, end-to-end encrypted group chat. No account, no history: a room
@@ -135,7 +136,13 @@ enum KeyCommand {
 #[derive(Subcommand)]
 enum RoomCommand {
     /// Create a room and print its invite (code plus secret), then chat.
-    Create(ChatOptions),
+    Create {
+        /// Let each joiner in only after you approve it (/approve or /deny).
+        #[arg(long)]
+        knock: bool,
+        #[command(flatten)]
+        options: ChatOptions,
+    },
     /// Join a room with an invite such as 042817-7Hc2b9QmVx1kR4tZpN3aLs, then chat.
     Join {
         /// The invite: six-digit code, a dash, and the room secret.
@@ -212,7 +219,7 @@ async fn main() -> ExitCode {
         Command::Room(command) => command,
         Command::Ghost { keypair, follow } => {
             return finish(match paid::load_wallet(&keypair) {
-                Ok(wallet) => paid::ghost(&cli.gateway, &wallet, follow).await,
+                Ok(wallet) => paid::ghost(&cli.gateway, &cli.rpc_url, &wallet, follow).await,
                 Err(error) => Err(error),
             })
         }
@@ -255,7 +262,16 @@ async fn main() -> ExitCode {
         }
     };
     let (room, options, wallet) = match command {
-        RoomCommand::Create(options) => match ChatRoom::create(&cli.gateway).await {
+        RoomCommand::Create { knock, options } => match ChatRoom::create(
+            &cli.gateway,
+            if knock {
+                Admission::Knock
+            } else {
+                Admission::Open
+            },
+        )
+        .await
+        {
             Ok(room) => {
                 if let Some(invite) = room.invite() {
                     println!("invite: {invite}");
@@ -316,7 +332,9 @@ async fn main() -> ExitCode {
                     Err(error) => return fail(&error),
                 },
             };
-            match ChatRoom::join_paid(&cli.gateway, &wallet, &mint).await {
+            // INTERIM until paid keys carry their sealed invitation: one fixed secret.
+            let secret = anoghost_sdk::mls::RoomSecret::new([0x50; 16]);
+            match ChatRoom::join_paid(&cli.gateway, &wallet, &mint, &secret).await {
                 Ok(room) => (room, options, Some(wallet)),
                 Err(error) => return fail(&error),
             }

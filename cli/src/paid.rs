@@ -32,12 +32,24 @@ async fn send(
         .map_err(|e| e.to_string())
 }
 
-/// `anoghost ghost`: signs in and prints the wallet's ghostId (and, with `follow`, every
-/// rotation until interrupted).
-pub async fn ghost(gateway: &str, wallet: &Wallet, follow: bool) -> Result<(), String> {
+/// Connects to the gateway, expecting sign-in messages for the cluster `rpc_url` serves.
+async fn connect(gateway: &str, rpc_url: &str) -> Result<GatewayClient, String> {
     let mut client = GatewayClient::connect(gateway)
         .await
         .map_err(|e| e.to_string())?;
+    client.expect_chain_id(&anoghost_sdk::chain::chain_id_of(rpc_url));
+    Ok(client)
+}
+
+/// `anoghost ghost`: signs in and prints the wallet's ghostId (and, with `follow`, every
+/// rotation until interrupted).
+pub async fn ghost(
+    gateway: &str,
+    rpc_url: &str,
+    wallet: &Wallet,
+    follow: bool,
+) -> Result<(), String> {
+    let mut client = connect(gateway, rpc_url).await?;
     let ghost = client.sign_in(wallet).await.map_err(|e| e.to_string())?;
     println!("ghostId: {ghost}");
     if follow {
@@ -109,9 +121,7 @@ pub async fn create_paid(
             println!("escrow funded");
         }
     }
-    let mut client = GatewayClient::connect(gateway)
-        .await
-        .map_err(|e| e.to_string())?;
+    let mut client = connect(gateway, rpc_url).await?;
     client.sign_in(wallet).await.map_err(|e| e.to_string())?;
     println!("minting keys (one transaction each) …");
     let mints = client

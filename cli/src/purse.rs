@@ -6,7 +6,7 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use anoghost_sdk::chat::ChatRoom;
-use anoghost_sdk::crypto::body::Body;
+use anoghost_sdk::mls::content::DirectContent;
 use anoghost_sdk::payments::{self, PaymentVoucher};
 use anoghost_sdk::wallet::Wallet;
 use solana_rpc_client::nonblocking::rpc_client::RpcClient;
@@ -106,9 +106,9 @@ impl Purse {
             .trim_start_matches('#')
             .parse()
             .map_err(|_| format!("not a member number: {member}"))?;
-        if !room.trusted_members().contains(&member) {
+        if !room.roster().iter().any(|e| e.member == member) || member == room.me() {
             return Err(format!(
-                "#{member} is not a member whose keys are verified (see /who)"
+                "#{member} is not another member of the group (see /who)"
             ));
         }
         let lamports = parse_sol(amount)?;
@@ -123,7 +123,7 @@ impl Purse {
         )
         .await
         .map_err(|e| e.to_string())?;
-        room.send_direct(member, &Body::PaymentVoucher(voucher.clone()))
+        room.send_direct(member, &DirectContent::Voucher(voucher.clone()))
             .await
             .map_err(|e| e.to_string())?;
         self.sent.push(voucher);

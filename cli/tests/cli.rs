@@ -76,10 +76,82 @@ async fn one_process_creates_a_room_and_another_joins_and_sends() {
         creator_out.contains("] hello from the cli"),
         "{creator_out}"
     );
+    assert!(creator_out.contains("added to the group"), "{creator_out}");
+}
+
+/// Knock mode: the creator sees each joiner knock and decides; a refused joiner is told
+/// and leaves with an error, an approved one chats.
+#[actix_web::test]
+async fn in_knock_mode_the_creator_refuses_one_joiner_and_lets_another_in() {
+    let (_gateway, url) = spawn_gateway();
+    let mut creator = support::Session::spawn(&["--gateway", &url, "room", "create", "--knock"]);
+    let invite = creator.expect("invite: ").await;
+    let invite = invite.split_once("invite: ").unwrap().1.to_owned();
+    assert!(invite.ends_with("-knock"), "{invite}");
+
+    let refused = Command::new(CLI)
+        .args([
+            "--gateway",
+            &url,
+            "room",
+            "join",
+            &invite,
+            "--send",
+            "let me in",
+        ])
+        .args(["--timeout", "30"])
+        .output();
+    let refused = tokio::spawn(refused);
+    let knock = creator.expect("knocks: /approve").await;
+    let number = knock
+        .split('#')
+        .nth(1)
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap()
+        .to_owned();
+    creator.type_line(&format!("/deny {number}")).await;
+    creator.expect(&format!("#{number} refused")).await;
+    let refused = refused.await.unwrap().unwrap();
     assert!(
-        creator_out.contains("keys verified with the room secret"),
-        "{creator_out}"
+        !refused.status.success(),
+        "a refused joiner exits with an error"
     );
+    let refused_out = format!(
+        "{}{}",
+        String::from_utf8_lossy(&refused.stdout),
+        String::from_utf8_lossy(&refused.stderr)
+    );
+    assert!(refused_out.contains("did not let you in"), "{refused_out}");
+
+    let welcome = Command::new(CLI)
+        .args([
+            "--gateway",
+            &url,
+            "room",
+            "join",
+            &invite,
+            "--send",
+            "thanks",
+        ])
+        .args(["--timeout", "30"])
+        .output();
+    let welcome = tokio::spawn(welcome);
+    let knock = creator.expect("knocks: /approve").await;
+    let number = knock
+        .split('#')
+        .nth(1)
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap()
+        .to_owned();
+    creator.type_line(&format!("/approve {number}")).await;
+    creator.expect(&format!("[{number}] thanks")).await;
+    let welcome = welcome.await.unwrap().unwrap();
+    assert!(welcome.status.success());
+    creator.quit().await;
 }
 
 #[actix_web::test]

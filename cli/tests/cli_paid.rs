@@ -205,8 +205,10 @@ async fn pay_in_chat_then_claim_to_a_fresh_wallet_and_reclaim_after_expiry() {
     let mut bob_cli = Session::spawn(&with(&common, &["room", "join", &invite]));
     let joined = bob_cli.expect("joined as #").await;
     let bob = joined.split_once('#').unwrap().1.trim().to_owned();
-    alice_cli.expect(&format!("#{bob}'s keys verified")).await;
-    bob_cli.expect("keys verified").await;
+    alice_cli
+        .expect(&format!("#{bob} added to the group"))
+        .await;
+    bob_cli.expect("you are in the group").await;
 
     let float = rpc.get_minimum_balance_for_rent_exemption(0).await.unwrap() + 5_000;
     let alice_before = rpc.get_balance(&alice.pubkey()).await.unwrap();

@@ -6,6 +6,28 @@ use solana_sdk::instruction::Instruction;
 use solana_sdk::signature::{Keypair, Signer};
 use solana_sdk::transaction::Transaction;
 
+/// The cluster an RPC endpoint serves, told from its URL the way wallets label clusters:
+/// `devnet`, `testnet`, `mainnet-beta`, or `localnet` for anything else.
+pub fn cluster_of(rpc_url: &str) -> &'static str {
+    if rpc_url.contains("devnet") {
+        "devnet"
+    } else if rpc_url.contains("testnet") {
+        "testnet"
+    } else if rpc_url.contains("mainnet") {
+        "mainnet-beta"
+    } else {
+        "localnet"
+    }
+}
+
+/// The SIWS chain id of the cluster an RPC endpoint serves, e.g. `solana:devnet`.
+pub fn chain_id_of(rpc_url: &str) -> String {
+    match cluster_of(rpc_url) {
+        "mainnet-beta" => "solana:mainnet".to_owned(),
+        cluster => format!("solana:{cluster}"),
+    }
+}
+
 /// Why a chain request failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ChainError {

@@ -1,15 +1,24 @@
-//! Free-room invites: the six-digit room code and a 128-bit room secret, as one copyable
-//! string `CODE-SECRET` (the secret in base58), e.g. `042817-7Hc2b9QmVx1kR4tZpN3aLs`.
+//! Free-room invites: the six-digit room code, the room's 128-bit secret and, for a room
+//! whose creator approves each joiner, the word `knock`, as one copyable string:
 //!
-//! The code finds the room at the gateway; the secret never leaves the clients and
-//! authenticates everyone's keys (see `docs/crypto.md`).
+//! ```text
+//! 042817-7Hc2b9QmVx1kR4tZpN3aLs           anyone with the invite is added
+//! 042817-7Hc2b9QmVx1kR4tZpN3aLs-knock     the creator approves each joiner
+//! ```
+//!
+//! The code finds the room at the gateway; the secret (base58) never leaves the clients. It
+//! proves the invite to the gateway (which holds only a verifier) and to the members (who
+//! add only a join request that proves it); see `docs/crypto.md`.
 
 use std::fmt;
 use std::str::FromStr;
 
 use rand_core::{CryptoRng, RngCore};
 
-use crate::crypto::secret::RoomSecret;
+use crate::mls::secrets::ROOM_SECRET_LEN;
+use crate::mls::{Admission, RoomSecret};
+
+const KNOCK: &str = "knock";
 
 /// A free-room invite.
 #[derive(Clone, PartialEq, Eq)]
@@ -18,13 +27,15 @@ pub struct Invite {
     pub code: String,
     /// The room secret.
     pub secret: RoomSecret,
+    /// Whether the creator approves each joiner.
+    pub admission: Admission,
 }
 
 /// Why an invite string did not parse.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum InviteError {
-    /// Raised if the text is not `CODE-SECRET`.
-    #[error("an invite looks like 042817-7Hc2b9QmVx1kR4tZpN3aLs (code, dash, secret)")]
+    /// Raised if the text is not `CODE-SECRET` or `CODE-SECRET-knock`.
+    #[error("an invite looks like 042817-7Hc2b9QmVx1kR4tZpN3aLs (code, dash, secret; -knock after it when the creator approves joiners)")]
     Shape,
     /// Raised if the code is not six digits.
     #[error("the room code must be six digits")]
@@ -35,13 +46,18 @@ pub enum InviteError {
 }
 
 impl Invite {
-    /// An invite for `code` with a fresh random secret.
-    pub fn generate(code: &str, rng: &mut (impl RngCore + CryptoRng)) -> Self {
-        let mut secret = [0u8; 16];
+    /// A fresh random secret for the room with `code`.
+    pub fn generate(
+        code: &str,
+        admission: Admission,
+        rng: &mut (impl RngCore + CryptoRng),
+    ) -> Self {
+        let mut secret = [0u8; ROOM_SECRET_LEN];
         rng.fill_bytes(&mut secret);
         let invite = Self {
             code: code.to_owned(),
             secret: RoomSecret::new(secret),
+            admission,
         };
         zeroize::Zeroize::zeroize(&mut secret);
         invite
@@ -50,12 +66,12 @@ impl Invite {
 
 impl fmt::Display for Invite {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}-{}",
-            self.code,
-            bs58::encode(self.secret.expose()).into_string()
-        )
+        let secret = bs58::encode(self.secret.expose()).into_string();
+        write!(f, "{}-{secret}", self.code)?;
+        if self.admission == Admission::Knock {
+            write!(f, "-{KNOCK}")?;
+        }
+        Ok(())
     }
 }
 
@@ -64,6 +80,7 @@ impl fmt::Debug for Invite {
         f.debug_struct("Invite")
             .field("code", &"***")
             .field("secret", &self.secret)
+            .field("admission", &self.admission)
             .finish()
     }
 }
@@ -72,18 +89,30 @@ impl FromStr for Invite {
     type Err = InviteError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let (code, secret) = text.trim().split_once('-').ok_or(InviteError::Shape)?;
+        let mut parts = text.trim().split('-');
+        let (Some(code), Some(secret)) = (parts.next(), parts.next()) else {
+            return Err(InviteError::Shape);
+        };
+        let admission = match parts.next() {
+            None => Admission::Open,
+            Some(KNOCK) => Admission::Knock,
+            Some(_) => return Err(InviteError::Shape),
+        };
+        if parts.next().is_some() {
+            return Err(InviteError::Shape);
+        }
         if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
             return Err(InviteError::Code);
         }
-        let mut bytes = [0u8; 16];
+        let mut bytes = [0u8; ROOM_SECRET_LEN];
         match bs58::decode(secret).onto(&mut bytes) {
-            Ok(16) => {}
+            Ok(ROOM_SECRET_LEN) => {}
             _ => return Err(InviteError::Secret),
         }
         let invite = Self {
             code: code.to_owned(),
             secret: RoomSecret::new(bytes),
+            admission,
         };
         zeroize::Zeroize::zeroize(&mut bytes);
         Ok(invite)
@@ -97,11 +126,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn invite_round_trips_through_its_text() {
-        let invite = Invite::generate("042817", &mut OsRng);
-        let text = invite.to_string();
-        assert!(text.starts_with("042817-"));
-        assert_eq!(text.parse::<Invite>(), Ok(invite));
+    fn invites_round_trip_through_their_text() {
+        for admission in [Admission::Open, Admission::Knock] {
+            let invite = Invite::generate("042817", admission, &mut OsRng);
+            let text = invite.to_string();
+            assert!(text.starts_with("042817-"));
+            assert_eq!(text.ends_with("-knock"), admission == Admission::Knock);
+            assert_eq!(text.parse::<Invite>(), Ok(invite));
+        }
     }
 
     #[test]
@@ -110,11 +142,20 @@ mod tests {
         assert_eq!("42817-abc".parse::<Invite>(), Err(InviteError::Code));
         assert_eq!("042817-abc".parse::<Invite>(), Err(InviteError::Secret));
         assert_eq!("042817-0OIl".parse::<Invite>(), Err(InviteError::Secret));
+        let good = Invite::generate("042817", Admission::Open, &mut OsRng).to_string();
+        assert_eq!(
+            format!("{good}-open").parse::<Invite>(),
+            Err(InviteError::Shape)
+        );
+        assert_eq!(
+            format!("{good}-knock-x").parse::<Invite>(),
+            Err(InviteError::Shape)
+        );
     }
 
     #[test]
     fn debug_hides_code_and_secret() {
-        let invite = Invite::generate("042817", &mut OsRng);
+        let invite = Invite::generate("042817", Admission::Open, &mut OsRng);
         let debug = format!("{invite:?}");
         assert!(!debug.contains("042817"));
         assert!(!debug.contains(&invite.to_string()[7..]));

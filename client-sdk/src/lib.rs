@@ -2,7 +2,8 @@
 //! `anoghost` terminal client (the `anoghost-cli` crate) is built on it.
 //!
 //! # Layout
-//! - [`crypto`]: the group end-to-end encryption core (no I/O; randomness passed in).
+//! - [`mls`]: group end-to-end encryption on MLS (OpenMLS), and the room's admission rules
+//!   (no I/O).
 //! - [`gateway`]: an async client for the gateway protocol (`docs/protocol.md`), whose
 //!   messages come from `anoghost-protocol`.
 //! - [`chat`]: a room you can talk in: the gateway client and the crypto core together.
@@ -18,9 +19,9 @@
 
 pub mod chain;
 pub mod chat;
-pub mod crypto;
 pub mod gateway;
 pub mod holdings;
 pub mod invite;
+pub mod mls;
 pub mod payments;
 pub mod wallet;

@@ -17,9 +17,10 @@ pub struct GatewayConfig {
     #[arg(long, env = "ANOGHOST_LISTEN", default_value = "127.0.0.1:8787")]
     pub listen: SocketAddr,
 
-    /// Domain that sign-in messages must name (the host clients reach the gateway at).
-    #[arg(long, env = "ANOGHOST_DOMAIN", default_value = "localhost")]
-    pub domain: String,
+    /// Domain that sign-in messages name and must name: the host (and port) clients reach
+    /// the gateway at, as a browser shows it. Default: the --listen address.
+    #[arg(long, env = "ANOGHOST_DOMAIN")]
+    pub domain: Option<String>,
 
     /// Chain id written into sign-in messages, e.g. solana:mainnet.
     #[arg(long, env = "ANOGHOST_CHAIN_ID", default_value = "solana:localnet")]
@@ -209,6 +210,28 @@ impl GatewayConfig {
             idle_timeout_secs: self.idle_timeout_secs,
             heartbeat_interval_secs: self.heartbeat_secs,
         }
+    }
+
+    /// The domain sign-in messages name: `--domain`, or the listen address.
+    pub fn sign_in_domain(&self) -> String {
+        self.domain
+            .clone()
+            .unwrap_or_else(|| self.listen.to_string())
+    }
+
+    /// The URI sign-in messages name: the gateway's origin, plain HTTP only on loopback.
+    pub fn sign_in_uri(&self) -> String {
+        let domain = self.sign_in_domain();
+        let host = domain
+            .rsplit_once(':')
+            .map_or(domain.as_str(), |(host, _)| host);
+        let loopback = host == "localhost"
+            || host
+                .trim_matches(|c| c == '[' || c == ']')
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback());
+        let scheme = if loopback { "http" } else { "https" };
+        format!("{scheme}://{domain}")
     }
 
     /// `Duration` of a seconds option.

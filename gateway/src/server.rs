@@ -49,11 +49,14 @@ pub fn start(config: GatewayConfig, listener: TcpListener) -> std::io::Result<Ru
 
 /// Starts a gateway that reads the chain through `chain` (paid rooms off if `None`).
 pub fn start_with_chain(
-    config: GatewayConfig,
+    mut config: GatewayConfig,
     listener: TcpListener,
     chain: Option<Arc<dyn Chain>>,
 ) -> std::io::Result<RunningGateway> {
     let addr = listener.local_addr()?;
+    // Sign-in messages name the address clients actually reach (a `--listen` port of 0
+    // is only known once bound).
+    config.domain.get_or_insert_with(|| addr.to_string());
     let (paid, settlements) = match chain {
         Some(chain) => {
             let (paid, settlements) = paid_rooms(&config, chain)?;

@@ -123,11 +123,16 @@ impl Session {
     }
 
     /// Joins the room `target` names, unless this connection is already in it or in as
-    /// many rooms as it may be. Tells the other members and returns the `joined` reply.
-    pub fn join(&mut self, target: JoinTarget) -> Result<ServerMessage, ErrorCode> {
+    /// many rooms as it may be, or `admits` refuses the room (see `Registry::join`). Tells
+    /// the other members and returns the `joined` reply.
+    pub fn join(
+        &mut self,
+        target: JoinTarget,
+        admits: impl FnOnce(Option<&Room>) -> bool,
+    ) -> Result<ServerMessage, ErrorCode> {
         let already_in = |key: RoomKey| self.memberships.values().any(|m| m.key == key);
         let in_target = match target {
-            JoinTarget::NewFree => false,
+            JoinTarget::NewFree(_) => false,
             JoinTarget::Free(code) => already_in(RoomKey::Free(code)),
             JoinTarget::Paid(id) => already_in(RoomKey::Paid(id)),
         };
@@ -137,7 +142,10 @@ impl Session {
         if self.memberships.len() >= self.gateway.config.max_rooms_per_connection {
             return Err(ErrorCode::TooManyRoomsPerConnection);
         }
-        let joined = self.gateway.rooms.join(target, self.handle.clone())?;
+        let joined = self
+            .gateway
+            .rooms
+            .join(target, self.handle.clone(), admits)?;
         Ok(self.enter(joined))
     }
 

@@ -6,7 +6,7 @@ use std::net::IpAddr;
 use std::time::Duration;
 
 use serde_json::json;
-use support::{spawn, test_config, Client};
+use support::{any_key, room_create, spawn, test_config, Client};
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::Message;
 
@@ -48,7 +48,7 @@ async fn messages_past_the_rate_are_dropped_with_an_error() {
     let mut bob = Client::connect(gateway.addr).await;
     bob.hello().await;
     tokio::time::sleep(Duration::from_millis(1_100)).await;
-    bob.join(&room.code).await;
+    bob.join(&room).await;
     alice.expect("member_joined").await;
     tokio::time::sleep(Duration::from_millis(1_100)).await;
     let started = std::time::Instant::now();
@@ -76,13 +76,11 @@ async fn join_attempts_are_limited_per_connection() {
     let gateway = spawn(config);
     let mut guesser = Client::ready(gateway.addr).await;
     for code in ["000001", "000002", "000003"] {
-        guesser
-            .send_json(json!({"type": "room_join", "code": code}))
-            .await;
+        guesser.send_json(guesser.room_join(code, &any_key())).await;
         guesser.expect_error("room_not_found").await;
     }
     guesser
-        .send_json(json!({"type": "room_join", "code": "000004"}))
+        .send_json(guesser.room_join("000004", &any_key()))
         .await;
     guesser.expect_error("join_rate_limited").await;
 }
@@ -98,22 +96,20 @@ async fn join_attempts_are_limited_per_address_across_connections() {
         guesser.hello().await;
         for _ in 0..2 {
             guesser
-                .send_json(json!({"type": "room_join", "code": "000001"}))
+                .send_json(guesser.room_join("000001", &any_key()))
                 .await;
             guesser.expect_error("room_not_found").await;
         }
     }
     let mut fresh = Client::connect_from(gateway.addr, guesser_ip).await;
     fresh.hello().await;
-    fresh
-        .send_json(json!({"type": "room_join", "code": "000001"}))
-        .await;
+    fresh.send_json(fresh.room_join("000001", &any_key())).await;
     fresh.expect_error("join_rate_limited").await;
 
     let mut neighbour = Client::connect_from(gateway.addr, [127, 0, 0, 3].into()).await;
     neighbour.hello().await;
     neighbour
-        .send_json(json!({"type": "room_join", "code": "000001"}))
+        .send_json(neighbour.room_join("000001", &any_key()))
         .await;
     neighbour.expect_error("room_not_found").await;
 }
@@ -142,7 +138,7 @@ async fn rooms_past_the_limit_are_refused() {
     let mut alice = Client::ready(gateway.addr).await;
     alice.create_room().await;
     let mut bob = Client::ready(gateway.addr).await;
-    bob.send_json(json!({"type": "room_create"})).await;
+    bob.send_json(room_create(&any_key())).await;
     bob.expect_error("too_many_rooms").await;
 }
 
@@ -154,10 +150,10 @@ async fn members_past_the_room_limit_are_refused() {
     let mut alice = Client::ready(gateway.addr).await;
     let room = alice.create_room().await;
     let mut bob = Client::ready(gateway.addr).await;
-    bob.join(&room.code).await;
+    bob.join(&room).await;
     let mut carol = Client::ready(gateway.addr).await;
     carol
-        .send_json(json!({"type": "room_join", "code": room.code}))
+        .send_json(carol.room_join(&room.code, &room.key))
         .await;
     carol.expect_error("room_full").await;
 }
@@ -169,7 +165,7 @@ async fn rooms_per_connection_are_limited() {
     let gateway = spawn(config);
     let mut alice = Client::ready(gateway.addr).await;
     alice.create_room().await;
-    alice.send_json(json!({"type": "room_create"})).await;
+    alice.send_json(room_create(&any_key())).await;
     alice.expect_error("too_many_rooms_per_connection").await;
 }
 
@@ -246,7 +242,7 @@ async fn slow_reader_is_dropped_while_others_carry_on() {
     let mut sender = Client::ready(gateway.addr).await;
     let room = sender.create_room().await;
     let mut slow = Client::ready(gateway.addr).await;
-    slow.join(&room.code).await;
+    slow.join(&room).await;
     sender.expect("member_joined").await;
 
     // 1,000 frames of 32 KiB = 32 MiB: far more than the socket buffers and the 64-frame
@@ -275,7 +271,7 @@ async fn slow_reader_is_dropped_while_others_carry_on() {
 
     // The sender is unharmed: a new member still gets its frames.
     let mut fresh = Client::ready(gateway.addr).await;
-    fresh.join(&room.code).await;
+    fresh.join(&room).await;
     sender.expect("member_joined").await;
     sender.send_frame(room.room, b"still here").await;
     // The gateway may still be relaying the tail of the flood when the newcomer arrives;

@@ -44,7 +44,7 @@ async fn full_session(addr: SocketAddr) -> SessionIdentifiers {
     bob.expect("presence").await;
 
     let room = alice.create_room().await;
-    let bob_in = bob.join(&room.code).await;
+    let bob_in = bob.join(&room).await;
     alice.expect("member_joined").await;
     alice.send_frame(room.room, b"opaque").await;
     bob.recv_frame().await;
@@ -158,7 +158,7 @@ async fn sigterm_closes_every_socket_with_1001_and_exits_cleanly() {
     let mut alice = Client::ready(gateway.addr).await;
     let room = alice.create_room().await;
     let mut bob = Client::ready(gateway.addr).await;
-    bob.join(&room.code).await;
+    bob.join(&room).await;
     alice.expect("member_joined").await;
     let status = tokio::task::spawn_blocking(move || {
         let status = gateway.terminate();

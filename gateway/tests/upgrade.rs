@@ -70,7 +70,7 @@ async fn a_frame_sent_with_the_upgrade_request_is_read_by_the_socket() {
     let mut request =
         format!("GET /v1/ws HTTP/1.1\r\n{HANDSHAKE_HEADERS}Sec-WebSocket-Version: 13\r\n\r\n")
             .into_bytes();
-    request.extend(masked_text_frame(r#"{"type":"hello","v":1}"#));
+    request.extend(masked_text_frame(r#"{"type":"hello","v":2}"#));
     let (stream, head, rest) = exchange(gateway.addr, &request).await;
     assert!(head.starts_with("HTTP/1.1 101"), "{head}");
     let mut socket = WebSocketStream::from_partially_read(stream, rest, Role::Client, None).await;

@@ -30,12 +30,20 @@ pub enum ClientMessage {
         /// The ghostIds to check.
         ghost_ids: Vec<String>,
     },
-    /// Create a free room and join it.
-    RoomCreate {},
-    /// Join a free room by its six-digit code.
+    /// Create a free room and join it. The gateway keeps only `verifier`, the public half of
+    /// a key derived from the invite's secret, to check later joins against.
+    RoomCreate {
+        /// Base58 of a 32-byte Ed25519 public key.
+        verifier: String,
+    },
+    /// Join a free room by its six-digit code, proving the invite's secret without showing
+    /// it: `proof` is the signature of the room's admission key over
+    /// `"anoghost/room-join/v1" ‖ challenge ‖ code`.
     RoomJoin {
         /// Six ASCII digits.
         code: String,
+        /// Base58 of a 64-byte Ed25519 signature.
+        proof: String,
     },
     /// Have the gateway mint one key NFT per invitee, paid from the signed-in wallet's
     /// escrow.

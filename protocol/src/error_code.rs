@@ -73,8 +73,13 @@ pub enum ErrorCode {
     NotInRoom,
     /// A binary frame arrived before the connection joined any room.
     BinaryBeforeJoin,
-    /// A binary frame is shorter than its header or has an unknown version.
+    /// A binary frame is shorter than its header, has an unknown version or kind, or a group
+    /// frame does not carry an MLS PrivateMessage.
     BadFrame,
+    /// `room_create`'s verifier is not base58 of a 32-byte Ed25519 public key.
+    BadVerifier,
+    /// A directed frame names a member who is not in the room.
+    NoSuchMember,
     /// A code this side does not know, sent by a newer peer.
     #[serde(other)]
     Unknown,
@@ -86,7 +91,7 @@ impl ErrorCode {
         match self {
             Self::BadJson => "the message is not valid JSON or has the wrong fields for its type",
             Self::UnknownType => "unknown message type",
-            Self::UnsupportedVersion => "unsupported protocol version: this gateway speaks v1",
+            Self::UnsupportedVersion => "unsupported protocol version: this gateway speaks v2",
             Self::HelloRequired => "send hello first",
             Self::AlreadyHello => "hello was already sent on this connection",
             Self::RateLimited => "too many messages per second: message dropped",
@@ -117,7 +122,12 @@ impl ErrorCode {
             Self::AlreadyInRoom => "this connection is already in that room",
             Self::NotInRoom => "this connection is not in that room",
             Self::BinaryBeforeJoin => "join a room before sending binary frames",
-            Self::BadFrame => "binary frame too short or of an unknown version",
+            Self::BadFrame => {
+                "binary frame too short, of an unknown version or kind, or a group frame \
+                 without an MLS PrivateMessage"
+            }
+            Self::BadVerifier => "the room verifier must be a base58 32-byte Ed25519 public key",
+            Self::NoSuchMember => "no member with that number is in the room",
             Self::Unknown => "an error this client does not know (the gateway is newer)",
         }
     }

@@ -2,7 +2,7 @@
 //! start from these defaults and are announced in `welcome` ([`crate::Limits`]).
 
 /// The protocol version spoken: the first byte of every binary frame, and `v` in `hello`.
-pub const PROTOCOL_VERSION: u8 = 1;
+pub const PROTOCOL_VERSION: u8 = 2;
 
 /// Lowest member number: members are four-digit numbers.
 pub const MEMBER_MIN: u16 = 1000;

@@ -12,7 +12,7 @@ fn ghost_id() -> String {
 /// One of each client message, with every optional part present.
 pub fn client_samples() -> Vec<ClientMessage> {
     vec![
-        ClientMessage::Hello { v: 1 },
+        ClientMessage::Hello { v: 2 },
         ClientMessage::Auth {
             message: "localhost wants you to sign in…".into(),
             signature: "5x".into(),
@@ -21,9 +21,12 @@ pub fn client_samples() -> Vec<ClientMessage> {
         ClientMessage::Presence {
             ghost_ids: vec![ghost_id(), ghost_id()],
         },
-        ClientMessage::RoomCreate {},
+        ClientMessage::RoomCreate {
+            verifier: "9Ua2cK3o9jMRY4nAbqNQ1kkQ7uS4s4wZH3Yu9hMB8Lw1".into(),
+        },
         ClientMessage::RoomJoin {
             code: "042817".into(),
+            proof: "5Zq1CHxUoJdqHV8ThdYb4y".into(),
         },
         ClientMessage::RoomCreatePaid {
             name: "council".into(),
@@ -44,7 +47,7 @@ pub fn client_samples() -> Vec<ClientMessage> {
 pub fn server_samples() -> Vec<ServerMessage> {
     vec![
         ServerMessage::Welcome {
-            v: 1,
+            v: 2,
             limits: Limits {
                 max_frame_bytes: 65_536,
                 max_control_bytes: 4_096,
@@ -85,6 +88,12 @@ pub fn server_samples() -> Vec<ServerMessage> {
         ServerMessage::MemberLeft {
             room: 7,
             member: 5310,
+        },
+        ServerMessage::Committed { room: 7, epoch: 3 },
+        ServerMessage::CommitRefused {
+            room: 7,
+            epoch: 3,
+            current: 4,
         },
         ServerMessage::Synced {},
         ServerMessage::error(ErrorCode::RoomFull),

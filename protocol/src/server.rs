@@ -97,6 +97,24 @@ pub enum ServerMessage {
         /// The leaver's member number.
         member: u16,
     },
+    /// This connection's commit for `epoch` was put in the room's order, ahead of anything
+    /// relayed after it: the group is now in `epoch + 1`.
+    Committed {
+        /// The room's reference.
+        room: u32,
+        /// The epoch the commit was made in.
+        epoch: u64,
+    },
+    /// This connection's commit for `epoch` was refused and relayed to nobody: another
+    /// commit was ordered first, and the group is in `current`.
+    CommitRefused {
+        /// The room's reference.
+        room: u32,
+        /// The epoch the refused commit was made in.
+        epoch: u64,
+        /// The epoch the room's group is in.
+        current: u64,
+    },
     /// Reply to `sync`: everything this connection sent before it has been handled.
     Synced {},
     /// A request failed; the connection stays open.

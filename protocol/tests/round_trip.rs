@@ -15,7 +15,7 @@ fn ghost_id() -> String {
 }
 
 const CLIENT_VARIANTS: usize = 11;
-const SERVER_VARIANTS: usize = 12;
+const SERVER_VARIANTS: usize = 14;
 
 fn client_index(message: &ClientMessage) -> usize {
     match message {
@@ -23,7 +23,7 @@ fn client_index(message: &ClientMessage) -> usize {
         ClientMessage::Auth { .. } => 1,
         ClientMessage::GhostRotate {} => 2,
         ClientMessage::Presence { .. } => 3,
-        ClientMessage::RoomCreate {} => 4,
+        ClientMessage::RoomCreate { .. } => 4,
         ClientMessage::RoomJoin { .. } => 5,
         ClientMessage::RoomCreatePaid { .. } => 6,
         ClientMessage::RoomJoinPaid { .. } => 7,
@@ -47,6 +47,8 @@ fn server_index(message: &ServerMessage) -> usize {
         ServerMessage::Synced {} => 9,
         ServerMessage::Error { .. } => 10,
         ServerMessage::Unknown => 11,
+        ServerMessage::Committed { .. } => 12,
+        ServerMessage::CommitRefused { .. } => 13,
     }
 }
 

@@ -2,6 +2,7 @@
 //! per invitee and settles the escrow, the invitees join with their keys and chat, and every
 //! balance adds up to the lamport.
 
+use anoghost_protocol::frame::FrameKind;
 use std::time::Duration;
 
 use anchor_lang::prelude::Pubkey;
@@ -84,7 +85,12 @@ async fn deposit_mint_join_chat_leave_and_settle_to_the_lamport() {
         "all three keys open one room"
     );
 
-    clients[0].send_frame(room, b"ciphertext").await.unwrap();
+    for other in &joined[1..] {
+        clients[0]
+            .send_frame(room, FrameKind::Welcome, Some(other.member), b"ciphertext")
+            .await
+            .unwrap();
+    }
     for client in clients.iter_mut().skip(1) {
         loop {
             if let GatewayEvent::Frame { payload, .. } = client.next_event().await.unwrap() {

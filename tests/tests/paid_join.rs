@@ -5,6 +5,7 @@ use anchor_lang::prelude::Pubkey;
 use anoghost_gateway::config::OldMasterKey;
 use anoghost_gateway::paid::admission::InvalidKey;
 use anoghost_gateway::paid::{check_key, KeyRefused, SealKind};
+use anoghost_protocol::frame::FrameKind;
 use anoghost_sdk::gateway::{ClientError, GatewayEvent};
 use anoghost_sdk::wallet::Wallet;
 use anoghost_tests::bank::Bank;
@@ -53,7 +54,12 @@ async fn key_holders_join_the_same_room_with_one_chain_read_each_and_relay() {
     assert_eq!(bob_in.members, vec![alice_in.member]);
 
     alice_client
-        .send_frame(alice_in.room, b"sealed-payload")
+        .send_frame(
+            alice_in.room,
+            FrameKind::Welcome,
+            Some(bob_in.member),
+            b"sealed-payload",
+        )
         .await
         .unwrap();
     loop {

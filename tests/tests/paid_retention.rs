@@ -2,6 +2,7 @@
 //! sign-in, minting, joining, relaying and settlement contain no wallet, ghostId, mint or
 //! member number.
 
+use anoghost_protocol::frame::FrameKind;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
@@ -50,7 +51,17 @@ async fn paid_flow_logs_no_identifiers() {
         .unwrap();
     let mint = mints[0].clone().expect("a key");
     let joined = invitee_client.join_paid_room(&mint).await.unwrap();
-    invitee_client.send_frame(joined.room, b"x").await.unwrap();
+    invitee_client
+        // An MLS application message's cleartext header (one-byte group id, epoch 0),
+        // then ciphertext: what the gateway orders and relays.
+        .send_frame(
+            joined.room,
+            FrameKind::Group,
+            None,
+            &[0, 1, 0, 2, 1, 0x42, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0xAB],
+        )
+        .await
+        .unwrap();
     invitee_client.leave_room(joined.room).await.unwrap();
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
 

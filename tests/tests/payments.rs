@@ -7,69 +7,63 @@
 use anoghost::errors::AnoGhostError;
 use anoghost::state::PaymentVault;
 use anoghost_program_client::pda;
-use anoghost_sdk::crypto::body::{Body, PaymentVoucher};
-use anoghost_sdk::crypto::session::{RoomSession, SessionEvent};
-use anoghost_sdk::payments::{claim_instruction, claim_pubkey, new_payment, reclaim_instruction};
+use anoghost_protocol::frame::FrameKind;
+use anoghost_sdk::mls::content::DirectContent;
+use anoghost_sdk::mls::testing::Ds;
+use anoghost_sdk::mls::{Admission, RoomEvent};
+use anoghost_sdk::payments::{
+    claim_instruction, claim_pubkey, new_payment, reclaim_instruction, PaymentVoucher,
+};
 use anoghost_tests::bank::{code, Bank, FEE_ONE_SIGNATURE};
 use rand::rngs::OsRng;
 use solana_sdk::signature::{Keypair, Signer};
 
-const ROOM: u32 = 77;
 const ALICE: u16 = 1111;
 const BOB: u16 = 2222;
 const CAROL: u16 = 3333;
 
-/// Three sessions that have exchanged keys (payloads delivered by hand, as a relay would).
-fn three_sessions() -> (RoomSession, RoomSession, RoomSession) {
-    let (mut alice, _) = RoomSession::join(ROOM, ALICE, &[], None, &mut OsRng);
-    let (mut bob, bob_hello) = RoomSession::join(ROOM, BOB, &[ALICE], None, &mut OsRng);
-    let (mut carol, carol_hello) = RoomSession::join(ROOM, CAROL, &[ALICE, BOB], None, &mut OsRng);
-    let alice_replies = alice.receive(BOB, &bob_hello, &mut OsRng).unwrap().outgoing;
-    for payload in &alice_replies {
-        bob.receive(ALICE, payload, &mut OsRng).unwrap();
-    }
-    for (session, me) in [(&mut alice, ALICE), (&mut bob, BOB)] {
-        let replies = session
-            .receive(CAROL, &carol_hello, &mut OsRng)
-            .unwrap()
-            .outgoing;
-        for payload in &replies {
-            let _ = carol.receive(me, payload, &mut OsRng);
-        }
-    }
-    (alice, bob, carol)
+/// A room of three whose members have joined the group (frames routed by the in-memory
+/// Delivery Service: the chain is what these tests are about).
+fn three_members() -> Ds {
+    let mut ds = Ds::new(ALICE, [3; 16], Admission::Open);
+    ds.join(BOB);
+    ds.run();
+    ds.join(CAROL);
+    ds.run();
+    ds
 }
 
-/// Alice sends `voucher` to Bob only; returns what Bob read. Carol sees the frame but
+/// Alice sends `voucher` to Bob only; returns what Bob read. Carol receives the frame but
 /// cannot open it.
-fn hand_over(
-    alice: &RoomSession,
-    bob: &mut RoomSession,
-    carol: &mut RoomSession,
-    voucher: PaymentVoucher,
-) -> PaymentVoucher {
-    let payload = alice
-        .encrypt_direct(BOB, &Body::PaymentVoucher(voucher), &mut OsRng)
-        .unwrap();
-    assert!(carol
-        .receive(ALICE, &payload, &mut OsRng)
+fn hand_over(ds: &mut Ds, voucher: PaymentVoucher) -> PaymentVoucher {
+    let out = ds
+        .members
+        .get_mut(&ALICE)
         .unwrap()
-        .events
-        .is_empty());
-    let events = bob.receive(ALICE, &payload, &mut OsRng).unwrap().events;
-    match events.as_slice() {
-        [SessionEvent::DirectMessage {
-            from: ALICE,
-            body: Body::PaymentVoucher(voucher),
-        }] => voucher.clone(),
-        other => panic!("expected a voucher, got {other:?}"),
-    }
+        .send_direct(BOB, &DirectContent::Voucher(voucher))
+        .unwrap();
+    ds.route(ALICE, out);
+    ds.run();
+    let vouchers = |member: u16| -> Vec<PaymentVoucher> {
+        ds.events[&member]
+            .iter()
+            .filter_map(|event| match event {
+                RoomEvent::Direct {
+                    from: ALICE,
+                    content: DirectContent::Voucher(voucher),
+                } => Some(voucher.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    assert!(vouchers(CAROL).is_empty(), "carol cannot open it");
+    vouchers(BOB).pop().expect("bob received the voucher")
 }
 
 #[tokio::test]
 async fn voucher_is_claimed_to_a_fresh_wallet_with_exact_balances() {
     let mut bank = Bank::start().await;
-    let (alice_session, mut bob_session, mut carol_session) = three_sessions();
+    let mut ds = three_members();
     let alice = bank.funded_wallet().await;
     let expiry = bank.now().await + 3_600;
     let payment = new_payment(&alice.pubkey(), 250_000_000, expiry, "localnet", &mut OsRng);
@@ -79,12 +73,7 @@ async fn voucher_is_claimed_to_a_fresh_wallet_with_exact_balances() {
     let vault_address = pda::payment(&claim_pubkey(&payment.voucher));
     let vault_rent = bank.balance(&vault_address).await - 250_000_000;
 
-    let received = hand_over(
-        &alice_session,
-        &mut bob_session,
-        &mut carol_session,
-        payment.voucher,
-    );
+    let received = hand_over(&mut ds, payment.voucher);
     assert_eq!(received.lamports, 250_000_000);
 
     // Bob claims to a wallet that has never been used; the depositor comes from the vault.
@@ -109,7 +98,7 @@ async fn voucher_is_claimed_to_a_fresh_wallet_with_exact_balances() {
 #[tokio::test]
 async fn unclaimed_voucher_is_reclaimed_after_expiry_with_exact_balances() {
     let mut bank = Bank::start().await;
-    let (alice_session, mut bob_session, mut carol_session) = three_sessions();
+    let mut ds = three_members();
     let alice = bank.funded_wallet().await;
     let start = bank.balance(&alice.pubkey()).await;
     let expiry = bank.now().await + 600;
@@ -118,12 +107,7 @@ async fn unclaimed_voucher_is_reclaimed_after_expiry_with_exact_balances() {
         .await
         .unwrap();
     let voucher = payment.voucher.clone();
-    let received = hand_over(
-        &alice_session,
-        &mut bob_session,
-        &mut carol_session,
-        payment.voucher,
-    );
+    let received = hand_over(&mut ds, payment.voucher);
 
     bank.advance_clock(600).await;
     let claim_key = Keypair::new_from_array(*received.claim_secret);
@@ -148,15 +132,20 @@ async fn unclaimed_voucher_is_reclaimed_after_expiry_with_exact_balances() {
 }
 
 #[test]
-fn replayed_voucher_is_refused() {
-    let (alice, mut bob, _) = three_sessions();
+fn a_replayed_voucher_is_refused() {
+    let mut ds = three_members();
     let voucher = new_payment(&Keypair::new().pubkey(), 1, 2, "localnet", &mut OsRng).voucher;
-    let payload = alice
-        .encrypt_direct(BOB, &Body::PaymentVoucher(voucher), &mut OsRng)
-        .unwrap();
-    bob.receive(ALICE, &payload, &mut OsRng).unwrap();
-    assert_eq!(
-        bob.receive(ALICE, &payload, &mut OsRng).err(),
-        Some(anoghost_sdk::crypto::CryptoError::Replay)
-    );
+    hand_over(&mut ds, voucher);
+    let frame = ds.last_delivered(BOB, FrameKind::Group);
+    ds.inject(BOB, frame);
+    ds.run();
+    let received = ds.events[&BOB]
+        .iter()
+        .filter(|e| matches!(e, RoomEvent::Direct { .. }))
+        .count();
+    assert_eq!(received, 1, "the replay opened nothing");
+    assert!(ds
+        .refusals(BOB)
+        .iter()
+        .any(|(_, reason)| reason.contains("SecretReuseError")));
 }

@@ -1,7 +1,7 @@
 use std::collections::VecDeque;
 use std::time::Duration;
 
-use anoghost_protocol::frame::{ClientFrame, RelayedFrame};
+use anoghost_protocol::frame::{ClientFrame, FrameKind, RelayedFrame};
 use anoghost_protocol::{ClientMessage, ErrorCode, Limits, ServerMessage, PROTOCOL_VERSION};
 use futures_util::{SinkExt, StreamExt};
 use tokio::net::TcpStream;
@@ -14,6 +14,8 @@ use crate::wallet::Wallet;
 
 /// How long a request waits for its reply.
 const REPLY_TIMEOUT: Duration = Duration::from_secs(15);
+/// The cluster a sign-in message must name unless told otherwise.
+pub const DEFAULT_CHAIN_ID: &str = "solana:localnet";
 /// How long minting a paid room's keys may take.
 const MINT_TIMEOUT: Duration = Duration::from_secs(120);
 
@@ -73,6 +75,11 @@ pub enum ClientError {
     /// Raised if the gateway sent something this client does not understand.
     #[error("unexpected message from the gateway: {0}")]
     Protocol(String),
+    /// Raised if the gateway's sign-in message is not one this client's wallet should sign
+    /// (another site's, another wallet's, another cluster's, valid too long); nothing was
+    /// signed.
+    #[error("refusing to sign in: {0}")]
+    SignInRefused(#[from] super::sign_in::SignInRefusal),
     /// Raised if the gateway's sign-in challenge could not be fetched.
     #[error("cannot fetch a sign-in challenge from {url}: {reason}")]
     Challenge {
@@ -108,6 +115,7 @@ pub struct GatewayClient {
     ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
     limits: Limits,
     challenge: [u8; 32],
+    chain_id: String,
     backlog: VecDeque<GatewayEvent>,
 }
 
@@ -158,6 +166,7 @@ impl GatewayClient {
             // Until `welcome` says otherwise, the documented defaults.
             limits: default_limits(),
             challenge: [0; 32],
+            chain_id: DEFAULT_CHAIN_ID.to_owned(),
             backlog: VecDeque::new(),
         };
         let welcome = client
@@ -235,10 +244,27 @@ impl GatewayClient {
             .map_err(|_| ClientError::Timeout)?
     }
 
+    /// The cluster a sign-in message must name, e.g. `solana:devnet` (default
+    /// [`DEFAULT_CHAIN_ID`]).
+    pub fn expect_chain_id(&mut self, chain_id: &str) {
+        chain_id.clone_into(&mut self.chain_id);
+    }
+
     /// Signs in with `wallet` (SIWS): fetches a challenge over HTTP from the same host,
-    /// signs it, and sends it. Returns the wallet's first ghostId.
+    /// checks that it is a short-lived sign-in to this gateway, for this wallet and cluster
+    /// (see [`super::sign_in`]), signs it, and sends it. Returns the wallet's first ghostId.
     pub async fn sign_in(&mut self, wallet: &Wallet) -> Result<String, ClientError> {
-        let message = self.sign_in_challenge(wallet).await?;
+        let (message, nonce) = self.sign_in_challenge(wallet).await?;
+        let expected = super::sign_in::Expected {
+            domain: super::sign_in::authority(&self.url)
+                .unwrap_or_default()
+                .to_owned(),
+            uri: http_base(&self.url)?,
+            address: wallet.address(),
+            chain_id: self.chain_id.clone(),
+            nonce,
+        };
+        super::sign_in::check(&message, &expected, time::OffsetDateTime::now_utc())?;
         let signature = wallet.sign_message(message.as_bytes());
         match self
             .request(ClientMessage::Auth { message, signature })
@@ -249,7 +275,8 @@ impl GatewayClient {
         }
     }
 
-    async fn sign_in_challenge(&self, wallet: &Wallet) -> Result<String, ClientError> {
+    /// The challenge's message and nonce.
+    async fn sign_in_challenge(&self, wallet: &Wallet) -> Result<(String, String), ClientError> {
         let url = format!("{}/v1/auth/challenge", http_base(&self.url)?);
         let failed = |reason: String| ClientError::Challenge {
             url: url.clone(),
@@ -266,8 +293,10 @@ impl GatewayClient {
             .json()
             .await
             .map_err(|e| failed(format!("the answer is not JSON: {e}")))?;
-        match body["message"].as_str() {
-            Some(message) if status.is_success() => Ok(message.to_owned()),
+        match (body["message"].as_str(), body["nonce"].as_str()) {
+            (Some(message), Some(nonce)) if status.is_success() => {
+                Ok((message.to_owned(), nonce.to_owned()))
+            }
             _ => Err(failed(format!(
                 "HTTP {status}: {}",
                 body["message"].as_str().unwrap_or_default()
@@ -322,15 +351,25 @@ impl GatewayClient {
         joined(self.request(request).await?)
     }
 
-    /// Creates a free room and joins it.
-    pub async fn create_room(&mut self) -> Result<Joined, ClientError> {
-        joined(self.request(ClientMessage::RoomCreate {}).await?)
+    /// Creates a free room whose joiners must prove the secret behind `verifier`, and
+    /// joins it.
+    pub async fn create_room(&mut self, verifier: &[u8; 32]) -> Result<Joined, ClientError> {
+        let request = ClientMessage::RoomCreate {
+            verifier: bs58::encode(verifier).into_string(),
+        };
+        joined(self.request(request).await?)
     }
 
-    /// Joins a free room by code.
-    pub async fn join_room(&mut self, code: &str) -> Result<Joined, ClientError> {
+    /// Joins a free room by code, with `prove` signing this connection's challenge (see
+    /// `RoomKeys::join_proof`).
+    pub async fn join_room(
+        &mut self,
+        code: &str,
+        prove: impl FnOnce(&[u8; 32]) -> [u8; 64],
+    ) -> Result<Joined, ClientError> {
         let request = ClientMessage::RoomJoin {
             code: code.to_owned(),
+            proof: bs58::encode(prove(&self.challenge)).into_string(),
         };
         joined(self.request(request).await?)
     }
@@ -348,10 +387,22 @@ impl GatewayClient {
         Ok(())
     }
 
-    /// Sends an opaque payload to the other members of `room`. A frame larger than the
-    /// gateway's limit is refused here, before anything is sent.
-    pub async fn send_frame(&mut self, room: u32, payload: &[u8]) -> Result<(), ClientError> {
-        let frame = ClientFrame { room, payload }.encode();
+    /// Sends a frame of `kind` to `room` (to member `to` only, for a directed kind). A
+    /// frame larger than the gateway's limit is refused here, before anything is sent.
+    pub async fn send_frame(
+        &mut self,
+        room: u32,
+        kind: FrameKind,
+        to: Option<u16>,
+        payload: &[u8],
+    ) -> Result<(), ClientError> {
+        let frame = ClientFrame {
+            room,
+            kind,
+            to,
+            payload,
+        }
+        .encode();
         if frame.len() > self.limits.max_frame_bytes {
             return Err(ClientError::FrameTooLarge {
                 size: frame.len(),
@@ -400,6 +451,7 @@ impl GatewayClient {
                     return Ok(GatewayEvent::Frame {
                         room: frame.room,
                         sender: frame.sender,
+                        kind: frame.kind,
                         payload: frame.payload.to_vec(),
                     });
                 }

@@ -1,6 +1,7 @@
 //! What a gateway sends a client: control messages (shared with the gateway through
 //! `anoghost-protocol`) and relayed frames.
 
+use anoghost_protocol::frame::FrameKind;
 use anoghost_protocol::ServerMessage;
 
 /// Something the gateway sent.
@@ -14,6 +15,8 @@ pub enum GatewayEvent {
         room: u32,
         /// The sender's member number, stamped by the gateway.
         sender: u16,
+        /// What the frame carries.
+        kind: FrameKind,
         /// The opaque payload.
         payload: Vec<u8>,
     },

@@ -5,6 +5,7 @@
 mod client;
 mod event;
 mod replies;
+pub mod sign_in;
 
 pub use client::{decode_control, encode_control, http_base, ClientError, GatewayClient, Joined};
 pub use event::GatewayEvent;

@@ -11,7 +11,7 @@ pub(super) fn answers(request: &ClientMessage, reply: &ServerMessage) -> bool {
         ClientMessage::Auth { .. } => matches!(reply, ServerMessage::Authenticated { .. }),
         ClientMessage::GhostRotate {} => matches!(reply, ServerMessage::Ghost { .. }),
         ClientMessage::Presence { .. } => matches!(reply, ServerMessage::Presence { .. }),
-        ClientMessage::RoomCreate {}
+        ClientMessage::RoomCreate { .. }
         | ClientMessage::RoomJoin { .. }
         | ClientMessage::RoomJoinPaid { .. } => matches!(reply, ServerMessage::Joined { .. }),
         ClientMessage::RoomCreatePaid { .. } => {

@@ -5,7 +5,7 @@ use std::time::Instant;
 use anoghost_protocol::{ErrorCode, ServerMessage};
 use time::OffsetDateTime;
 
-use crate::auth::siws::{verify_signature, SiwsMessage};
+use crate::auth::siws::{self, verify_signature};
 use crate::session::Session;
 
 pub(super) fn run(
@@ -17,15 +17,19 @@ pub(super) fn run(
         return Err(ErrorCode::AlreadyAuthenticated);
     }
     let gateway = session.gateway().clone();
-    let message = SiwsMessage::parse(text)?;
-    message.check(&gateway.config.domain, OffsetDateTime::now_utc())?;
-    verify_signature(&message.address, text, signature)?;
+    let (message, wallet) = siws::parse(text)?;
+    siws::check(
+        &message,
+        &gateway.config.sign_in_domain(),
+        OffsetDateTime::now_utc(),
+    )?;
+    verify_signature(&wallet, text, signature)?;
     // The nonce is spent last, so a message refused for any other reason cannot burn it.
     gateway
         .nonces
-        .consume(&message.nonce, &message.address, Instant::now())?;
-    let ghost_id = gateway.issue_ghost(&message.address);
-    session.sign_in(message.address);
+        .consume(&message.nonce, &wallet, Instant::now())?;
+    let ghost_id = gateway.issue_ghost(&wallet);
+    session.sign_in(wallet);
     tracing::debug!("sign-in accepted");
     Ok(ServerMessage::Authenticated { ghost_id })
 }

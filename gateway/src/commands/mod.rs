@@ -53,8 +53,8 @@ pub async fn dispatch(session: &mut Session, text: &str) -> Reply {
         ClientMessage::Auth { message, signature } => auth::run(session, &message, &signature),
         ClientMessage::GhostRotate {} => ghost_rotate::run(session),
         ClientMessage::Presence { ghost_ids } => presence::run(session, &ghost_ids),
-        ClientMessage::RoomCreate {} => room_create::run(session),
-        ClientMessage::RoomJoin { code } => room_join::run(session, &code),
+        ClientMessage::RoomCreate { verifier } => room_create::run(session, &verifier),
+        ClientMessage::RoomJoin { code, proof } => room_join::run(session, &code, &proof),
         ClientMessage::RoomCreatePaid {
             name,
             escrow_nonce,

@@ -1,13 +1,21 @@
 //! `room_create`: a new free room under a fresh code, with this connection as its first
-//! member. It does not count as a join attempt: it reveals nothing about other rooms.
+//! member. The gateway keeps only the verifier the client derived from the invite's secret.
+//! It does not count as a join attempt: it reveals nothing about other rooms.
 
 use anoghost_protocol::{ErrorCode, ServerMessage};
+use ed25519_dalek::VerifyingKey;
 
 use crate::rooms::JoinTarget;
 use crate::session::Session;
 
-pub(super) fn run(session: &mut Session) -> Result<ServerMessage, ErrorCode> {
-    let joined = session.join(JoinTarget::NewFree)?;
+pub(super) fn run(session: &mut Session, verifier: &str) -> Result<ServerMessage, ErrorCode> {
+    let mut bytes = [0u8; 32];
+    match bs58::decode(verifier).onto(&mut bytes) {
+        Ok(32) => {}
+        _ => return Err(ErrorCode::BadVerifier),
+    }
+    let verifier = VerifyingKey::from_bytes(&bytes).map_err(|_| ErrorCode::BadVerifier)?;
+    let joined = session.join(JoinTarget::NewFree(verifier), |_| true)?;
     tracing::debug!(rooms = session.gateway().rooms.room_count(), "room created");
     Ok(joined)
 }

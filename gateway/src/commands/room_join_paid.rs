@@ -18,7 +18,7 @@ pub(super) async fn run(session: &mut Session, mint: &str) -> Result<ServerMessa
         .ok_or(ErrorCode::PaidRoomsUnavailable)?;
     session.spend_join_attempt()?;
     let room_id = admit(paid, &wallet, mint).await?;
-    let joined = session.join(JoinTarget::Paid(room_id))?;
+    let joined = session.join(JoinTarget::Paid(room_id), |_| true)?;
     tracing::debug!("paid room joined");
     Ok(joined)
 }

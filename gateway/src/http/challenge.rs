@@ -53,11 +53,12 @@ pub async fn challenge(body: web::Bytes, gateway: web::Data<Arc<Gateway>>) -> Ht
     let now = OffsetDateTime::now_utc();
     let issued_at = now.replace_nanosecond(0).unwrap_or(now);
     let expiration_time = issued_at + gateway.nonces.ttl();
+    let domain = config.sign_in_domain();
     let message = SiwsMessage {
-        domain: config.domain.clone(),
-        address,
+        uri: config.sign_in_uri(),
+        domain,
+        address: address.to_base58(),
         statement: STATEMENT.to_owned(),
-        uri: format!("https://{}", config.domain),
         chain_id: config.chain_id.clone(),
         nonce: nonce.clone(),
         issued_at,

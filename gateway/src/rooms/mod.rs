@@ -5,12 +5,14 @@
 //! relaying in one room never waits on another.
 
 mod member;
+mod order;
 mod registry;
 mod room;
 
 pub use member::{KickSignal, Member, MemberHandle, Outbound, Outbox};
+pub use order::{CommitOrder, RoomOrder, MAX_GROUP_ID};
 pub use registry::{JoinError, JoinTarget, Joined, Registry, RoomKey};
-pub use room::Room;
+pub use room::{RelayRefused, Room};
 
 pub use anoghost_protocol::limits::{MEMBER_MAX, MEMBER_MIN, MEMBER_NUMBERS, ROOM_CODES};
 

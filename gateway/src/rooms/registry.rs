@@ -1,6 +1,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
+use ed25519_dalek::VerifyingKey;
 use rand::Rng;
 
 use super::{MemberHandle, MemberNumber, Room, MEMBER_NUMBERS, ROOM_CODES};
@@ -18,8 +19,9 @@ pub enum RoomKey {
 /// Where a join leads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum JoinTarget {
-    /// A new free room, under a fresh random code.
-    NewFree,
+    /// A new free room, under a fresh random code, admitting later joiners that prove the
+    /// invite's secret against this verifier.
+    NewFree(VerifyingKey),
     /// The free room with this code; it must exist.
     Free(u32),
     /// The paid room with this id, created if nobody is in it.
@@ -85,10 +87,19 @@ impl Registry {
     /// Admits `handle` to the room `target` names: a new free room under a fresh random
     /// code, an existing free room, or a paid room (created when nobody is in it, since a
     /// paid room exists while at least one member is connected).
-    pub fn join(&self, target: JoinTarget, handle: MemberHandle) -> Result<Joined, JoinError> {
+    ///
+    /// `admits` sees the existing room (or `None`) under the registry's lock and decides,
+    /// so a room cannot be replaced between the check and the admission. A refusal is
+    /// [`JoinError::NotFound`], the same answer as for a room that does not exist.
+    pub fn join(
+        &self,
+        target: JoinTarget,
+        handle: MemberHandle,
+        admits: impl FnOnce(Option<&Room>) -> bool,
+    ) -> Result<Joined, JoinError> {
         let mut index = lock(&self.index);
         let key = match target {
-            JoinTarget::NewFree => {
+            JoinTarget::NewFree(_) => {
                 let mut rng = rand::rngs::OsRng;
                 loop {
                     let candidate = RoomKey::Free(rng.gen_range(0..ROOM_CODES));
@@ -101,15 +112,22 @@ impl Registry {
             JoinTarget::Paid(id) => RoomKey::Paid(id),
         };
         let existing = index.rooms.get(&key).cloned();
+        if !admits(existing.as_deref()) {
+            return Err(JoinError::NotFound);
+        }
         let room = match (target, existing) {
             (JoinTarget::Free(_) | JoinTarget::Paid(_), Some(room)) => room,
             (JoinTarget::Free(_), None) => return Err(JoinError::NotFound),
-            (JoinTarget::NewFree | JoinTarget::Paid(_), _) => {
+            (JoinTarget::NewFree(_) | JoinTarget::Paid(_), _) => {
                 if index.rooms.len() >= self.max_rooms {
                     return Err(JoinError::TooManyRooms);
                 }
                 let reference = fresh_reference(&mut index);
-                let room = Arc::new(Room::new(reference));
+                let verifier = match target {
+                    JoinTarget::NewFree(verifier) => Some(verifier),
+                    _ => None,
+                };
+                let room = Arc::new(Room::new(reference, verifier));
                 index.rooms.insert(key, room.clone());
                 room
             }
@@ -154,6 +172,15 @@ mod tests {
         MemberHandle::new(4).0
     }
 
+    fn new_free() -> JoinTarget {
+        let key = ed25519_dalek::SigningKey::from_bytes(&[7; 32]);
+        JoinTarget::NewFree(key.verifying_key())
+    }
+
+    fn any(_: Option<&Room>) -> bool {
+        true
+    }
+
     fn code(joined: &Joined) -> u32 {
         match joined.key {
             RoomKey::Free(code) => code,
@@ -164,9 +191,9 @@ mod tests {
     #[test]
     fn room_lives_while_it_has_members() {
         let registry = Registry::new(10, 10);
-        let created = registry.join(JoinTarget::NewFree, handle()).unwrap();
+        let created = registry.join(new_free(), handle(), any).unwrap();
         let joined = registry
-            .join(JoinTarget::Free(code(&created)), handle())
+            .join(JoinTarget::Free(code(&created)), handle(), any)
             .unwrap();
         assert_eq!(joined.others, vec![created.member]);
         assert_ne!(joined.member, created.member);
@@ -176,7 +203,7 @@ mod tests {
         assert_eq!(registry.room_count(), 0);
         assert_eq!(
             registry
-                .join(JoinTarget::Free(code(&created)), handle())
+                .join(JoinTarget::Free(code(&created)), handle(), any)
                 .err(),
             Some(JoinError::NotFound)
         );
@@ -185,12 +212,12 @@ mod tests {
     #[test]
     fn member_numbers_are_four_digits_and_unique() {
         let registry = Registry::new(10, 500);
-        let created = registry.join(JoinTarget::NewFree, handle()).unwrap();
+        let created = registry.join(new_free(), handle(), any).unwrap();
         let mut numbers = vec![created.member];
         for _ in 0..499 {
             numbers.push(
                 registry
-                    .join(JoinTarget::Free(code(&created)), handle())
+                    .join(JoinTarget::Free(code(&created)), handle(), any)
                     .unwrap()
                     .member,
             );
@@ -201,7 +228,7 @@ mod tests {
         assert_eq!(numbers.len(), 500);
         assert_eq!(
             registry
-                .join(JoinTarget::Free(code(&created)), handle())
+                .join(JoinTarget::Free(code(&created)), handle(), any)
                 .err(),
             Some(JoinError::Full)
         );
@@ -210,20 +237,33 @@ mod tests {
     #[test]
     fn a_paid_room_is_created_by_its_first_member_and_shared_by_the_next() {
         let registry = Registry::new(10, 10);
-        let first = registry.join(JoinTarget::Paid([7; 32]), handle()).unwrap();
-        let second = registry.join(JoinTarget::Paid([7; 32]), handle()).unwrap();
+        let first = registry
+            .join(JoinTarget::Paid([7; 32]), handle(), any)
+            .unwrap();
+        let second = registry
+            .join(JoinTarget::Paid([7; 32]), handle(), any)
+            .unwrap();
         assert_eq!(first.room.reference(), second.room.reference());
         assert_eq!(second.others, vec![first.member]);
         assert_eq!(registry.room_count(), 1);
     }
 
     #[test]
+    fn a_refused_admission_is_answered_like_a_missing_room() {
+        let registry = Registry::new(10, 10);
+        let created = registry.join(new_free(), handle(), any).unwrap();
+        let refused = registry.join(JoinTarget::Free(code(&created)), handle(), |_| false);
+        assert_eq!(refused.err(), Some(JoinError::NotFound));
+        assert_eq!(created.room.len(), 1, "nobody was admitted");
+    }
+
+    #[test]
     fn room_limit_is_enforced() {
         let registry = Registry::new(2, 10);
-        registry.join(JoinTarget::NewFree, handle()).unwrap();
-        registry.join(JoinTarget::NewFree, handle()).unwrap();
+        registry.join(new_free(), handle(), any).unwrap();
+        registry.join(new_free(), handle(), any).unwrap();
         assert_eq!(
-            registry.join(JoinTarget::NewFree, handle()).err(),
+            registry.join(new_free(), handle(), any).err(),
             Some(JoinError::TooManyRooms)
         );
     }

@@ -128,8 +128,8 @@ impl Connection {
                 }
                 self.last_activity = Instant::now();
                 match commands::relay(&self.session, &frame) {
-                    Ok(()) => Flow::Continue,
-                    Err(code) => self.reply(ServerMessage::error(code)).await,
+                    None => Flow::Continue,
+                    Some(reply) => self.reply(reply).await,
                 }
             }
             // tungstenite queues the Pong itself; it goes out with the next read or write.

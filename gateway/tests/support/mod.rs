@@ -41,16 +41,37 @@ pub fn spawn(config: GatewayConfig) -> RunningGateway {
 /// A raw WebSocket client.
 pub struct Client {
     ws: WebSocketStream<TcpStream>,
+    /// The connection's challenge from `welcome` (zero before `hello`).
+    pub challenge: [u8; 32],
 }
 
-/// What `joined` said.
+/// What `joined` said, and the admission key of the room (known to whoever holds its
+/// invite; the gateway only ever saw the public half).
 #[derive(Debug, Clone)]
 pub struct JoinedRoom {
     pub room: u32,
     pub code: String,
     pub member: u16,
     pub members: Vec<u16>,
+    pub key: SigningKey,
 }
+
+/// The group id the helpers' MLS headers carry.
+pub const GROUP_ID: [u8; 16] = *b"test-group-id-16";
+
+/// The cleartext part of an MLS PrivateMessage header, as docs/protocol.md describes it:
+/// version 1, wire format 2, a 16-byte group id, the epoch, the content type (1 application,
+/// 2 proposal, 3 commit). The gateway reads no further.
+pub fn mls_header(epoch: u64, content_type: u8) -> Vec<u8> {
+    let mut header = vec![0, 1, 0, 2, 16];
+    header.extend_from_slice(&GROUP_ID);
+    header.extend_from_slice(&epoch.to_be_bytes());
+    header.push(content_type);
+    header
+}
+
+/// Bytes of [`mls_header`].
+pub const MLS_HEADER_LEN: usize = 30;
 
 impl Client {
     /// Connects from 127.0.0.1.
@@ -84,7 +105,10 @@ impl Client {
                 .insert("Origin", origin.parse().unwrap());
         }
         let (ws, _) = tokio_tungstenite::client_async(request, stream).await?;
-        Ok(Self { ws })
+        Ok(Self {
+            ws,
+            challenge: [0; 32],
+        })
     }
 
     /// Connects and completes `hello`.
@@ -109,10 +133,23 @@ impl Client {
         self.ws.send(Message::binary(bytes)).await.unwrap();
     }
 
-    /// Sends a relay frame for `room`.
+    /// Sends `payload` to `room` as the body of an MLS application message (a group frame
+    /// whose header is [`mls_header`]), as a chat message travels.
     pub async fn send_frame(&mut self, room: u32, payload: &[u8]) {
-        let mut frame = vec![1];
+        let mut mls = mls_header(0, 1);
+        mls.extend_from_slice(payload);
+        self.send_kind(room, 1, None, &mls).await;
+    }
+
+    /// Sends a frame of `kind` (1 group, 2 join request, 3 welcome, 4 denied, 5
+    /// challenge) to `room`, with `to` for the directed kinds (every kind but group).
+    pub async fn send_kind(&mut self, room: u32, kind: u8, to: Option<u16>, payload: &[u8]) {
+        let mut frame = vec![2];
         frame.extend_from_slice(&room.to_be_bytes());
+        frame.push(kind);
+        if let Some(to) = to {
+            frame.extend_from_slice(&to.to_be_bytes());
+        }
         frame.extend_from_slice(payload);
         self.send_binary(frame).await;
     }
@@ -154,17 +191,25 @@ impl Client {
         assert!(value["message"].as_str().is_some_and(|m| !m.is_empty()));
     }
 
-    /// The next relayed frame: (room, sender, payload).
-    pub async fn recv_frame(&mut self) -> (u32, u16, Vec<u8>) {
+    /// The next relayed frame: (room, sender, kind, payload).
+    pub async fn recv_kind(&mut self) -> (u32, u16, u8, Vec<u8>) {
         match self.next().await {
             Message::Binary(bytes) => {
-                assert!(bytes.len() >= 7 && bytes[0] == 1, "bad relayed frame");
+                assert!(bytes.len() >= 8 && bytes[0] == 2, "bad relayed frame");
                 let room = u32::from_be_bytes([bytes[1], bytes[2], bytes[3], bytes[4]]);
                 let sender = u16::from_be_bytes([bytes[5], bytes[6]]);
-                (room, sender, bytes[7..].to_vec())
+                (room, sender, bytes[7], bytes[8..].to_vec())
             }
             other => panic!("expected a binary frame, got {other:?}"),
         }
+    }
+
+    /// The next relayed frame sent with [`Self::send_frame`]: (room, sender, payload).
+    pub async fn recv_frame(&mut self) -> (u32, u16, Vec<u8>) {
+        let (room, sender, kind, payload) = self.recv_kind().await;
+        assert_eq!(kind, 1, "a group frame");
+        assert_eq!(&payload[..MLS_HEADER_LEN], &mls_header(0, 1)[..]);
+        (room, sender, payload[MLS_HEADER_LEN..].to_vec())
     }
 
     /// Reads until the gateway closes; returns the close code and reason.
@@ -203,19 +248,38 @@ impl Client {
     }
 
     pub async fn hello(&mut self) -> Value {
-        self.send_json(json!({"type": "hello", "v": 1})).await;
-        self.expect("welcome").await
+        self.send_json(json!({"type": "hello", "v": 2})).await;
+        let welcome = self.expect("welcome").await;
+        let challenge = bs58::decode(welcome["challenge"].as_str().unwrap())
+            .into_vec()
+            .unwrap();
+        self.challenge = challenge.try_into().unwrap();
+        welcome
     }
 
+    /// Creates a free room with a fresh admission key.
     pub async fn create_room(&mut self) -> JoinedRoom {
-        self.send_json(json!({"type": "room_create"})).await;
-        joined(self.expect("joined").await)
+        let key = SigningKey::generate(&mut rand::rngs::OsRng);
+        self.send_json(room_create(&key)).await;
+        joined(self.expect("joined").await, key)
     }
 
-    pub async fn join(&mut self, code: &str) -> JoinedRoom {
-        self.send_json(json!({"type": "room_join", "code": code}))
-            .await;
-        joined(self.expect("joined").await)
+    /// `room_join` for `code`, its proof signed with `key` over this connection's
+    /// challenge, as docs/protocol.md specifies.
+    pub fn room_join(&self, code: &str, key: &SigningKey) -> Value {
+        let mut message = b"anoghost/room-join/v1".to_vec();
+        message.extend_from_slice(&self.challenge);
+        message.extend_from_slice(code.as_bytes());
+        let proof = bs58::encode(key.sign(&message).to_bytes()).into_string();
+        json!({"type": "room_join", "code": code, "proof": proof})
+    }
+
+    /// Joins `room` with a valid proof.
+    pub async fn join(&mut self, room: &JoinedRoom) -> JoinedRoom {
+        self.send_json(self.room_join(&room.code, &room.key)).await;
+        let mut joined = joined(self.expect("joined").await, room.key.clone());
+        joined.code = room.code.clone();
+        joined
     }
 
     pub async fn close(&mut self) {
@@ -228,8 +292,20 @@ impl Client {
     }
 }
 
-fn joined(value: Value) -> JoinedRoom {
+/// A fresh admission key: a room's, or a guesser's who holds no invite.
+pub fn any_key() -> SigningKey {
+    SigningKey::generate(&mut rand::rngs::OsRng)
+}
+
+/// `room_create` with `key`'s public half as the verifier.
+pub fn room_create(key: &SigningKey) -> Value {
+    let verifier = bs58::encode(key.verifying_key().to_bytes()).into_string();
+    json!({"type": "room_create", "verifier": verifier})
+}
+
+fn joined(value: Value, key: SigningKey) -> JoinedRoom {
     JoinedRoom {
+        key,
         room: value["room"].as_u64().unwrap() as u32,
         code: value["code"].as_str().unwrap().to_owned(),
         member: value["member"].as_u64().unwrap() as u16,

@@ -1,0 +1,109 @@
+//! The Delivery Service's one rule per room (RFC 9420 §14): commits are put in a single
+//! order, and a commit made in an epoch the group has already left is refused without being
+//! relayed, so every member applies the same commit for each epoch.
+//!
+//! The gateway learns a group's epoch only from the cleartext header of the commits it
+//! orders; it never holds a key. A room normally carries one group; a few are tracked so a
+//! room whose group ended (its members all left while others waited to be added) can start
+//! another under a new id.
+
+/// Groups tracked per room; the least recently used is forgotten past this.
+const GROUPS_PER_ROOM: usize = 4;
+/// Longest group id tracked. Clients derive 16-byte ids.
+pub const MAX_GROUP_ID: usize = 32;
+
+/// The result of offering a commit to the room's order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CommitOrder {
+    /// Ordered: relay it; the group is now in `epoch + 1`.
+    Accepted,
+    /// Refused: another commit was ordered for this epoch, or the epoch is not the group's;
+    /// the group is in `current`.
+    Refused {
+        /// The epoch the group is in.
+        current: u64,
+    },
+}
+
+#[derive(Debug)]
+struct GroupEpoch {
+    id: Vec<u8>,
+    epoch: u64,
+}
+
+/// The commit order of one room: for each group seen, the epoch it is in.
+#[derive(Debug, Default)]
+pub struct RoomOrder {
+    /// Least recently used first.
+    groups: Vec<GroupEpoch>,
+}
+
+impl RoomOrder {
+    /// Offers a commit made in `epoch` of group `group_id`. The first commit seen for a group
+    /// sets its epoch; after that only a commit in the group's current epoch is accepted.
+    pub fn offer_commit(&mut self, group_id: &[u8], epoch: u64) -> CommitOrder {
+        let Some(at) = self.groups.iter().position(|g| g.id == group_id) else {
+            if self.groups.len() >= GROUPS_PER_ROOM {
+                self.groups.remove(0);
+            }
+            self.groups.push(GroupEpoch {
+                id: group_id.to_vec(),
+                epoch: epoch.saturating_add(1),
+            });
+            return CommitOrder::Accepted;
+        };
+        let mut group = self.groups.remove(at);
+        let order = if epoch == group.epoch {
+            group.epoch = epoch.saturating_add(1);
+            CommitOrder::Accepted
+        } else {
+            CommitOrder::Refused {
+                current: group.epoch,
+            }
+        };
+        self.groups.push(group);
+        order
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_commit_per_epoch_is_ordered_and_the_rest_refused() {
+        let mut order = RoomOrder::default();
+        assert_eq!(order.offer_commit(b"g", 0), CommitOrder::Accepted);
+        assert_eq!(
+            order.offer_commit(b"g", 0),
+            CommitOrder::Refused { current: 1 },
+            "the race's loser"
+        );
+        assert_eq!(order.offer_commit(b"g", 1), CommitOrder::Accepted);
+        assert_eq!(
+            order.offer_commit(b"g", 7),
+            CommitOrder::Refused { current: 2 },
+            "a future epoch is not current either"
+        );
+        assert_eq!(order.offer_commit(b"g", 2), CommitOrder::Accepted);
+    }
+
+    #[test]
+    fn a_new_group_starts_its_own_order_and_old_ones_are_forgotten() {
+        let mut order = RoomOrder::default();
+        order.offer_commit(b"first", 4);
+        assert_eq!(order.offer_commit(b"second", 0), CommitOrder::Accepted);
+        assert_eq!(
+            order.offer_commit(b"second", 0),
+            CommitOrder::Refused { current: 1 }
+        );
+        for id in [&b"c"[..], b"d", b"e"] {
+            order.offer_commit(id, 0);
+        }
+        assert_eq!(
+            order.offer_commit(b"first", 0),
+            CommitOrder::Accepted,
+            "the least recently used group was forgotten"
+        );
+    }
+}
