@@ -148,8 +148,8 @@ pub async fn fill_rooms(
 /// The cleartext header of an MLS application message (a PrivateMessage of a 16-byte group
 /// id, epoch 0): what the gateway reads of every chat message to keep the room's order.
 const MLS_APPLICATION_HEADER: [u8; 30] = [
-    0, 1, 0, 2, 16, 0x67, 0x72, 0x6f, 0x75, 0x70, 0x2d, 0x6f, 0x66, 0x2d, 0x74, 0x68, 0x65,
-    0x2d, 0x62, 0x65, 0x6e, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+    0, 1, 0, 2, 16, 0x67, 0x72, 0x6f, 0x75, 0x70, 0x2d, 0x6f, 0x66, 0x2d, 0x74, 0x68, 0x65, 0x2d,
+    0x62, 0x65, 0x6e, 0, 0, 0, 0, 0, 0, 0, 0, 1,
 ];
 
 /// A client-to-relay group frame carrying `payload` as an MLS application message would:

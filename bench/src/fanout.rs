@@ -225,7 +225,10 @@ pub async fn run(
         stop_sending: start + config.warmup + config.measure,
     };
     let (stop, stopped) = watch::channel(false);
-    let payload_len = config.frame_bytes.saturating_sub(SENT_OVERHEAD).max(STAMP_LEN);
+    let payload_len = config
+        .frame_bytes
+        .saturating_sub(SENT_OVERHEAD)
+        .max(STAMP_LEN);
 
     let tasks: Vec<_> = members
         .into_iter()

@@ -154,6 +154,10 @@ pub struct GatewayConfig {
     #[arg(long, env = "ANOGHOST_AUTHORITY_KEYPAIR")]
     pub authority_keypair: Option<std::path::PathBuf>,
 
+    /// Cluster mode (off by default).
+    #[command(flatten)]
+    pub cluster: crate::cluster::ClusterOptions,
+
     /// Worker threads (0: one per core).
     #[arg(long, env = "ANOGHOST_WORKERS", default_value_t = 0)]
     pub workers: usize,

@@ -14,7 +14,8 @@
 //! - [`http`]: health, the sign-in challenge, and Solana Pay transaction requests.
 //! - [`auth`]: SIWS messages and single-use nonces.
 //! - [`ghost`]: the epoch-key chain and ghostIds.
-//! - [`rooms`]: rooms, members, outbound queues and fan-out.
+//! - [`rooms`]: rooms as ordered events, members, outbound queues and fan-out.
+//! - [`cluster`]: cluster mode: rooms shared with other gateways over core NATS.
 //! - [`paid`]: paid rooms: sealed key fields, the chain reader, key checks, minting.
 //! - [`limits`]: rate and join limits, and the connection cap.
 //! - [`secret`]: zeroizing, redacted newtypes. [`logging`]: identifier-free logging.
@@ -22,6 +23,7 @@
 #![warn(missing_docs)]
 
 pub mod auth;
+pub mod cluster;
 pub mod commands;
 pub mod config;
 pub mod error_codes;

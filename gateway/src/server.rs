@@ -10,6 +10,7 @@ use actix_service::{fn_service, map_config};
 use actix_web::dev::AppConfig;
 use actix_web::{web, App};
 
+use crate::cluster::Cluster;
 use crate::config::GatewayConfig;
 use solana_sdk::signature::Keypair;
 use tokio::sync::mpsc::UnboundedReceiver;
@@ -68,7 +69,16 @@ pub fn start_with_chain(
         0 => std::thread::available_parallelism().map_or(1, usize::from),
         n => n,
     };
-    let gateway = Gateway::new(config, paid);
+    let cluster = if config.cluster.enabled() {
+        let (cluster, events) = Cluster::connect(&config.cluster).map_err(std::io::Error::other)?;
+        Some((cluster, events))
+    } else {
+        None
+    };
+    let gateway = Gateway::new(config, paid, cluster.as_ref().map(|(c, _)| c.clone()));
+    if let Some((cluster, events)) = cluster {
+        tokio::spawn(cluster.run(gateway.clone(), events));
+    }
     tokio::spawn(run_ghost_rotation(gateway.clone()));
     if let (Some(paid), Some(queue)) = (&gateway.paid, settlements) {
         tokio::spawn(run_settlements(

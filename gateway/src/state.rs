@@ -7,6 +7,7 @@ use rand::RngCore;
 use tokio::sync::{watch, Semaphore};
 
 use crate::auth::NonceStore;
+use crate::cluster::Cluster;
 use crate::config::GatewayConfig;
 use crate::ghost::GhostEpochKeys;
 use crate::limits::JoinLimiter;
@@ -37,6 +38,8 @@ pub struct Gateway {
     shutdown_tx: watch::Sender<bool>,
     /// Paid rooms, when a chain is configured.
     pub paid: Option<PaidRooms>,
+    /// The cluster, in cluster mode.
+    pub cluster: Option<Arc<Cluster>>,
 }
 
 /// What paid rooms need: the chain, the master key's sealer and the minting authority.
@@ -62,8 +65,13 @@ pub fn epoch_at(at: SystemTime, period: Duration) -> u64 {
 }
 
 impl Gateway {
-    /// Fresh state: empty rooms, no nonces, and a ghost key chain from a random seed.
-    pub fn new(config: GatewayConfig, paid: Option<PaidRooms>) -> Arc<Self> {
+    /// Fresh state: empty rooms, no nonces, and a ghost key chain from a random seed; in
+    /// cluster mode, `cluster` is this gateway's membership.
+    pub fn new(
+        config: GatewayConfig,
+        paid: Option<PaidRooms>,
+        cluster: Option<Arc<Cluster>>,
+    ) -> Arc<Self> {
         let period = GatewayConfig::secs(config.ghost_period_secs);
         let epoch = epoch_at(SystemTime::now(), period);
         let mut seed = [0u8; 32];
@@ -90,6 +98,7 @@ impl Gateway {
             shutdown: shutdown_rx,
             shutdown_tx,
             paid,
+            cluster,
             config,
         })
     }

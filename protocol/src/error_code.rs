@@ -80,6 +80,9 @@ pub enum ErrorCode {
     BadVerifier,
     /// A directed frame names a member who is not in the room.
     NoSuchMember,
+    /// In a cluster, this gateway cannot reach the others right now, so it admits nobody to a
+    /// room it cannot coordinate; retry shortly.
+    ClusterUnavailable,
     /// A code this side does not know, sent by a newer peer.
     #[serde(other)]
     Unknown,
@@ -128,6 +131,9 @@ impl ErrorCode {
             }
             Self::BadVerifier => "the room verifier must be a base58 32-byte Ed25519 public key",
             Self::NoSuchMember => "no member with that number is in the room",
+            Self::ClusterUnavailable => {
+                "this gateway cannot reach its cluster right now: retry shortly"
+            }
             Self::Unknown => "an error this client does not know (the gateway is newer)",
         }
     }

@@ -105,7 +105,9 @@ fn control(
     let mut rooms = lock(rooms);
     match request["type"].as_str() {
         // The gateway's challenge is random; the floor checks no proof, so any will do.
-        Some("hello") => json!({"type": "welcome", "v": 2, "challenge": "11111111111111111111111111111111"}),
+        Some("hello") => {
+            json!({"type": "welcome", "v": 2, "challenge": "11111111111111111111111111111111"})
+        }
         Some("room_create") => {
             rooms.next_room += 1;
             let room = rooms.next_room;

@@ -53,8 +53,8 @@ pub async fn dispatch(session: &mut Session, text: &str) -> Reply {
         ClientMessage::Auth { message, signature } => auth::run(session, &message, &signature),
         ClientMessage::GhostRotate {} => ghost_rotate::run(session),
         ClientMessage::Presence { ghost_ids } => presence::run(session, &ghost_ids),
-        ClientMessage::RoomCreate { verifier } => room_create::run(session, &verifier),
-        ClientMessage::RoomJoin { code, proof } => room_join::run(session, &code, &proof),
+        ClientMessage::RoomCreate { verifier } => room_create::run(session, &verifier).await,
+        ClientMessage::RoomJoin { code, proof } => room_join::run(session, &code, &proof).await,
         ClientMessage::RoomCreatePaid {
             name,
             escrow_nonce,
@@ -65,8 +65,12 @@ pub async fn dispatch(session: &mut Session, text: &str) -> Reply {
         },
         ClientMessage::RoomJoinPaid { mint } => room_join_paid::run(session, &mint).await,
         ClientMessage::RoomLeave { room } => room_leave::run(session, room),
-        // Messages are handled in order, so reaching this one means every earlier one was.
-        ClientMessage::Sync {} => Ok(ServerMessage::Synced {}),
+        // Messages are handled in order, so reaching this one means every earlier one was
+        // handled here; rooms ordered by another gateway answer through their order.
+        ClientMessage::Sync {} => match session.sync() {
+            Some(synced) => Ok(synced),
+            None => return Reply::Later,
+        },
         ClientMessage::Unknown => Err(ErrorCode::UnknownType),
     };
     Reply::Now(answer.unwrap_or_else(ServerMessage::error))

@@ -3,7 +3,7 @@
 use anoghost_protocol::{ErrorCode, ServerMessage};
 
 use crate::paid::service::admit;
-use crate::rooms::JoinTarget;
+use crate::rooms::{Admission, JoinTarget};
 use crate::session::Session;
 
 pub(super) async fn run(session: &mut Session, mint: &str) -> Result<ServerMessage, ErrorCode> {
@@ -18,7 +18,9 @@ pub(super) async fn run(session: &mut Session, mint: &str) -> Result<ServerMessa
         .ok_or(ErrorCode::PaidRoomsUnavailable)?;
     session.spend_join_attempt()?;
     let room_id = admit(paid, &wallet, mint).await?;
-    let joined = session.join(JoinTarget::Paid(room_id), |_| true)?;
+    let joined = session
+        .join(JoinTarget::Paid(room_id), Admission::Checked)
+        .await?;
     tracing::debug!("paid room joined");
     Ok(joined)
 }

@@ -16,7 +16,7 @@ use tokio_tungstenite::tungstenite::{Error as SocketError, Message};
 use super::flow::{close, Flow, Socket};
 use crate::commands::{self, Reply};
 use crate::limits::TokenBucket;
-use crate::rooms::{MemberHandle, Outbound, Outbox};
+use crate::rooms::{Kick, MemberHandle, Outbound, Outbox};
 use crate::session::Session;
 use crate::state::Gateway;
 
@@ -69,7 +69,7 @@ impl Connection {
         let flow = loop {
             let flow = tokio::select! {
                 biased;
-                () = outbox.kick().raised() => close(CloseCode::Policy, "slow reader: outbound queue full"),
+                kick = outbox.kick().raised() => on_kick(kick),
                 _ = shutdown.changed() => close(CloseCode::Away, "gateway shutting down"),
                 () = &mut handshake, if !self.session.said_hello() => {
                     close(CloseCode::Policy, "handshake timeout: send hello first")
@@ -127,7 +127,7 @@ impl Connection {
                     return Flow::Continue;
                 }
                 self.last_activity = Instant::now();
-                match commands::relay(&self.session, &frame) {
+                match commands::relay(&self.session, frame) {
                     None => Flow::Continue,
                     Some(reply) => self.reply(reply).await,
                 }
@@ -233,6 +233,17 @@ fn message(item: Outbound) -> Message {
     match item {
         Outbound::Binary(frame) => Message::Binary(frame),
         Outbound::Text(text) => Message::Text(text),
+    }
+}
+
+fn on_kick(kick: Kick) -> Flow {
+    match kick {
+        Kick::SlowReader => close(CloseCode::Policy, "slow reader: outbound queue full"),
+        // 1012, "service restart": the room can be joined again once the cluster is whole.
+        Kick::ClusterUnavailable => close(
+            CloseCode::Restart,
+            "cluster_unavailable: a room lost its gateways' coordination; join again",
+        ),
     }
 }
 

@@ -3,6 +3,7 @@
 // Helpers panic on anything unexpected: in a test, a panic is the failure report.
 #![allow(dead_code, clippy::unwrap_used)]
 
+pub mod cluster;
 pub mod process;
 
 use std::net::{IpAddr, SocketAddr, TcpListener};
