@@ -27,7 +27,7 @@ async fn until(client: &mut Client, kind: &str) -> (Value, Vec<Message>) {
     loop {
         let message = client.next().await;
         if let Message::Text(text) = &message {
-            let value: Value = serde_json::from_str(text).unwrap();
+            let value: Value = serde_json::from_str(text).expect("a JSON control message");
             if value["type"] == kind {
                 return (value, before);
             }
