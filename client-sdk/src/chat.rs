@@ -114,39 +114,39 @@ impl ChatRoom {
             .clone()
             .ok_or_else(|| ClientError::Protocol("free room without a code".into()))?;
         let invite = Invite::generate(&code, &mut OsRng);
-        Self::enter(client, joined, Some(invite)).await
+        Self::enter(client, joined, Some(invite), None).await
     }
 
     /// Joins the free room of `invite` at the gateway `url`.
     pub async fn join(url: &str, invite: &Invite) -> Result<Self, ChatError> {
         let mut client = GatewayClient::connect(url).await?;
         let joined = client.join_room(&invite.code).await?;
-        Self::enter(client, joined, Some(invite.clone())).await
+        Self::enter(client, joined, Some(invite.clone()), None).await
     }
 
-    /// Signs in with `wallet` and joins the paid room its key NFT `mint` opens. Paid rooms
-    /// have no room secret: members compare safety numbers.
-    pub async fn join_paid(
-        url: &str,
-        wallet: &crate::wallet::Wallet,
-        mint: &str,
-    ) -> Result<Self, ChatError> {
+    /// Joins the paid room of the held key `key`: its holder proves the key to the gateway,
+    /// and the room secret from its invite authenticates members to each other, as an
+    /// invite's secret does in a free room.
+    pub async fn join_paid(url: &str, key: &crate::paid::HeldKey) -> Result<Self, ChatError> {
         let mut client = GatewayClient::connect(url).await?;
-        client.sign_in(wallet).await?;
-        let joined = client.join_paid_room(mint).await?;
-        Self::enter(client, joined, None).await
+        let joined = client
+            .join_paid_room(&key.holder, &key.invite.room_tag())
+            .await?;
+        Self::enter(client, joined, None, Some(&key.invite.secret)).await
     }
 
     async fn enter(
         mut client: GatewayClient,
         joined: crate::gateway::Joined,
         invite: Option<Invite>,
+        paid_secret: Option<&crate::crypto::secret::RoomSecret>,
     ) -> Result<Self, ChatError> {
+        let secret = invite.as_ref().map(|invite| &invite.secret).or(paid_secret);
         let (session, announcement) = RoomSession::join(
             joined.room,
             joined.member,
             &joined.members,
-            invite.as_ref().map(|invite| &invite.secret),
+            secret,
             &mut OsRng,
         );
         client.send_frame(joined.room, &announcement).await?;

@@ -24,7 +24,7 @@ pub mod limits;
 pub mod samples;
 pub mod server;
 
-pub use client::ClientMessage;
+pub use client::{ClientMessage, PaidInvitee};
 pub use error_code::ErrorCode;
 pub use limits::PROTOCOL_VERSION;
 pub use server::{Limits, ServerMessage};

@@ -324,6 +324,15 @@ impl Bank {
         .expect("funding a test wallet");
     }
 
+    /// A recent blockhash, for transactions signed elsewhere.
+    pub async fn latest_blockhash(&mut self) -> solana_sdk::hash::Hash {
+        self.ctx
+            .banks_client
+            .get_latest_blockhash()
+            .await
+            .expect("banks client blockhash")
+    }
+
     /// Lamports held by the config's treasury.
     pub async fn treasury_balance(&mut self) -> u64 {
         let treasury = self.treasury;

@@ -100,7 +100,9 @@ async fn refund_of_an_open_escrow_waits_for_the_timeout_then_returns_everything(
     let escrow = pda::escrow(&payer.pubkey(), &nonce);
     bank.advance_clock(REFUND_TIMEOUT_SECS - 10).await;
     let refund = ix::room_refund(&payer.pubkey(), nonce);
-    let result = bank.send_paid_by(&[refund.clone()], &payer, &[]).await;
+    let result = bank
+        .send_paid_by(std::slice::from_ref(&refund), &payer, &[])
+        .await;
     assert_eq!(result, Err(code(AnoGhostError::RefundTooEarly)));
 
     bank.advance_clock(10).await;
@@ -128,7 +130,9 @@ async fn a_locked_escrow_the_gateway_never_settles_is_refunded_after_a_fresh_tim
         .expect("room_lock");
     bank.advance_clock(REFUND_TIMEOUT_SECS - 1).await;
     let refund = ix::room_refund(&payer.pubkey(), nonce);
-    let result = bank.send_paid_by(&[refund.clone()], &payer, &[]).await;
+    let result = bank
+        .send_paid_by(std::slice::from_ref(&refund), &payer, &[])
+        .await;
     assert_eq!(result, Err(code(AnoGhostError::RefundTooEarly)));
     bank.advance_clock(1).await;
     let escrow = pda::escrow(&payer.pubkey(), &nonce);

@@ -14,8 +14,6 @@ use crate::wallet::Wallet;
 
 /// How long a request waits for its reply.
 const REPLY_TIMEOUT: Duration = Duration::from_secs(15);
-/// How long minting a paid room's keys may take.
-const MINT_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// A room this client joined.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,6 +77,15 @@ pub enum ClientError {
         /// The challenge endpoint.
         url: String,
         /// What went wrong.
+        reason: String,
+    },
+    /// Raised if an HTTP request to the gateway (other than the sign-in challenge) failed or
+    /// was refused.
+    #[error("the gateway at {url} refused or failed: {reason}")]
+    Http {
+        /// The endpoint.
+        url: String,
+        /// What went wrong, with the gateway's explanation.
         reason: String,
     },
     /// Raised if a reply did not arrive in time.
@@ -208,7 +215,7 @@ impl GatewayClient {
         self.request_within(message, REPLY_TIMEOUT).await
     }
 
-    async fn request_within(
+    pub(super) async fn request_within(
         &mut self,
         message: ClientMessage,
         limit: Duration,
@@ -236,15 +243,16 @@ impl GatewayClient {
     }
 
     /// Signs in with `wallet` (SIWS): fetches a challenge over HTTP from the same host,
-    /// signs it, and sends it. Returns the wallet's first ghostId.
-    pub async fn sign_in(&mut self, wallet: &Wallet) -> Result<String, ClientError> {
+    /// signs it, and sends it. Only an initiator needs this: the escrow it spends must be
+    /// its wallet's.
+    pub async fn sign_in(&mut self, wallet: &Wallet) -> Result<(), ClientError> {
         let message = self.sign_in_challenge(wallet).await?;
         let signature = wallet.sign_message(message.as_bytes());
         match self
             .request(ClientMessage::Auth { message, signature })
             .await?
         {
-            ServerMessage::Authenticated { ghost_id } => Ok(ghost_id),
+            ServerMessage::Authenticated {} => Ok(()),
             other => Err(ClientError::Protocol(format!("{other:?}"))),
         }
     }
@@ -273,53 +281,6 @@ impl GatewayClient {
                 body["message"].as_str().unwrap_or_default()
             ))),
         }
-    }
-
-    /// Asks for a fresh ghostId.
-    pub async fn rotate_ghost(&mut self) -> Result<String, ClientError> {
-        match self.request(ClientMessage::GhostRotate {}).await? {
-            ServerMessage::Ghost { ghost_id } => Ok(ghost_id),
-            other => Err(ClientError::Protocol(format!("{other:?}"))),
-        }
-    }
-
-    /// Asks which of `ghost_ids` this gateway issued within its window.
-    pub async fn presence(&mut self, ghost_ids: &[String]) -> Result<Vec<bool>, ClientError> {
-        let request = ClientMessage::Presence {
-            ghost_ids: ghost_ids.to_vec(),
-        };
-        match self.request(request).await? {
-            ServerMessage::Presence { present } => Ok(present),
-            other => Err(ClientError::Protocol(format!("{other:?}"))),
-        }
-    }
-
-    /// Asks the gateway to mint one key per invitee against the signed-in wallet's escrow
-    /// under `escrow_nonce`. Returns each invitee's mint address (`None` where the ghostId
-    /// did not open). Minting takes one transaction per key, so this can take a while.
-    pub async fn create_paid_room(
-        &mut self,
-        name: &str,
-        escrow_nonce: &[u8; 32],
-        invitees: &[String],
-    ) -> Result<Vec<Option<String>>, ClientError> {
-        let request = ClientMessage::RoomCreatePaid {
-            name: name.to_owned(),
-            escrow_nonce: bs58::encode(escrow_nonce).into_string(),
-            invitees: invitees.to_vec(),
-        };
-        match self.request_within(request, MINT_TIMEOUT).await? {
-            ServerMessage::PaidRoomCreated { mints } => Ok(mints),
-            other => Err(ClientError::Protocol(format!("{other:?}"))),
-        }
-    }
-
-    /// Joins the paid room that the key NFT `mint` (held by the signed-in wallet) opens.
-    pub async fn join_paid_room(&mut self, mint: &str) -> Result<Joined, ClientError> {
-        let request = ClientMessage::RoomJoinPaid {
-            mint: mint.to_owned(),
-        };
-        joined(self.request(request).await?)
     }
 
     /// Creates a free room and joins it.
@@ -425,7 +386,7 @@ pub fn decode_control(text: &str) -> Result<ServerMessage, ClientError> {
     ServerMessage::from_json(text).map_err(|e| ClientError::Protocol(format!("{e}: {text}")))
 }
 
-fn joined(reply: ServerMessage) -> Result<Joined, ClientError> {
+pub(super) fn joined(reply: ServerMessage) -> Result<Joined, ClientError> {
     match reply {
         ServerMessage::Joined {
             room,
