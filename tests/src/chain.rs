@@ -23,6 +23,7 @@ pub struct BanksChain {
     client: Mutex<BanksClient>,
     touched: Touched,
     requests: AtomicUsize,
+    sent: Mutex<Vec<Transaction>>,
 }
 
 impl BanksChain {
@@ -32,7 +33,21 @@ impl BanksChain {
             client: Mutex::new(client),
             touched,
             requests: AtomicUsize::new(0),
+            sent: Mutex::new(Vec::new()),
         }
+    }
+
+    /// A chain over `bank`, scanning the addresses its transactions listed.
+    pub fn over(bank: &crate::bank::Bank) -> Self {
+        Self::new(bank.ctx.banks_client.clone(), bank.touched.clone())
+    }
+
+    /// Every transaction that landed through this chain, in order.
+    pub fn sent(&self) -> Vec<Transaction> {
+        self.sent
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
     }
 
     fn client(&self) -> BanksClient {
@@ -115,9 +130,13 @@ impl Chain for BanksChain {
                 return Err(ChainError(format!("preflight failed: {error}")));
             }
             client
-                .process_transaction(transaction)
+                .process_transaction(transaction.clone())
                 .await
                 .map_err(failed)?;
+            self.sent
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .push(transaction);
             Ok(signature)
         })
     }

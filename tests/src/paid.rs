@@ -44,10 +44,7 @@ pub fn spawn_paid_gateway_with(
     let keypair_file = authority_keypair_file(bank);
     config.authority_keypair = Some(keypair_file.clone());
     adjust(&mut config);
-    let reader = Arc::new(BanksChain::new(
-        bank.ctx.banks_client.clone(),
-        bank.touched.clone(),
-    ));
+    let reader = Arc::new(BanksChain::over(bank));
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
     let gateway = start_with_chain(config, listener, Some(reader.clone())).expect("gateway starts");
     // The gateway read the keypair at start; the file is no longer needed.
