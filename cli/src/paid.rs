@@ -86,7 +86,10 @@ pub async fn create_paid(
     let mut nonce = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut nonce);
     let nonce_text = bs58::encode(nonce).into_string();
-    println!("escrow nonce: {nonce_text} (to refund: anoghost room refund --nonce {nonce_text})");
+    println!(
+        "escrow nonce: {nonce_text} (to take it back if no keys come: \
+         anoghost room refund --keypair <this wallet's file> --nonce {nonce_text})"
+    );
     match room.funding {
         Funding::Keypair => {
             println!("funding an escrow for {count} keys …");
