@@ -55,7 +55,7 @@ pub struct GatewayConfig {
     )]
     pub trusted_proxies: Vec<std::net::IpAddr>,
 
-    /// The gateway's public base URL (e.g. https://chat.example), from which Solana Pay
+    /// The gateway's public base URL (e.g. `https://chat.example`), from which Solana Pay
     /// answers build their icon URL (never from a request's Host header). Without it:
     /// `http://` and the address the gateway listens on, which suits loopback only.
     #[arg(long, env = "ANOGHOST_PUBLIC_URL")]
@@ -75,7 +75,7 @@ pub struct GatewayConfig {
 
     /// Largest control (JSON) message, in bytes; a larger one closes with code 1009. The
     /// default fits a `room_create_paid` with 50 invitees.
-    #[arg(long, env = "ANOGHOST_MAX_CONTROL_BYTES", default_value_t = 16 * 1024)]
+    #[arg(long, env = "ANOGHOST_MAX_CONTROL_BYTES", default_value_t = anoghost_protocol::limits::DEFAULT_MAX_CONTROL_BYTES)]
     pub max_control_bytes: usize,
 
     /// Messages (text or binary) per second per connection; extra ones are dropped.

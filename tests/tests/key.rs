@@ -166,7 +166,7 @@ async fn key_burn_signed_by_an_empty_holder_returns_both_rents_to_the_gateway() 
 }
 
 #[tokio::test]
-async fn key_burn_by_another_signer_or_with_rent_redirected_is_refused() {
+async fn key_burn_by_another_signer_with_rent_redirected_or_a_fake_token_program_is_refused() {
     let mut bank = Bank::start().await;
     let holder = Keypair::new();
     let thief = bank.funded_wallet().await;
@@ -184,6 +184,12 @@ async fn key_burn_by_another_signer_or_with_rent_redirected_is_refused() {
     redirected.accounts[5].pubkey = thief.pubkey();
     let result = bank.send_paid_by(&[redirected], &thief, &[&holder]).await;
     assert_eq!(result, Err(code(AnoGhostError::NotGatewayAuthority)));
+
+    // key_burn signs as the key authority in its CPIs: only ever towards Token-2022.
+    let mut fake = ix::key_burn(&holder.pubkey(), &gateway);
+    fake.accounts[6].pubkey = anchor_spl::token::ID;
+    let result = bank.send_paid_by(&[fake], &thief, &[&holder]).await;
+    assert_eq!(result, Err(anchor_code(ErrorCode::InvalidProgramId)));
     assert_eq!(
         bank.account(&key.mint).await.map(|a| a.owner),
         Some(TOKEN_2022)
