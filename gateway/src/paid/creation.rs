@@ -104,7 +104,7 @@ pub async fn create_room(
 
     let lock = ix::room_lock(&paid.authority.pubkey(), &payer, request.nonce, keys);
     if let Err(error) = send_alone(paid.chain.as_ref(), &paid.authority, lock).await {
-        return Err(after_failed_lock(paid, escrow_address, error).await);
+        after_failed_lock(paid, escrow_address, keys, error).await?;
     }
     tracing::debug!("escrow locked for a paid room");
     paid.settler.sweep_soon();
@@ -126,19 +126,27 @@ pub async fn create_room(
     Ok(paid.minter.submit(invitee_count, orders))
 }
 
-/// Why a lock failed: someone else locked the escrow first, or the chain failed.
-async fn after_failed_lock(paid: &PaidRooms, escrow: Pubkey, error: ChainError) -> CreateError {
-    let still_open = paid
+/// What a failed lock means, read from the escrow. Locked for exactly the keys asked: the
+/// lock landed and only its confirmation was lost, so minting goes ahead (the payer would
+/// otherwise be charged for keys nobody mints). Locked for another count: someone else
+/// locked it first. Still open: the chain failed. Gone: refunded meanwhile.
+async fn after_failed_lock(
+    paid: &PaidRooms,
+    escrow: Pubkey,
+    keys: u16,
+    error: ChainError,
+) -> Result<(), CreateError> {
+    let now = paid
         .chain
         .get_multiple_accounts(&[escrow])
         .await
         .ok()
         .and_then(|accounts| accounts.into_iter().next().flatten())
-        .and_then(|account| decode_escrow(&account.owner, &account.data).ok())
-        .map(|escrow| escrow.state == EscrowState::Open);
-    match still_open {
-        Some(false) => CreateError::EscrowUsed,
-        None => CreateError::EscrowNotFound,
-        Some(true) => CreateError::Chain(error),
+        .and_then(|account| decode_escrow(&account.owner, &account.data).ok());
+    match now {
+        Some(escrow) if escrow.state == EscrowState::Locked && escrow.locked_keys == keys => Ok(()),
+        Some(escrow) if escrow.state == EscrowState::Locked => Err(CreateError::EscrowUsed),
+        Some(_) => Err(CreateError::Chain(error)),
+        None => Err(CreateError::EscrowNotFound),
     }
 }
