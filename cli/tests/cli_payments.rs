@@ -114,7 +114,7 @@ async fn pay_in_chat_then_claim_to_a_fresh_wallet_and_reclaim_after_expiry() {
             .expect_any(&[
                 "reclaimed 0.1 SOL",
                 "! payment 2: the payment can still be claimed",
-                "! transaction failed",
+                "! payment 2: transaction failed",
             ])
             .await;
         if answer.contains("reclaimed") {
