@@ -7,7 +7,7 @@ use std::net::{IpAddr, SocketAddr};
 
 use serde_json::json;
 use support::process::GatewayProcess;
-use support::{Client, Wallet};
+use support::{Client, Holder, Wallet};
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 
 /// A client address no other part of the system uses, so any appearance in logs is a leak.
@@ -16,14 +16,15 @@ const CLIENT_IP: [u8; 4] = [127, 0, 0, 2];
 /// The identifiers one full session exposed to the gateway.
 struct SessionIdentifiers {
     wallets: Vec<String>,
+    holders: Vec<String>,
     ghost_ids: Vec<String>,
     room_code: String,
     room: u32,
     members: Vec<u16>,
 }
 
-/// Signs in two wallets, rotates and checks ghostIds, creates and joins a room, relays,
-/// leaves, and disconnects.
+/// Signs in two wallets, has ghostIds issued for two holders and checks them, creates and
+/// joins a room, relays, leaves, and disconnects.
 async fn full_session(addr: SocketAddr) -> SessionIdentifiers {
     let source: IpAddr = CLIENT_IP.into();
     let alice_wallet = Wallet::new();
@@ -32,14 +33,13 @@ async fn full_session(addr: SocketAddr) -> SessionIdentifiers {
     alice.hello().await;
     let mut bob = Client::connect_from(addr, source).await;
     bob.hello().await;
-    let alice_ghost = alice_wallet.sign_in(addr, &mut alice).await;
-    let bob_ghost = bob_wallet.sign_in(addr, &mut bob).await;
-    alice.send_json(json!({"type": "ghost_rotate"})).await;
-    let rotated = alice.expect("ghost").await["ghost_id"]
-        .as_str()
-        .expect("a ghostId")
-        .to_owned();
-    bob.send_json(json!({"type": "presence", "ghost_ids": [alice_ghost, rotated]}))
+    alice_wallet.sign_in(addr, &mut alice).await;
+    bob_wallet.sign_in(addr, &mut bob).await;
+    let (alice_holder, bob_holder) = (Holder::new(), Holder::new());
+    let alice_ghost = alice_holder.issue_ghost(&mut alice).await;
+    let bob_ghost = bob_holder.issue_ghost(&mut bob).await;
+    let second = alice_holder.issue_ghost(&mut alice).await;
+    bob.send_json(json!({"type": "presence", "ghost_ids": [alice_ghost, second]}))
         .await;
     bob.expect("presence").await;
 
@@ -56,7 +56,8 @@ async fn full_session(addr: SocketAddr) -> SessionIdentifiers {
     bob.close().await;
     SessionIdentifiers {
         wallets: vec![alice_wallet.address(), bob_wallet.address()],
-        ghost_ids: vec![alice_ghost, bob_ghost, rotated],
+        holders: vec![alice_holder.address(), bob_holder.address()],
+        ghost_ids: vec![alice_ghost, bob_ghost, second],
         room_code: room.code,
         room: room.room,
         members: vec![room.member, bob_in.member],
@@ -85,7 +86,7 @@ async fn logs_of_a_full_session_contain_no_identifiers() {
     assert!(log.contains("connection opened"), "logging was on:\n{log}");
     assert!(log.contains("sign-in accepted"), "logging was on:\n{log}");
 
-    for text in ids.wallets.iter().chain(&ids.ghost_ids) {
+    for text in ids.wallets.iter().chain(&ids.holders).chain(&ids.ghost_ids) {
         assert!(!log.contains(text.as_str()), "log leaks {text}:\n{log}");
     }
     let ip = IpAddr::from(CLIENT_IP).to_string();

@@ -100,18 +100,15 @@ impl ChatRoom {
         .await
     }
 
-    /// Signs in with `wallet` and joins the paid room its key NFT `mint` opens; `secret` is
-    /// the room's secret from the key's invitation.
-    pub async fn join_paid(
-        url: &str,
-        wallet: &crate::wallet::Wallet,
-        mint: &str,
-        secret: &RoomSecret,
-    ) -> Result<Self, ChatError> {
+    /// Joins the paid room of the held key `key`: its holder proves the key to the gateway
+    /// (no wallet sign-in), and the room secret from the key's sealed invite admits it to
+    /// the group, as an invite's secret does in a free room.
+    pub async fn join_paid(url: &str, key: &crate::paid::HeldKey) -> Result<Self, ChatError> {
         let mut client = GatewayClient::connect(url).await?;
-        client.sign_in(wallet).await?;
-        let joined = client.join_paid_room(mint).await?;
-        Self::enter(client, joined, secret, Admission::Open, None).await
+        let joined = client
+            .join_paid_room(&key.holder, &key.invite.room_tag())
+            .await?;
+        Self::enter(client, joined, &key.invite.secret, Admission::Open, None).await
     }
 
     /// Creates the group if nobody is in the room yet, or waits for a member's challenge.

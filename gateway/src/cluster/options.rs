@@ -95,7 +95,7 @@ impl ClusterOptions {
         };
         let text =
             zeroize::Zeroizing::new(std::fs::read_to_string(path).map_err(|e| bad(e.to_string()))?);
-        crate::paid::seal::parse_master_key(&text).map_err(|_| {
+        crate::paid::master_keys::parse_master_key(&text).map_err(|_| {
             bad("must be 64 hex digits (32 bytes), such as `openssl rand -hex 32` writes".into())
         })
     }

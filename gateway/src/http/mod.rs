@@ -1,11 +1,14 @@
-//! Plain HTTP endpoints: health, the sign-in challenge, and Solana Pay transaction requests.
+//! Plain HTTP endpoints: health, the sign-in challenge, key burns paid by the gateway, and
+//! Solana Pay transaction requests.
 
 mod challenge;
 mod health;
+mod keys_burn;
 pub mod solana_pay;
 
 pub use challenge::challenge;
 pub use health::health;
+pub use keys_burn::{client_ip, keys_burn};
 
 use actix_web::http::StatusCode;
 use actix_web::HttpResponse;

@@ -3,13 +3,18 @@
 //! an icon, and `POST {"account": <wallet>}` returns `{"transaction", "message"}`: a
 //! transaction built by the gateway, with the wallet as fee payer, for the wallet to sign.
 //!
-//! - `/v1/pay/room-deposit?nonce=<base58, 32 bytes>&keys=<1..=1000>`
+//! - `/v1/pay/room-deposit?nonce=<base58, 32 bytes>&keys=<1..=1000>[&payer=<base58 wallet>]`
 //! - `/v1/pay/payment?claim=<base58 pubkey>&amount=<lamports>&expiry=<unix seconds>`
+//!
+//! With `payer`, the room-deposit request refuses any other wallet: the escrow's address
+//! depends on the paying wallet, and the CLI that printed the link waits at its own
+//! wallet's escrow. The icon URL comes from `--public-url`, never from the request's `Host`
+//! header, which the requester controls.
 
 use std::sync::Arc;
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpResponse};
 use anchor_lang::prelude::Pubkey;
 use anoghost_program_client::instructions as ix;
 use base64::Engine as _;
@@ -28,6 +33,7 @@ const ICON_SVG: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 
 pub struct RoomDepositQuery {
     nonce: String,
     keys: u16,
+    payer: Option<String>,
 }
 
 /// Query of the payment request.
@@ -49,9 +55,8 @@ fn refuse(status: StatusCode, error: &str, message: &str) -> HttpResponse {
         .json(super::error_body(error, message))
 }
 
-fn label(req: &HttpRequest, label: &str) -> HttpResponse {
-    let info = req.connection_info();
-    let icon = format!("{}://{}/v1/pay/icon.svg", info.scheme(), info.host());
+fn label(gateway: &Gateway, label: &str) -> HttpResponse {
+    let icon = format!("{}/v1/pay/icon.svg", gateway.config.public_base());
     HttpResponse::Ok()
         .insert_header(("Access-Control-Allow-Origin", "*"))
         .json(serde_json::json!({ "label": label, "icon": icon }))
@@ -66,13 +71,13 @@ pub async fn icon() -> HttpResponse {
 }
 
 /// `GET /v1/pay/room-deposit`.
-pub async fn room_deposit_label(req: HttpRequest) -> HttpResponse {
-    label(&req, "AnoGhost room")
+pub async fn room_deposit_label(gateway: web::Data<Arc<Gateway>>) -> HttpResponse {
+    label(&gateway, "AnoGhost room")
 }
 
 /// `GET /v1/pay/payment`.
-pub async fn payment_label(req: HttpRequest) -> HttpResponse {
-    label(&req, "AnoGhost payment")
+pub async fn payment_label(gateway: web::Data<Arc<Gateway>>) -> HttpResponse {
+    label(&gateway, "AnoGhost payment")
 }
 
 /// `POST /v1/pay/room-deposit`.
@@ -85,7 +90,7 @@ pub async fn room_deposit(
         return refuse(
             StatusCode::BAD_REQUEST,
             "bad_query",
-            "expected ?nonce=<base58 32 bytes>&keys=<1..=1000>",
+            "expected ?nonce=<base58 32 bytes>&keys=<1..=1000>[&payer=<base58 wallet>]",
         );
     };
     let mut nonce = [0u8; 32];
@@ -103,11 +108,22 @@ pub async fn room_deposit(
             "keys must be between 1 and 1000",
         );
     }
+    let payer = match query.payer.as_deref().map(str::parse::<Pubkey>) {
+        None => None,
+        Some(Ok(payer)) => Some(payer),
+        Some(Err(_)) => {
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                "bad_query",
+                "payer must be a base58 public key",
+            )
+        }
+    };
     let keys = query.keys;
     build(
         &body,
         &gateway,
-        format!("Pay for {keys} AnoGhost room keys"),
+        (format!("Pay for {keys} AnoGhost room keys"), payer),
         |account| ix::room_deposit(account, nonce, keys),
     )
     .await
@@ -137,17 +153,18 @@ pub async fn payment(
     build(
         &body,
         &gateway,
-        format!("Send {amount} lamports in AnoGhost"),
+        (format!("Send {amount} lamports in AnoGhost"), None),
         |account| ix::payment_deposit(account, &claim, amount, expiry),
     )
     .await
 }
 
-/// Builds the unsigned transaction for the `account` in the body, with a fresh blockhash.
+/// Builds the unsigned transaction for the `account` in the body, with a fresh blockhash,
+/// and the `message` wallets show. With an expected account, any other is refused.
 async fn build(
     body: &[u8],
     gateway: &Gateway,
-    message: String,
+    (message, expected): (String, Option<Pubkey>),
     instruction: impl FnOnce(&Pubkey) -> Instruction,
 ) -> HttpResponse {
     let Ok(AccountBody { account }) = serde_json::from_slice(body) else {
@@ -164,6 +181,13 @@ async fn build(
             "account must be a base58 public key",
         );
     };
+    if expected.is_some_and(|expected| expected != account) {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "wrong_account",
+            "this payment link is for another wallet: scan it with the wallet that created it",
+        );
+    }
     let Some(paid) = gateway.paid.as_ref() else {
         return refuse(
             StatusCode::SERVICE_UNAVAILABLE,

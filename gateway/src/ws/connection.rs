@@ -1,5 +1,5 @@
 //! The transport of one socket: a single `select!` over the client's frames, the outbound
-//! queue, the heartbeat, ghost rotations, a slow-reader kick and shutdown. It owns the
+//! queue, the heartbeat, a slow-reader kick and shutdown. It owns the
 //! socket, the queue and the timers; what a message means is `commands`' business, and the
 //! protocol state is the [`Session`]'s.
 
@@ -62,7 +62,6 @@ impl Connection {
         let handshake = tokio::time::sleep(Duration::from_secs(config.handshake_timeout_secs));
         tokio::pin!(handshake);
         let mut shutdown = self.gateway.shutdown.clone();
-        let mut epoch = self.gateway.epoch.clone();
         let outbox = self.outbox.clone();
         tracing::debug!("connection opened");
 
@@ -75,22 +74,12 @@ impl Connection {
                     close(CloseCode::Policy, "handshake timeout: send hello first")
                 }
                 message = self.socket.next() => match message {
-                    Some(Ok(message)) => {
-                        let signed_in = self.session.wallet().is_some();
-                        let flow = self.on_message(message).await;
-                        if !signed_in && self.session.wallet().is_some() {
-                            // Rotations before the sign-in are not news: the first ghostId
-                            // came with `authenticated`.
-                            epoch.borrow_and_update();
-                        }
-                        flow
-                    }
+                    Some(Ok(message)) => self.on_message(message).await,
                     Some(Err(error)) => on_socket_error(&error),
                     None => Flow::Close(None),
                 },
                 item = outbox.recv() => self.write_queued(item).await,
                 _ = heartbeat.tick() => self.on_heartbeat().await,
-                Ok(()) = epoch.changed(), if self.session.wallet().is_some() => self.push_ghost().await,
             };
             if !matches!(flow, Flow::Continue) {
                 break flow;
@@ -169,14 +158,6 @@ impl Connection {
             return close(CloseCode::Normal, "idle timeout");
         }
         self.send(Message::Ping(Bytes::new())).await
-    }
-
-    async fn push_ghost(&mut self) -> Flow {
-        let Some(wallet) = self.session.wallet() else {
-            return Flow::Continue;
-        };
-        let ghost_id = self.gateway.issue_ghost(wallet);
-        self.reply(ServerMessage::Ghost { ghost_id }).await
     }
 
     /// Sends a control message straight to this client.

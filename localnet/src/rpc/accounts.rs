@@ -20,14 +20,14 @@ const MAX_BASE58_BYTES: usize = 128;
 /// Offset of `decimals` in an SPL Token (and Token-2022) mint.
 const MINT_DECIMALS_OFFSET: usize = 44;
 
-fn pubkey(text: &str) -> Result<Pubkey, RpcError> {
+pub(super) fn pubkey(text: &str) -> Result<Pubkey, RpcError> {
     text.parse()
         .map_err(|_| RpcError::params(format!("invalid public key: {text}")))
 }
 
 /// How the client asked for account data.
 #[derive(Clone, Copy)]
-struct Encoding {
+pub(super) struct Encoding {
     encoding: UiAccountEncoding,
     slice: Option<UiDataSliceConfig>,
 }
@@ -35,7 +35,7 @@ struct Encoding {
 impl Encoding {
     /// Reads `encoding` and `dataSlice` from a config object; the default is the legacy
     /// base58 ("binary"), as on a validator.
-    fn from_config(config: Option<&Value>) -> Result<Self, RpcError> {
+    pub(super) fn from_config(config: Option<&Value>) -> Result<Self, RpcError> {
         let encoding = match config
             .and_then(|c| c.get("encoding"))
             .and_then(Value::as_str)
@@ -63,7 +63,7 @@ impl Encoding {
 }
 
 impl Localnet {
-    async fn fetch(&self, address: Pubkey) -> Result<Option<Account>, RpcError> {
+    pub(super) async fn fetch(&self, address: Pubkey) -> Result<Option<Account>, RpcError> {
         self.client
             .get_account(address)
             .await
@@ -72,7 +72,7 @@ impl Localnet {
 
     /// Encodes `account` as asked. jsonParsed token accounts need their mint's decimals,
     /// read from the bank as a validator does.
-    async fn encode(
+    pub(super) async fn encode(
         &self,
         address: &Pubkey,
         account: &Account,

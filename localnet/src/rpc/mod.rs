@@ -3,6 +3,7 @@
 
 mod accounts;
 mod history;
+mod program_accounts;
 mod transactions;
 
 use serde_json::{json, Value};
@@ -145,6 +146,7 @@ impl Localnet {
             "getAccountInfo" => self.account_info(params).await,
             "getMultipleAccounts" => self.multiple_accounts(params).await,
             "getTokenAccountsByOwner" => self.token_accounts_by_owner(params).await,
+            "getProgramAccounts" => self.program_accounts(params).await,
             "getTransaction" => self.get_transaction(params).await,
             "sendTransaction" => self.send_transaction(params).await,
             "simulateTransaction" => self.simulate_transaction(params).await,
