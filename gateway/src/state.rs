@@ -85,7 +85,9 @@ impl Gateway {
         let (shutdown_tx, shutdown_rx) = shutdown;
         Arc::new(Self {
             rooms: Registry::new(config.max_rooms, config.max_members_per_room as usize),
+            // In a cluster, a challenge fetched from one gateway is answered on another.
             nonces: ChallengeNonces::new(
+                cluster.as_ref().map(|c| c.derive_key(b"sign-in-nonces")),
                 GatewayConfig::secs(config.challenge_ttl_secs),
                 config.max_used_nonces,
             ),
@@ -116,6 +118,31 @@ impl Gateway {
     /// dropped (and zeroized) before this returns.
     pub fn ghost_is_present(&self, ghost_id: &str) -> bool {
         self.open_ghost(ghost_id).is_some()
+    }
+
+    /// The ghost chain's newest epoch and key, to hand to another gateway of the cluster.
+    pub fn ghost_chain(&self) -> (u64, SecretBytes32) {
+        let keys = read(&self.ghosts);
+        let (epoch, key) = keys.current();
+        (epoch, key.clone())
+    }
+
+    /// The ghost chain's mark (see `GhostEpochKeys::mark`).
+    pub fn ghost_mark(&self) -> (u64, u64) {
+        read(&self.ghosts).mark()
+    }
+
+    /// Replaces the ghost chain with the one another gateway of the cluster holds, so a
+    /// ghostId issued by any gateway opens on every one. GhostIds issued under the old chain
+    /// stop opening.
+    pub fn adopt_ghost_chain(&self, epoch: u64, key: SecretBytes32) {
+        let mut chain = GhostEpochKeys::new(key, epoch, self.config.ghost_window as usize);
+        let now = epoch_at(
+            SystemTime::now(),
+            GatewayConfig::secs(self.config.ghost_period_secs),
+        );
+        chain.advance_to(now);
+        *write(&self.ghosts) = chain;
     }
 
     /// Moves the ghost key chain to the epoch of `now`.

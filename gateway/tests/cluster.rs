@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 use support::cluster::{gateway, wait_for_peers, NatsServer, Proxy, Secret};
-use support::{mls_header, Client, JoinedRoom};
+use support::{mls_header, Client, Holder, JoinedRoom, Wallet};
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::Message;
 
@@ -329,7 +329,7 @@ async fn nats_carries_only_opaque_subjects_and_sealed_payloads() {
     for message in &seen {
         let subject = message.subject.as_str();
         let parts: Vec<&str> = subject.split('.').collect();
-        let allowed = subject == "ag.hb"
+        let allowed = ["ag.hb", "ag.spent", "ag.ghost"].contains(&subject)
             || subject.starts_with("_INBOX.")
             || matches!(parts.as_slice(), ["ag", "r", id] if opaque_id(id))
             || matches!(parts.as_slice(), ["ag", "r", id, "e"] if opaque_id(id));
@@ -343,4 +343,47 @@ async fn nats_carries_only_opaque_subjects_and_sealed_payloads() {
             );
         }
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_may_use_any_gateway_ghost_ids_and_sign_ins_cross_and_nonces_stay_single_use() {
+    let nats = NatsServer::start();
+    let secret = Secret::new();
+    // Gateways of one cluster answer for one public name.
+    let shared = ["--domain", "chat.cluster.test"];
+    let a = gateway(&nats.url(), &secret, &[], &shared);
+    let b = gateway(&nats.url(), &secret, &[], &shared);
+    wait_for_peers(&[&a, &b]).await;
+
+    // A ghostId issued on one gateway opens on the other, once both hold the cluster's key
+    // chain (one of them adopts the other's within a heartbeat or two).
+    let holder = Holder::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let mut on_a = Client::ready(a.addr).await;
+        let ghost_id = holder.issue_ghost(&mut on_a).await;
+        let mut on_b = Client::ready(b.addr).await;
+        on_b.send_json(json!({"type": "presence", "ghost_ids": [ghost_id]}))
+            .await;
+        if on_b.expect("presence").await["present"] == json!([true]) {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the gateways never shared a ghostId key chain"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+
+    // A challenge fetched from one gateway signs in on the other, and only once anywhere.
+    let wallet = Wallet::new();
+    let message = wallet.challenge(a.addr).await;
+    let auth = json!({"type": "auth", "message": message, "signature": wallet.sign(&message)});
+    let mut on_b = Client::ready(b.addr).await;
+    on_b.send_json(auth.clone()).await;
+    on_b.expect("authenticated").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let mut replay = Client::ready(a.addr).await;
+    replay.send_json(auth).await;
+    replay.expect_error("nonce_reused").await;
 }

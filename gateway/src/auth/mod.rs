@@ -14,5 +14,5 @@ pub mod nonces;
 pub mod proof;
 pub mod siws;
 
-pub use nonces::ChallengeNonces;
+pub use nonces::{ChallengeNonces, SpentNonce};
 pub use siws::{SignInError, SiwsMessage};

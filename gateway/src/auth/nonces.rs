@@ -51,6 +51,15 @@ impl Spent {
     }
 }
 
+/// A nonce accepted at sign-in: its random part and expiry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SpentNonce {
+    /// The nonce's random part.
+    pub random: [u8; RANDOM_LEN],
+    /// Its expiry, unix seconds.
+    pub expiry: u64,
+}
+
 /// Issues and checks sign-in nonces.
 pub struct ChallengeNonces {
     key: SecretBytes32,
@@ -68,12 +77,15 @@ impl std::fmt::Debug for ChallengeNonces {
 type HmacSha256 = Hmac<Sha256>;
 
 impl ChallengeNonces {
-    /// Nonces valid for `ttl`, under a fresh random key; at most `max_spent` spent nonces
-    /// are remembered at once (sign-ins past that answer `sign_in_busy` until some expire).
-    pub fn new(ttl: Duration, max_spent: usize) -> Self {
-        let mut key = [0u8; 32];
-        rand::rngs::OsRng.fill_bytes(&mut key);
-        let key = SecretBytes32::new(key);
+    /// Nonces valid for `ttl`, under `key` (the cluster's, shared by every gateway) or a
+    /// fresh random one; at most `max_spent` spent nonces are remembered at once (sign-ins
+    /// past that answer `sign_in_busy` until some expire).
+    pub fn new(key: Option<SecretBytes32>, ttl: Duration, max_spent: usize) -> Self {
+        let key = key.unwrap_or_else(|| {
+            let mut key = [0u8; 32];
+            rand::rngs::OsRng.fill_bytes(&mut key);
+            SecretBytes32::new(key)
+        });
         Self {
             key,
             ttl,
@@ -112,14 +124,15 @@ impl ChallengeNonces {
         bs58::encode(raw).into_string()
     }
 
-    /// Spends `nonce` for `address` at `now` (unix seconds). Fails if this process did not
-    /// issue it for that address, if it has expired, or if it was already spent.
+    /// Spends `nonce` for `address` at `now` (unix seconds). Fails if this process (or, in a
+    /// cluster, any gateway of it) did not issue it for that address, if it has expired, or
+    /// if it was already spent. Returns what other gateways must also count as spent.
     pub fn consume(
         &self,
         nonce: &str,
         address: &WalletAddress,
         now: u64,
-    ) -> Result<(), SignInError> {
+    ) -> Result<SpentNonce, SignInError> {
         let mut raw = [0u8; NONCE_LEN];
         match bs58::decode(nonce).onto(&mut raw) {
             Ok(NONCE_LEN) => {}
@@ -149,7 +162,20 @@ impl ChallengeNonces {
         }
         spent.set.insert(random_part);
         spent.order.push_back((random_part, expiry));
-        Ok(())
+        Ok(SpentNonce {
+            random: random_part,
+            expiry,
+        })
+    }
+
+    /// Counts a nonce another gateway of the cluster accepted as spent here too.
+    pub fn mark_spent(&self, nonce: SpentNonce, now: u64) {
+        let mut spent = lock(&self.spent);
+        spent.forget_expired(now);
+        if nonce.expiry > now && spent.set.len() < self.max_spent && spent.set.insert(nonce.random)
+        {
+            spent.order.push_back((nonce.random, nonce.expiry));
+        }
     }
 
     /// Spent nonces remembered now.
@@ -169,17 +195,38 @@ mod tests {
     const NOW: u64 = 1_800_000_000;
 
     fn nonces(max_spent: usize) -> ChallengeNonces {
-        ChallengeNonces::new(Duration::from_secs(60), max_spent)
+        ChallengeNonces::new(None, Duration::from_secs(60), max_spent)
     }
 
     #[test]
     fn nonce_is_single_use() {
         let store = nonces(10);
         let nonce = store.issue(&wallet(1), NOW);
-        assert_eq!(store.consume(&nonce, &wallet(1), NOW), Ok(()));
+        assert_eq!(store.consume(&nonce, &wallet(1), NOW).map(|_| ()), Ok(()));
         assert_eq!(
             store.consume(&nonce, &wallet(1), NOW),
             Err(SignInError::ReusedNonce)
+        );
+    }
+
+    #[test]
+    fn gateways_sharing_a_key_accept_each_others_nonces_once() {
+        let key = || Some(SecretBytes32::new([4; 32]));
+        let here = ChallengeNonces::new(key(), Duration::from_secs(60), 10);
+        let there = ChallengeNonces::new(key(), Duration::from_secs(60), 10);
+        let nonce = here.issue(&wallet(1), NOW);
+        let spent = there.consume(&nonce, &wallet(1), NOW).unwrap();
+        here.mark_spent(spent, NOW);
+        assert_eq!(
+            here.consume(&nonce, &wallet(1), NOW),
+            Err(SignInError::ReusedNonce),
+            "spent on another gateway"
+        );
+        let foreign = nonces(10).issue(&wallet(1), NOW);
+        assert_eq!(
+            here.consume(&foreign, &wallet(1), NOW),
+            Err(SignInError::UnknownNonce),
+            "another key's nonce"
         );
     }
 
@@ -223,7 +270,7 @@ mod tests {
         }
         assert_eq!(store.spent_len(), 0);
         let nonce = store.issue(&wallet(7), NOW);
-        assert_eq!(store.consume(&nonce, &wallet(7), NOW), Ok(()));
+        assert_eq!(store.consume(&nonce, &wallet(7), NOW).map(|_| ()), Ok(()));
     }
 
     #[test]
@@ -239,7 +286,10 @@ mod tests {
             Err(SignInError::Busy)
         );
         let later = store.issue(&wallet(1), NOW + 61);
-        assert_eq!(store.consume(&later, &wallet(1), NOW + 61), Ok(()));
+        assert_eq!(
+            store.consume(&later, &wallet(1), NOW + 61).map(|_| ()),
+            Ok(())
+        );
         assert_eq!(store.spent_len(), 1, "the expired ones were forgotten");
     }
 }

@@ -56,6 +56,15 @@ impl ClusterKeys {
         }
     }
 
+    /// A key for `label`, derived from the cluster secret (HKDF-SHA256), for state every
+    /// gateway must share (such as the sign-in nonce key).
+    pub fn derive(&self, label: &[u8]) -> SecretBytes32 {
+        let hkdf = hkdf::Hkdf::<Sha256>::new(Some(b"anoghost/cluster/v1"), self.routing.expose());
+        let mut key = Zeroizing::new([0u8; 32]);
+        let _ = hkdf.expand(label, key.as_mut());
+        SecretBytes32::new(*key)
+    }
+
     /// The subjects of the room at `key`: `ag.r.<id>` and `ag.r.<id>.e`, where the id is
     /// an HMAC of the key under the cluster secret. A subject names no code, member,
     /// wallet or room id, and the same room always gets the same subject.

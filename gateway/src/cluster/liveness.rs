@@ -9,12 +9,14 @@
 //!   refuses joins until the link is back, and comes back under a new node id, so the
 //!   others finish with the old one as with any gateway that went away.
 
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 
 use super::nodes::HEARTBEAT_INTERVAL;
+use super::shared::{GHOST_CHAIN, SPENT};
 use super::wire::Heartbeat;
 use super::{Cluster, LinkEvents};
 use crate::rooms::{Kick, NodeId, Room, RoomKey};
@@ -39,12 +41,17 @@ impl Cluster {
     /// as long as the gateway runs.
     pub async fn run(self: Arc<Self>, gateway: Arc<Gateway>, mut events: LinkEvents) {
         let mut shutdown = gateway.shutdown.clone();
-        let mut heartbeats = match self.transport.client.subscribe(HEARTBEATS.to_owned()).await {
-            Ok(subscription) => subscription,
-            Err(_) => {
-                tracing::error!("cluster: cannot subscribe to heartbeats; cluster mode is off");
-                return;
-            }
+        let client = &self.transport.client;
+        let subscriptions = tokio::try_join!(
+            client.subscribe(HEARTBEATS),
+            client.subscribe(SPENT),
+            client.subscribe(GHOST_CHAIN),
+        );
+        let Ok((mut heartbeats, mut spent, mut chain_asks)) = subscriptions else {
+            tracing::error!(
+                "cluster: cannot subscribe to the cluster's subjects; cluster mode is off"
+            );
+            return;
         };
         let mut tick = tokio::time::interval(HEARTBEAT_INTERVAL);
         loop {
@@ -54,25 +61,33 @@ impl Cluster {
                     Some(event) => self.on_link_event(&gateway, event),
                     None => return,
                 },
-                heartbeat = heartbeats.next() => {
-                    let Some(message) = heartbeat else { return };
-                    let heartbeat = self.transport.open::<Heartbeat>(HEARTBEATS, &message.payload);
-                    if let Some(heartbeat) = heartbeat {
-                        if heartbeat.node != self.transport.node() {
-                            self.nodes.saw(heartbeat, Instant::now());
-                        }
-                    }
-                }
+                Some(message) = heartbeats.next() => self.on_heartbeat(&gateway, &message.payload),
+                Some(message) = spent.next() => self.on_spent(&gateway, &message.payload),
+                Some(message) = chain_asks.next() => self.on_chain_ask(&gateway, &message),
                 _ = tick.tick() => self.on_tick(&gateway),
             }
         }
     }
 
-    fn on_link_event(&self, gateway: &Arc<Gateway>, event: async_nats::Event) {
+    fn on_heartbeat(self: &Arc<Self>, gateway: &Arc<Gateway>, payload: &[u8]) {
+        let Some(heartbeat) = self.transport.open::<Heartbeat>(HEARTBEATS, payload) else {
+            return;
+        };
+        if heartbeat.node != self.transport.node() {
+            self.nodes.saw(heartbeat, Instant::now());
+            self.on_peer_chain(gateway, heartbeat.chain);
+        }
+    }
+
+    fn on_link_event(self: &Arc<Self>, gateway: &Arc<Gateway>, event: async_nats::Event) {
         match event {
             async_nats::Event::Connected => {
                 self.transport.set_up(true);
                 tracing::info!("cluster: connected to NATS");
+                let unsettled = self.chain_origin.load(Ordering::Acquire) == 0;
+                if unsettled && !self.asking.swap(true, Ordering::AcqRel) {
+                    tokio::spawn(self.clone().ask_for_chain(gateway.clone(), None));
+                }
             }
             async_nats::Event::Disconnected | async_nats::Event::Closed => {
                 if !self.transport.is_up() {
@@ -102,6 +117,7 @@ impl Cluster {
         let heartbeat = Heartbeat {
             node: self.transport.node(),
             rooms: u32::try_from(gateway.rooms.ordered_here()).unwrap_or(u32::MAX),
+            chain: self.chain_mark(gateway),
         };
         self.transport.send(HEARTBEATS, HEARTBEATS, &heartbeat);
         let now = Instant::now();

@@ -17,6 +17,7 @@
 //! - [`claim`]: becoming a room's orderer. `join`: joining anywhere in the cluster.
 //! - `orderer` and `follower`: the two listeners a room can have.
 //! - [`nodes`]: heartbeats. `liveness`: what happens when a gateway or the link goes.
+//! - `shared`: sign-in nonces and the ghostId key chain, shared by every gateway.
 
 mod claim;
 mod follower;
@@ -27,11 +28,12 @@ mod liveness;
 pub mod nodes;
 pub mod options;
 mod orderer;
+mod shared;
 pub mod transport;
 pub mod wire;
 
 use std::collections::HashMap;
-use std::sync::atomic::AtomicU64;
+use std::sync::atomic::{AtomicBool, AtomicU64};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
@@ -60,6 +62,11 @@ pub struct Cluster {
     orphans: Mutex<Vec<Orphan>>,
     /// The moving average of join answers, in microseconds (see `join`).
     join_micros: AtomicU64,
+    /// The origin of the ghostId key chain this gateway holds (0 until settled; see
+    /// `shared`).
+    chain_origin: AtomicU64,
+    /// Whether an ask for the chain is under way.
+    asking: AtomicBool,
 }
 
 impl std::fmt::Debug for Cluster {
@@ -130,8 +137,15 @@ impl Cluster {
             join_locks: Mutex::new(HashMap::new()),
             orphans: Mutex::new(Vec::new()),
             join_micros: AtomicU64::new(0),
+            chain_origin: AtomicU64::new(0),
+            asking: AtomicBool::new(false),
         });
         Ok((cluster, events))
+    }
+
+    /// A key for `label` that every gateway of the cluster derives alike.
+    pub fn derive_key(&self, label: &[u8]) -> crate::secret::SecretBytes32 {
+        self.transport.keys.derive(label)
     }
 
     /// Whether the link to NATS is up.

@@ -79,15 +79,21 @@ impl Nodes {
 mod tests {
     use super::*;
 
+    fn beat(node: NodeId, rooms: u32) -> Heartbeat {
+        let chain = super::super::wire::ChainMark {
+            origin: 1,
+            epoch: 0,
+            mark: 0,
+        };
+        Heartbeat { node, rooms, chain }
+    }
+
     #[test]
     fn a_silent_gateway_expires_once_and_its_rooms_stop_counting() {
         let nodes = Nodes::default();
         let start = Instant::now();
-        nodes.saw(Heartbeat { node: 7, rooms: 3 }, start);
-        nodes.saw(
-            Heartbeat { node: 9, rooms: 4 },
-            start + Duration::from_secs(1),
-        );
+        nodes.saw(beat(7, 3), start);
+        nodes.saw(beat(9, 4), start + Duration::from_secs(1));
         assert_eq!(nodes.rooms_elsewhere(), 7);
         assert!(nodes.expire(start + NODE_TIMEOUT).is_empty());
         let later = start + NODE_TIMEOUT + Duration::from_millis(1);

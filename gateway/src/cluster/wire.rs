@@ -109,6 +109,43 @@ pub struct Heartbeat {
     pub node: NodeId,
     /// Rooms it orders.
     pub rooms: u32,
+    /// Its ghostId key chain.
+    pub chain: ChainMark,
+}
+
+/// Which ghostId key chain a gateway holds (see `cluster::shared`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChainMark {
+    /// The node that started the chain (0: not settled yet).
+    pub origin: NodeId,
+    /// The chain's newest epoch.
+    pub epoch: u64,
+    /// A hash mark of the newest key.
+    pub mark: u64,
+}
+
+/// A gateway asks for the ghostId key chain, on `ag.ghost` (a request).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GhostAsk {
+    /// The asking gateway.
+    pub node: NodeId,
+    /// The chain wanted, by origin (`None`: the cluster's).
+    pub want: Option<NodeId>,
+    /// A fresh X25519 public key to seal the answer to.
+    pub reply_key: [u8; 32],
+}
+
+/// The answer: the chain's newest key, HPKE-sealed to the asker's key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GhostChain {
+    /// The chain's origin.
+    pub origin: NodeId,
+    /// The epoch of the key.
+    pub epoch: u64,
+    /// HPKE's encapsulated key.
+    pub enc: [u8; 32],
+    /// The sealed key.
+    pub sealed: Vec<u8>,
 }
 
 fn options() -> impl Options {

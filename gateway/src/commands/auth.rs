@@ -24,9 +24,12 @@ pub(super) fn run(
     )?;
     verify_signature(&wallet, text, signature)?;
     // The nonce is spent last, so a message refused for any other reason cannot burn it.
-    gateway
+    let spent = gateway
         .nonces
         .consume(&message.nonce, &wallet, crate::state::unix_now())?;
+    if let Some(cluster) = &gateway.cluster {
+        cluster.announce_spent(spent);
+    }
     session.sign_in(wallet);
     tracing::debug!("sign-in accepted");
     Ok(ServerMessage::Authenticated {})

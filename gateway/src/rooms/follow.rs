@@ -219,3 +219,167 @@ impl Room {
         true
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+    use crate::rooms::{Admission, Outbound, RoomLink};
+
+    /// Records what the room sends to the cluster.
+    #[derive(Debug, Default)]
+    struct Recorder {
+        published: Mutex<Vec<(u64, Event)>>,
+        forwarded: Mutex<Vec<Input>>,
+    }
+
+    impl RoomLink for Recorder {
+        fn publish(&self, _: u64, _: NodeId, seq: u64, event: &Event) -> bool {
+            self.published.lock().unwrap().push((seq, event.clone()));
+            true
+        }
+        fn forward(&self, _: u64, input: &Input) -> bool {
+            self.forwarded.lock().unwrap().push(input.clone());
+            true
+        }
+        fn ended(&self) {}
+        fn promote(&self, _: NodeId) {}
+    }
+
+    const ORDERER: NodeId = 10;
+    const ME: NodeId = 20;
+
+    fn snapshot(seq: u64, members: Vec<(u16, NodeId, u64)>) -> Snapshot {
+        Snapshot {
+            incarnation: 5,
+            orderer: ORDERER,
+            seq,
+            verifier: None,
+            members,
+            groups: Vec::new(),
+        }
+    }
+
+    fn followed() -> (Room, Arc<Recorder>, MemberHandle, Arc<crate::rooms::Outbox>) {
+        let link = Arc::new(Recorder::default());
+        let room = Room::followed(1, ME, link.clone());
+        let (handle, outbox) = MemberHandle::new(16);
+        room.expect_join(77, handle.clone());
+        (room, link, handle, outbox)
+    }
+
+    fn texts(outbox: &crate::rooms::Outbox) -> Vec<String> {
+        std::iter::from_fn(|| outbox.try_recv())
+            .map(|item| match item {
+                Outbound::Text(text) => text.to_string(),
+                Outbound::Binary(_) => "binary".into(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn events_before_the_snapshot_wait_and_those_it_covers_are_dropped() {
+        let (room, _, _, outbox) = followed();
+        let joined_later = Event::Joined {
+            member: 3000,
+            node: ORDERER,
+            join_id: 0,
+        };
+        room.follow(5, ORDERER, 4, joined_later).unwrap();
+        room.follow(5, ORDERER, 3, Event::Left { member: 2000 })
+            .unwrap();
+        room.install(snapshot(3, vec![(1000, ORDERER, 0), (1234, ME, 77)]))
+            .unwrap();
+        assert_eq!(
+            room.len(),
+            3,
+            "event 4 applied, event 3 was in the snapshot"
+        );
+        let delivered = texts(&outbox);
+        assert_eq!(delivered.len(), 1, "{delivered:?}");
+        assert!(delivered[0].contains("member_joined") && delivered[0].contains("3000"));
+    }
+
+    #[test]
+    fn a_gap_breaks_the_room_and_duplicates_or_other_incarnations_are_dropped() {
+        let (room, _, _, _) = followed();
+        room.install(snapshot(3, vec![(1234, ME, 77)])).unwrap();
+        let joined = |member| Event::Joined {
+            member,
+            node: ORDERER,
+            join_id: 0,
+        };
+        room.follow(5, ORDERER, 4, joined(1001)).unwrap();
+        room.follow(5, ORDERER, 4, joined(1002)).unwrap();
+        room.follow(6, ORDERER, 5, joined(1003)).unwrap();
+        room.follow(5, 99, 5, joined(1004)).unwrap();
+        assert_eq!(room.len(), 2, "only the first event 4 applied");
+        assert_eq!(
+            room.follow(5, ORDERER, 7, joined(1005)),
+            Err(Broken::Gap),
+            "event 6 is missing"
+        );
+    }
+
+    #[test]
+    fn a_takeover_continues_the_numbering_only_from_the_same_place() {
+        let (room, _, _, _) = followed();
+        room.install(snapshot(
+            3,
+            vec![(1234, ME, 77), (1000, ORDERER, 0), (1500, 30, 0)],
+        ))
+        .unwrap();
+        assert_eq!(
+            room.successor(ORDERER, |_| true),
+            Some(ME),
+            "the lowest node left"
+        );
+        let takeover = |after| Event::Takeover { node: 30, after };
+        assert_eq!(room.follow(5, 30, 4, takeover(2)), Err(Broken::Gap));
+        let (room, _, _, _) = followed();
+        room.install(snapshot(3, vec![(1234, ME, 77), (1000, ORDERER, 0)]))
+            .unwrap();
+        room.follow(5, 30, 4, takeover(3)).unwrap();
+        assert_eq!(room.orderer(), Some(30));
+        room.follow(5, ORDERER, 5, Event::Left { member: 1234 })
+            .unwrap();
+        assert_eq!(room.len(), 2, "the old orderer is no longer followed");
+    }
+
+    #[test]
+    fn taking_over_orders_the_departure_of_the_gone_gateways_members() {
+        let (room, link, _, _) = followed();
+        room.install(snapshot(
+            8,
+            vec![(1234, ME, 77), (1000, ORDERER, 0), (1500, 30, 0)],
+        ))
+        .unwrap();
+        assert!(room.take_over(ORDERER));
+        assert!(room.is_ordered_here());
+        let published = link.published.lock().unwrap().clone();
+        assert_eq!(
+            published,
+            vec![
+                (9, Event::Takeover { node: ME, after: 8 }),
+                (10, Event::Left { member: 1000 }),
+            ]
+        );
+        let capacity = 10;
+        let joined = room
+            .admit(30, 5, None, &Admission::Checked, capacity)
+            .unwrap();
+        assert_eq!(joined.others.len(), 2);
+    }
+
+    #[test]
+    fn a_join_given_up_on_but_admitted_leaves_again() {
+        let (room, link, _, _) = followed();
+        room.forget_join(77);
+        room.install(snapshot(3, vec![(1234, ME, 77)])).unwrap();
+        assert_eq!(
+            link.forwarded.lock().unwrap().clone(),
+            vec![Input::Leave { member: 1234 }]
+        );
+    }
+}

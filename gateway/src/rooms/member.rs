@@ -295,6 +295,25 @@ mod tests {
     }
 
     #[test]
+    fn sync_barriers_answer_in_order_once_every_room_did() {
+        let (handle, outbox) = MemberHandle::new(8);
+        let synced: Utf8Bytes = "synced".into();
+        let first = handle.open_barrier(2);
+        let second = handle.open_barrier(1);
+        handle.answer_barrier(second, &synced);
+        assert!(
+            outbox.try_recv().is_none(),
+            "the first barrier is still open"
+        );
+        handle.answer_barrier(first, &synced);
+        assert!(outbox.try_recv().is_none(), "one of its two rooms answered");
+        handle.answer_barrier(first, &synced);
+        assert!(matches!(outbox.try_recv(), Some(Outbound::Text(t)) if &*t == "synced"));
+        assert!(matches!(outbox.try_recv(), Some(Outbound::Text(t)) if &*t == "synced"));
+        assert!(outbox.try_recv().is_none());
+    }
+
+    #[test]
     fn an_idle_outbox_holds_no_buffer_and_gives_a_burst_back() {
         let outbox = Outbox::new(256);
         assert_eq!(outbox.queue().items.capacity(), 0);
