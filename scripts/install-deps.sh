@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs what the tests need on a fresh Debian machine: strace (the gateway's no-file-writes
-# test) and the Node client test's packages, exactly as pinned in tests/node/package-lock.json.
-# Idempotent.
+# test), nats-server (the cluster tests start their own, core NATS only) and the Node client
+# test's packages, exactly as pinned in tests/node/package-lock.json. Idempotent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
 command -v strace >/dev/null 2>&1 || need+=(strace)
+command -v nats-server >/dev/null 2>&1 || [ -x /usr/sbin/nats-server ] || need+=(nats-server)
 if [ ${#need[@]} -gt 0 ]; then
     echo "== installing: ${need[*]}"
     sudo_cmd=""
