@@ -12,5 +12,7 @@ export default defineConfig({
     cssCodeSplit: false,
     sourcemap: false,
     reportCompressedSize: true,
+    // The chat page, and a page that measures MLS costs in the browser (served at /bench.html).
+    rollupOptions: { input: { main: "index.html", bench: "bench.html" } },
   },
 });
