@@ -1,8 +1,10 @@
-//! Plain HTTP endpoints: health, the sign-in challenge, and Solana Pay transaction requests.
+//! Plain HTTP endpoints: health, the sign-in challenge, Solana Pay transaction requests, and
+//! the browser client's files.
 
 mod challenge;
 mod health;
 pub mod solana_pay;
+pub mod web;
 
 pub use challenge::challenge;
 pub use health::health;
