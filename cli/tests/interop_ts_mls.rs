@@ -2,6 +2,8 @@
 //! ts-mls 1.6.4, run in Node (`web/test/interop/`), and this CLI on OpenMLS
 //! 0.9, in one free room through a real gateway, each reading the other's message. Once with
 //! the CLI creating the room and ts-mls joining from its invite, once the other way round.
+// Helpers panic on anything unexpected: in a test, a panic is the failure report.
+#![allow(clippy::unwrap_used)]
 
 mod support;
 

@@ -7,7 +7,7 @@ mod support;
 
 use std::time::Duration;
 
-use anoghost_gateway::http::web::WEB_CLIENT_BUILT;
+use anoghost_gateway::http::web::web_client_built;
 use support::gateway::spawn_gateway;
 use support::web::{passed, vitest};
 
@@ -16,7 +16,7 @@ const CLI: &str = env!("CARGO_BIN_EXE_anoghost");
 #[actix_web::test]
 async fn free_rooms_work_in_chromium_beside_the_cli_and_leave_nothing_in_the_browser() {
     assert!(
-        WEB_CLIENT_BUILT,
+        web_client_built(),
         "the gateway embeds the placeholder page: build.rs could not build web/ (is npm installed?)"
     );
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());

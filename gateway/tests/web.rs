@@ -6,13 +6,13 @@ mod support;
 
 use std::net::IpAddr;
 
-use anoghost_gateway::http::web::WEB_CLIENT_BUILT;
+use anoghost_gateway::http::web::web_client_built;
 use support::{spawn, test_config, Client};
 
 #[actix_web::test]
 async fn the_gateway_serves_the_web_client_at_the_root_under_a_strict_policy() {
     assert!(
-        WEB_CLIENT_BUILT,
+        web_client_built(),
         "the gateway embeds the placeholder page: build.rs could not build web/ (is npm installed?)"
     );
     let gateway = spawn(test_config());

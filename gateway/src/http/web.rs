@@ -15,7 +15,9 @@ mod assets {
 }
 
 /// Whether the embedded client is the real one (false: the placeholder page, built without npm).
-pub const WEB_CLIENT_BUILT: bool = assets::WEB_CLIENT_BUILT;
+pub fn web_client_built() -> bool {
+    assets::WEB_CLIENT_BUILT
+}
 
 /// The embedded file at `path` (`/` is `/index.html`): its content type and bytes.
 pub fn asset(path: &str) -> Option<(&'static str, &'static [u8])> {
