@@ -1,7 +1,8 @@
 //! The web client in real Chromium (Debian's, driven by playwright-core) against a real
 //! gateway that serves it, and beside the Rust CLI: issue 18's free-room scenarios
-//! (`web/test/browser/rooms.test.ts`). Chromium comes from `scripts/install-deps.sh`; a
-//! missing one fails this test rather than skipping it.
+//! (`web/test/browser/rooms.test.ts`) and wallet sign-in through wallet-standard with a test
+//! wallet holding a real keypair (`wallet.test.ts`). Chromium comes from
+//! `scripts/install-deps.sh`; a missing one fails this test rather than skipping it.
 
 mod support;
 
@@ -14,7 +15,7 @@ use support::web::{passed, vitest};
 const CLI: &str = env!("CARGO_BIN_EXE_anoghost");
 
 #[actix_web::test]
-async fn free_rooms_work_in_chromium_beside_the_cli_and_leave_nothing_in_the_browser() {
+async fn free_rooms_and_wallet_sign_in_work_in_chromium_beside_the_cli_and_leave_nothing_in_the_browser() {
     assert!(
         web_client_built(),
         "the gateway embeds the placeholder page: build.rs could not build web/ (is npm installed?)"
@@ -30,9 +31,9 @@ async fn free_rooms_work_in_chromium_beside_the_cli_and_leave_nothing_in_the_bro
         ("ANOGHOST_CLI", CLI.to_owned()),
         ("CHROMIUM", chromium),
     ];
-    let mut command = vitest("test/browser/rooms.test.ts", &env);
+    let mut command = vitest("test/browser", &env);
     let report = passed(&mut command, Duration::from_secs(600)).await;
-    assert!(report.contains("6 passed"), "{report}");
+    assert!(report.contains("8 passed"), "{report}");
     // The measurements the README reports.
     for line in report.lines().filter(|l| l.contains("MEASURE ")) {
         println!("{}", line.trim());

@@ -41,6 +41,11 @@ async fn the_gateway_serves_the_web_client_at_the_root_under_a_strict_policy() {
         "{page}"
     );
     assert!(!page.contains("<script>"), "{page}");
+    // The page checks sign-in messages against this gateway's cluster.
+    assert!(
+        page.contains(r#"<meta name="anoghost-chain-id" content="solana:localnet" />"#),
+        "{page}"
+    );
     let script = page
         .split("src=\"")
         .nth(1)

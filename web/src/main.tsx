@@ -15,4 +15,7 @@ function takeInviteFromFragment(): string | undefined {
 
 const gatewayUrl = `${window.location.protocol === "https:" ? "wss" : "ws"}://${window.location.host}/v1/ws`;
 
-render(<App gatewayUrl={gatewayUrl} invite={takeInviteFromFragment()} />, document.getElementById("app")!);
+// The cluster sign-in messages must name: the gateway writes its --chain-id into the page.
+const chainId = document.querySelector<HTMLMetaElement>('meta[name="anoghost-chain-id"]')?.content ?? "solana:localnet";
+
+render(<App gatewayUrl={gatewayUrl} chainId={chainId} invite={takeInviteFromFragment()} />, document.getElementById("app")!);

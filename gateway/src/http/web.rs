@@ -75,5 +75,23 @@ pub async fn serve(req: HttpRequest, gateway: web::Data<std::sync::Arc<Gateway>>
             "camera=(), microphone=(), geolocation=()",
         ))
         .insert_header((header::X_FRAME_OPTIONS, "DENY"));
+    if kind.starts_with("text/html") {
+        // The page checks sign-in messages against the cluster this gateway names.
+        let page = String::from_utf8_lossy(bytes).replace(
+            CHAIN_ID_PLACEHOLDER,
+            &html_attribute(&gateway.config.chain_id),
+        );
+        return response.body(page);
+    }
     response.body(bytes)
+}
+
+/// Where `web/index.html` wants the gateway's `--chain-id`.
+const CHAIN_ID_PLACEHOLDER: &str = "__ANOGHOST_CHAIN_ID__";
+
+fn html_attribute(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }

@@ -13,7 +13,7 @@ type Screen =
   | { kind: "busy"; what: string }
   | { kind: "room"; room: ChatRoom };
 
-export function App({ gatewayUrl, invite }: { gatewayUrl: string; invite?: string }) {
+export function App({ gatewayUrl, chainId, invite }: { gatewayUrl: string; chainId: string; invite?: string }) {
   const [screen, setScreen] = useState<Screen>({ kind: "home" });
 
   const enter = async (what: string, open: () => Promise<ChatRoom>) => {
@@ -54,7 +54,7 @@ export function App({ gatewayUrl, invite }: { gatewayUrl: string; invite?: strin
 
   switch (screen.kind) {
     case "home":
-      return <Home error={screen.error} onCreate={create} onJoin={join} />;
+      return <Home gatewayUrl={gatewayUrl} chainId={chainId} error={screen.error} onCreate={create} onJoin={join} />;
     case "busy":
       return (
         <section class="card" data-testid="progress" aria-busy="true">

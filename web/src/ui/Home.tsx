@@ -3,14 +3,17 @@
 import { useState } from "preact/hooks";
 
 import type { Admission } from "../mls/invite.js";
+import { WalletPanel } from "./WalletPanel.js";
 
 interface Props {
+  gatewayUrl: string;
+  chainId: string;
   error?: string;
   onCreate: (admission: Admission) => void;
   onJoin: (invite: string) => void;
 }
 
-export function Home({ error, onCreate, onJoin }: Props) {
+export function Home({ gatewayUrl, chainId, error, onCreate, onJoin }: Props) {
   const [knock, setKnock] = useState(false);
   const [invite, setInvite] = useState("");
   return (
@@ -56,6 +59,7 @@ export function Home({ error, onCreate, onJoin }: Props) {
           Join
         </button>
       </form>
+      <WalletPanel gatewayUrl={gatewayUrl} chainId={chainId} />
     </section>
   );
 }

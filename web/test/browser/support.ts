@@ -50,8 +50,10 @@ export class AnoPage {
     });
   }
 
-  static async open(browser: Browser, path = "/"): Promise<AnoPage> {
+  /** A page in a fresh context; `initScript` runs before the page's own (a test wallet). */
+  static async open(browser: Browser, path = "/", initScript?: string): Promise<AnoPage> {
     const context = await browser.newContext();
+    if (initScript !== undefined) await context.addInitScript({ content: initScript });
     const page = await context.newPage();
     const ano = new AnoPage(context, page);
     await page.goto(`${gatewayHttp()}${path}`);
