@@ -93,7 +93,7 @@ export function RoomScreen({ room, onLeave }: { room: ChatRoom; onLeave: () => v
               <li key={line.id} class={line.from === undefined ? "system" : line.mine ? "mine" : "theirs"} data-from={line.from}>
                 {line.from !== undefined && <span class="from">#{line.from}{line.direct ? " → you" : ""}</span>}
                 <span class="text">{line.text}</span>
-                {line.expiresAt !== undefined && <span class="timer" title="disappears">⏱</span>}
+                {line.expiresAt !== undefined && <span class="timer">disappears</span>}
               </li>
             ))}
           </ol>
