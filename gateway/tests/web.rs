@@ -91,3 +91,25 @@ async fn the_pages_own_origin_opens_a_socket_by_default_and_a_foreign_one_is_ref
         }
     }
 }
+
+#[actix_web::test]
+async fn the_pages_policy_lets_it_reach_the_configured_rpc_url_and_nothing_else() {
+    let mut config = test_config();
+    config.web_rpc_url = Some("https://rpc.example".into());
+    config.domain = Some("chat.example".into());
+    config.chain_id = "solana:devnet".into();
+    let gateway = spawn(config);
+    let response = reqwest::get(format!("http://{}/", gateway.addr))
+        .await
+        .unwrap();
+    let policy = response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        policy.contains("connect-src 'self' wss://chat.example https://rpc.example;"),
+        "{policy}"
+    );
+    let page = response.text().await.unwrap();
+    assert!(page.contains(r#"content="solana:devnet""#), "{page}");
+}
