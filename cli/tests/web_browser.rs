@@ -15,7 +15,7 @@ use support::web::{passed, vitest};
 const CLI: &str = env!("CARGO_BIN_EXE_anoghost");
 
 #[actix_web::test]
-async fn free_rooms_and_wallet_sign_in_work_in_chromium_beside_the_cli_and_leave_nothing_in_the_browser() {
+async fn free_rooms_and_wallet_sign_in_work_in_chromium_and_leave_nothing_behind() {
     assert!(
         web_client_built(),
         "the gateway embeds the placeholder page: build.rs could not build web/ (is npm installed?)"
