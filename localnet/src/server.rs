@@ -134,11 +134,17 @@ pub async fn start(
                 DefaultHeaders::new()
                     .add(("Access-Control-Allow-Origin", "*"))
                     .add(("Access-Control-Allow-Methods", "POST, OPTIONS"))
-                    .add(("Access-Control-Allow-Headers", "content-type, solana-client"))
+                    .add((
+                        "Access-Control-Allow-Headers",
+                        "content-type, solana-client",
+                    ))
                     .add(("Access-Control-Max-Age", "86400")),
             )
             .route("/", web::post().to(rpc))
-            .route("/", web::method(actix_web::http::Method::OPTIONS).to(preflight))
+            .route(
+                "/",
+                web::method(actix_web::http::Method::OPTIONS).to(preflight),
+            )
             .route(
                 "/health",
                 web::get().to(|| async { HttpResponse::Ok().body("ok") }),

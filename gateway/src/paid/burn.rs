@@ -90,11 +90,15 @@ fn same_up_to_key_order(message: &Message, expected: &Message) -> bool {
         keys.get(ours) == expected.account_keys.get(theirs)
             && flags(message, ours) == flags(expected, theirs)
     };
-    let every_key_alike = expected.account_keys.iter().enumerate().all(|(theirs, key)| {
-        keys.iter()
-            .position(|k| k == key)
-            .is_some_and(|ours| flags(message, ours) == flags(expected, theirs))
-    });
+    let every_key_alike = expected
+        .account_keys
+        .iter()
+        .enumerate()
+        .all(|(theirs, key)| {
+            keys.iter()
+                .position(|k| k == key)
+                .is_some_and(|ours| flags(message, ours) == flags(expected, theirs))
+        });
     every_key_alike
         && message
             .instructions
@@ -180,12 +184,19 @@ mod tests {
         let header = message.header;
         let signers = usize::from(header.num_required_signatures);
         let total = message.account_keys.len();
-        let unsigned_writable = total - signers - usize::from(header.num_readonly_unsigned_accounts);
+        let unsigned_writable =
+            total - signers - usize::from(header.num_readonly_unsigned_accounts);
         // The readonly non-signers (config, key authority, programs) reversed.
         let mut order: Vec<usize> = (0..total).collect();
         order[signers + unsigned_writable..].reverse();
-        assert!(total - signers - unsigned_writable >= 2, "something to reorder");
-        message.account_keys = order.iter().map(|&i| original.message.account_keys[i]).collect();
+        assert!(
+            total - signers - unsigned_writable >= 2,
+            "something to reorder"
+        );
+        message.account_keys = order
+            .iter()
+            .map(|&i| original.message.account_keys[i])
+            .collect();
         let new_index = |old: u8| order.iter().position(|&i| i == usize::from(old)).unwrap() as u8;
         for instruction in &mut message.instructions {
             instruction.program_id_index = new_index(instruction.program_id_index);
