@@ -1,21 +1,25 @@
 //! The web client in real Chromium (Debian's, driven by playwright-core) against a real
-//! gateway that serves it, and beside the Rust CLI: issue 18's free-room scenarios
-//! (`web/test/browser/rooms.test.ts`) and wallet sign-in through wallet-standard with a test
-//! wallet holding a real keypair (`wallet.test.ts`). Chromium comes from
-//! `scripts/install-deps.sh`; a missing one fails this test rather than skipping it.
+//! gateway that serves it, reads a real localnet over JSON-RPC and names that RPC URL to the
+//! page, beside the Rust CLI: issue 18's scenarios (`web/test/browser/browser.test.ts`): free
+//! rooms, wallet sign-in and ghost contacts through wallet-standard with test wallets holding
+//! real keypairs, a paid room paid, minted, joined and burned, and an in-chat payment.
+//! Chromium comes from `scripts/install-deps.sh`; a missing one fails this test rather than
+//! skipping it.
 
 mod support;
 
+use std::net::TcpListener;
 use std::time::Duration;
 
 use anoghost_gateway::http::web::web_client_built;
-use support::gateway::spawn_gateway;
+use anoghost_localnet::server::{start, LocalnetOptions};
+use support::keypair_file;
 use support::web::{passed, vitest};
 
 const CLI: &str = env!("CARGO_BIN_EXE_anoghost");
 
 #[actix_web::test]
-async fn free_rooms_and_wallet_sign_in_work_in_chromium_and_leave_nothing_behind() {
+async fn the_web_client_works_in_chromium_and_leaves_nothing_behind() {
     assert!(
         web_client_built(),
         "the gateway embeds the placeholder page: build.rs could not build web/ (is npm installed?)"
@@ -25,15 +29,42 @@ async fn free_rooms_and_wallet_sign_in_work_in_chromium_and_leave_nothing_behind
         std::path::Path::new(&chromium).is_file(),
         "no Chromium at {chromium}: run scripts/install-deps.sh (apt install chromium)"
     );
-    let (gateway, _url) = spawn_gateway();
+    let localnet = start(
+        TcpListener::bind("127.0.0.1:0").unwrap(),
+        LocalnetOptions::default(),
+    )
+    .await
+    .unwrap();
+    let dir = std::env::temp_dir().join(format!("anoghost-web-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut config = anoghost_gateway::GatewayConfig::local_defaults();
+    config.rpc_url = Some(localnet.url());
+    config.web_rpc_url = Some(localnet.url());
+    config.authority_keypair = Some(keypair_file(
+        &dir,
+        "authority",
+        &localnet.keys.gateway_authority,
+    ));
+    config.master_key = Some("22".repeat(32));
+    config.mint_delay_max_ms = 0;
+    config.settle_delay_max_secs = 0;
+    config.settle_sweep_secs = 1;
+    config.messages_per_second = 10_000;
+    config.joins_per_minute = 1_000;
+    config.joins_per_minute_per_ip = 10_000;
+    config.workers = 2;
+    let gateway =
+        anoghost_gateway::start(config, TcpListener::bind("127.0.0.1:0").unwrap()).unwrap();
     let env = [
         ("ANOGHOST_GATEWAY_HTTP", format!("http://{}", gateway.addr)),
+        ("ANOGHOST_RPC_HTTP", localnet.url()),
         ("ANOGHOST_CLI", CLI.to_owned()),
         ("CHROMIUM", chromium),
     ];
     let mut command = vitest("test/browser", &env);
-    let report = passed(&mut command, Duration::from_secs(600)).await;
-    assert!(report.contains("8 passed"), "{report}");
+    let report = passed(&mut command, Duration::from_secs(900)).await;
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(report.contains("10 passed"), "{report}");
     // The measurements the README reports.
     for line in report.lines().filter(|l| l.contains("MEASURE ")) {
         println!("{}", line.trim());

@@ -21,12 +21,12 @@ afterAll(async () => {
 });
 
 describe("screenshots", () => {
-  it("start screen with a signed-in wallet, and a room with three members", async () => {
-    const wallet = testWallet("Test Wallet", ["solana:signIn"]);
-    const start = await AnoPage.open(browser, "/", wallet.script);
+  it("start screen with a connected wallet and its ghost contact, and a room with three members", async () => {
+    const wallet = testWallet("Test Wallet", ["solana:signIn", "solana:signMessage"]);
+    const start = await AnoPage.open(browser, "/", wallet);
     await start.page.setViewportSize({ width: 900, height: 760 });
-    await start.page.getByTestId("wallet-connect").click();
-    await start.page.getByTestId("ghost-id").waitFor();
+    await start.connectWallet();
+    await start.ghostContact();
     await start.page.screenshot({ path: out("start.png") });
 
     const alice = await AnoPage.open(browser);
