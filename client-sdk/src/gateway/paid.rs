@@ -148,7 +148,7 @@ pub async fn burn_key(
         url: url.clone(),
         reason,
     };
-    let response = reqwest::Client::new()
+    let response = super::tls::http_client()?
         .post(&url)
         .json(&serde_json::json!({
             "transaction": base64::engine::general_purpose::STANDARD.encode(bytes),
