@@ -5,6 +5,8 @@
 //! real keypairs, a paid room paid, minted, joined and burned, and an in-chat payment.
 //! Chromium comes from `scripts/install-deps.sh`; a missing one fails this test rather than
 //! skipping it.
+// The stack's setup panics on anything unexpected: in a test, a panic is the failure report.
+#![allow(clippy::unwrap_used)]
 
 mod support;
 
@@ -18,8 +20,22 @@ use support::web::{passed, vitest};
 
 const CLI: &str = env!("CARGO_BIN_EXE_anoghost");
 
-#[actix_web::test]
-async fn the_web_client_works_in_chromium_and_leaves_nothing_behind() {
+/// A localnet, a gateway reading it (and naming it to the page) with a master key and an
+/// authority, and the environment the vitest files read them from.
+struct Stack {
+    _localnet: anoghost_localnet::server::RunningLocalnet,
+    _gateway: anoghost_gateway::RunningGateway,
+    env: Vec<(&'static str, String)>,
+    dir: std::path::PathBuf,
+}
+
+impl Drop for Stack {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+async fn stack(name: &str) -> Stack {
     assert!(
         web_client_built(),
         "the gateway embeds the placeholder page: build.rs could not build web/ (is npm installed?)"
@@ -35,7 +51,7 @@ async fn the_web_client_works_in_chromium_and_leaves_nothing_behind() {
     )
     .await
     .unwrap();
-    let dir = std::env::temp_dir().join(format!("anoghost-web-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("anoghost-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let mut config = anoghost_gateway::GatewayConfig::local_defaults();
     config.rpc_url = Some(localnet.url());
@@ -55,18 +71,39 @@ async fn the_web_client_works_in_chromium_and_leaves_nothing_behind() {
     config.workers = 2;
     let gateway =
         anoghost_gateway::start(config, TcpListener::bind("127.0.0.1:0").unwrap()).unwrap();
-    let env = [
+    let env = vec![
         ("ANOGHOST_GATEWAY_HTTP", format!("http://{}", gateway.addr)),
         ("ANOGHOST_RPC_HTTP", localnet.url()),
         ("ANOGHOST_CLI", CLI.to_owned()),
         ("CHROMIUM", chromium),
     ];
-    let mut command = vitest("test/browser", &env);
+    Stack {
+        _localnet: localnet,
+        _gateway: gateway,
+        env,
+        dir,
+    }
+}
+
+#[actix_web::test]
+async fn the_web_client_works_in_chromium_and_leaves_nothing_behind() {
+    let stack = stack("web").await;
+    let mut command = vitest("test/browser", &stack.env);
     let report = passed(&mut command, Duration::from_secs(900)).await;
-    let _ = std::fs::remove_dir_all(&dir);
     assert!(report.contains("10 passed"), "{report}");
     // The measurements the README reports.
     for line in report.lines().filter(|l| l.contains("MEASURE ")) {
         println!("{}", line.trim());
     }
+}
+
+/// Retakes the README's screenshots (`docs/screenshots/`) against the same stack:
+/// `cargo test -p anoghost-cli --test web_browser -- --ignored screenshots`.
+#[actix_web::test]
+#[ignore = "rewrites docs/screenshots; run by hand when the page changes"]
+async fn screenshots_of_the_main_screens() {
+    let stack = stack("screens").await;
+    let mut command = vitest("test/screenshots", &stack.env);
+    let report = passed(&mut command, Duration::from_secs(900)).await;
+    assert!(report.contains("passed"), "{report}");
 }
