@@ -29,6 +29,14 @@ impl Drop for TlsProxy {
 impl TlsProxy {
     /// Starts a proxy to the gateway at `gateway`, writing its CA into `dir`.
     pub async fn start(gateway: SocketAddr, dir: &Path) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        Self::start_on(listener, gateway, dir)
+    }
+
+    /// [`TlsProxy::start`] on `listener`, bound before the gateway was configured (a gateway
+    /// that serves the page must know the origin the browser sees). Also writes the
+    /// server's certificate into `dir` as `server.pem`.
+    pub fn start_on(listener: TcpListener, gateway: SocketAddr, dir: &Path) -> Self {
         let ca_key = KeyPair::generate().unwrap();
         let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
         ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
@@ -44,6 +52,7 @@ impl TlsProxy {
         std::fs::create_dir_all(dir).unwrap();
         let ca_file = dir.join("ca.pem");
         std::fs::write(&ca_file, ca.pem()).unwrap();
+        std::fs::write(dir.join("server.pem"), leaf.pem()).unwrap();
 
         let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(leaf_key.serialize_der()));
         let chain = vec![CertificateDer::from(leaf.der().to_vec())];
@@ -55,7 +64,6 @@ impl TlsProxy {
             .with_single_cert(chain, key)
             .unwrap();
         let acceptor = TlsAcceptor::from(Arc::new(config));
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("wss://{}/v1/ws", listener.local_addr().unwrap());
         let task = tokio::spawn(async move {
             while let Ok((client, _)) = listener.accept().await {
