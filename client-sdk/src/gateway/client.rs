@@ -213,7 +213,7 @@ impl GatewayClient {
             url: url.clone(),
             reason,
         };
-        let response = tls::http_client()?
+        let response = tls::http_client(&url)?
             .post(&url)
             .json(&serde_json::json!({"address": wallet.address()}))
             .send()

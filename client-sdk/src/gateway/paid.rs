@@ -148,7 +148,7 @@ pub async fn burn_key(
         url: url.clone(),
         reason,
     };
-    let response = super::tls::http_client()?
+    let response = super::tls::http_client(&url)?
         .post(&url)
         .json(&serde_json::json!({
             "transaction": base64::engine::general_purpose::STANDARD.encode(bytes),

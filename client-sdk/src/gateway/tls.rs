@@ -26,22 +26,24 @@ pub fn client_config() -> Result<Arc<ClientConfig>, ClientError> {
         add_ca_file(&mut roots, Path::new(&path))?;
     }
     let provider = Arc::new(rustls::crypto::ring::default_provider());
+    // unwrap: ring's default provider offers TLS 1.2 and 1.3, the safe default versions.
+    #[allow(clippy::unwrap_used)]
     let config = ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
-        .map_err(|error| ca_error(Path::new(""), error.to_string()))?
+        .unwrap()
         .with_root_certificates(roots)
         .with_no_client_auth();
     Ok(Arc::new(config))
 }
 
-/// An HTTP client for the gateway's endpoints, with [`client_config`].
-pub fn http_client() -> Result<reqwest::Client, ClientError> {
+/// An HTTP client for the gateway endpoint `url`, with [`client_config`].
+pub fn http_client(url: &str) -> Result<reqwest::Client, ClientError> {
     let config = Arc::unwrap_or_clone(client_config()?);
     reqwest::Client::builder()
         .use_preconfigured_tls(config)
         .build()
         .map_err(|error| ClientError::Http {
-            url: String::new(),
+            url: url.to_owned(),
             reason: error.to_string(),
         })
 }
