@@ -16,7 +16,7 @@ const SOL = 1_000_000_000n;
 /** The localnet's price per key (anoghost_localnet::server::LocalnetOptions::default). */
 const PRICE_PER_KEY = 10_000_000n;
 
-async function createPaidRoom(payer: AnoPage, name: string, contacts: string[], phone?: (link: string) => Promise<void>): Promise<string[]> {
+export async function createPaidRoom(payer: AnoPage, name: string, contacts: string[], phone?: (link: string) => Promise<void>): Promise<string[]> {
   await payer.page.getByTestId("paid-name").fill(name);
   await payer.page.getByTestId("paid-contacts").fill(contacts.join("\n"));
   if (phone === undefined) {
@@ -31,7 +31,7 @@ async function createPaidRoom(payer: AnoPage, name: string, contacts: string[], 
   return payer.page.getByTestId("paid-minted").evaluateAll((items) => items.map((i) => i.getAttribute("data-minted") ?? ""));
 }
 
-async function findKeys(page: AnoPage): Promise<string[]> {
+export async function findKeys(page: AnoPage): Promise<string[]> {
   await page.page.getByTestId("keys-find").click();
   await page.page.locator('[data-testid="keys"], [data-testid="keys-none"]').first().waitFor({ timeout: 60_000 });
   return page.page.getByTestId("key-item").evaluateAll((items) => items.map((i) => i.getAttribute("data-name") ?? ""));
@@ -107,7 +107,7 @@ export async function aPaidRoomIsPaidMintedJoinedAndRefusedWithoutAKey(open: Ope
 
 /** What a phone wallet does with a Solana Pay transaction-request link: fetch the
  * transaction for its account, sign it, send it. */
-async function payFromPhone(link: string, account: string, wallet: { signWire(bytes: Uint8Array): Uint8Array }): Promise<void> {
+export async function payFromPhone(link: string, account: string, wallet: { signWire(bytes: Uint8Array): Uint8Array }): Promise<void> {
   expect(link.startsWith("solana:")).toBe(true);
   const request = decodeURIComponent(link.slice("solana:".length));
   expect(new URL(request).searchParams.get("payer")).toBe(account);

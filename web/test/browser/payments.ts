@@ -15,7 +15,7 @@ import { testWallet } from "./testWallet.js";
 
 const SOL = 1_000_000_000n;
 
-const freshAddress = () => base58.encode(ed25519.getPublicKey(ed25519.utils.randomSecretKey()));
+export const freshAddress = () => base58.encode(ed25519.getPublicKey(ed25519.utils.randomSecretKey()));
 
 async function rentExemptMinimum(): Promise<bigint> {
   const response = await fetch(rpcHttp(), {
@@ -26,7 +26,7 @@ async function rentExemptMinimum(): Promise<bigint> {
   return BigInt(((await response.json()) as { result: number }).result);
 }
 
-async function claimTo(page: AnoPage, index: number, address: string): Promise<string> {
+export async function claimTo(page: AnoPage, index: number, address: string): Promise<string> {
   const payment = page.page.getByTestId("payment-received").nth(index);
   await payment.waitFor({ timeout: 60_000 });
   await payment.getByTestId("claim-address").fill(address);
