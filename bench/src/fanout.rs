@@ -4,15 +4,14 @@
 
 use std::time::{Duration, Instant};
 
-use futures_util::{SinkExt, StreamExt};
 use hdrhistogram::Histogram;
 use tokio::sync::watch;
 use tokio::time::MissedTickBehavior;
-use tokio_tungstenite::tungstenite::Message;
 
 use crate::client::{
-    fill_rooms, relay_frame, Member, Target, Ws, DELIVERED_HEADER_LEN, SENT_OVERHEAD,
+    fill_rooms, relay_frame, Conn, Incoming, Member, Target, DELIVERED_HEADER_LEN, SENT_OVERHEAD,
 };
+use crate::proc::cpu_secs;
 
 /// One fan-out run's shape.
 #[derive(Debug, Clone)]
@@ -31,6 +30,8 @@ pub struct FanoutConfig {
     pub measure: Duration,
     /// Time allowed after the window for frames still in flight.
     pub drain: Duration,
+    /// The relay's process, whose CPU time over the window is read from `/proc`.
+    pub relay_pid: Option<u32>,
 }
 
 /// What one run measured.
@@ -54,6 +55,8 @@ pub struct FanoutResult {
     pub p99_us: u64,
     /// Connections the relay closed during the run.
     pub disconnected: usize,
+    /// The relay process's CPU time (user + system) over the window, seconds.
+    pub relay_cpu_secs: Option<f64>,
 }
 
 impl FanoutResult {
@@ -64,6 +67,11 @@ impl FanoutResult {
             && self.sent as f64 >= 0.99 * self.offered as f64
             && self.received as f64 >= 0.99 * self.expected as f64
             && self.p99_us <= 250_000
+    }
+
+    /// The relay's CPU time per delivery over the window, µs (all of its threads).
+    pub fn cpu_us_per_delivery(&self) -> Option<f64> {
+        Some(self.relay_cpu_secs? * 1e6 / self.received.max(1) as f64)
     }
 }
 
@@ -102,7 +110,7 @@ struct MemberTally {
     histogram: Histogram<u64>,
     disconnected: bool,
     /// Kept open until every member is done, so no relay sees an early departure.
-    ws: Option<Ws>,
+    conn: Option<Conn>,
 }
 
 /// Latencies of one member's deliveries, buffered and folded in batches.
@@ -148,7 +156,7 @@ async fn run_member(
     payload_len: usize,
     mut stopped: watch::Receiver<bool>,
 ) -> MemberTally {
-    let Member { mut ws, room } = member;
+    let Member { mut conn, room } = member;
     let mut ticker = tokio::time::interval_at((schedule.start + offset).into(), schedule.period);
     // Open loop: a sender that falls behind catches up rather than silently lowering the
     // offered rate (`Delay` would reschedule after any lateness over 5 ms, so a busy machine
@@ -172,13 +180,13 @@ async fn run_member(
                 // not the relay's. Senders that fall behind their schedule fail `sustained`.
                 let stamp = Instant::now().saturating_duration_since(schedule.start);
                 payload[..STAMP_LEN].copy_from_slice(&(stamp.as_nanos() as u64).to_be_bytes());
-                if ws.send(Message::binary(relay_frame(room, &payload))).await.is_err() {
+                if conn.send_binary(relay_frame(room, &payload)).await.is_err() {
                     break true;
                 }
                 sent_in_window += u64::from(schedule.in_window(stamp));
             }
-            message = ws.next() => match message {
-                Some(Ok(Message::Binary(frame))) => {
+            message = conn.next() => match message {
+                Some(Ok(Incoming::Binary(frame))) => {
                     let Some(sent) = read_stamp(&frame) else { continue };
                     if schedule.in_window(sent) {
                         received += 1;
@@ -196,7 +204,7 @@ async fn run_member(
         received,
         histogram: latencies.finish(),
         disconnected,
-        ws: (!disconnected).then_some(ws),
+        conn: (!disconnected).then_some(conn),
     }
 }
 
@@ -246,6 +254,16 @@ pub async fn run(
         })
         .collect();
 
+    let relay_cpu_secs = match config.relay_pid {
+        Some(pid) => {
+            tokio::time::sleep_until((start + schedule.window.0).into()).await;
+            let before = cpu_secs(pid).ok();
+            tokio::time::sleep_until((start + schedule.window.1).into()).await;
+            let after = cpu_secs(pid).ok();
+            before.zip(after).map(|(before, after)| after - before)
+        }
+        None => None,
+    };
     tokio::time::sleep_until((schedule.stop_sending + config.drain).into()).await;
     let _ = stop.send(true);
     let mut histogram = Histogram::<u64>::new(3).expect("histogram");
@@ -259,7 +277,7 @@ pub async fn run(
         histogram
             .add(tally.histogram)
             .map_err(std::io::Error::other)?;
-        open.extend(tally.ws);
+        open.extend(tally.conn);
     }
     drop(open);
     Ok(FanoutResult {
@@ -272,6 +290,7 @@ pub async fn run(
         p50_us: histogram.value_at_quantile(0.50),
         p99_us: histogram.value_at_quantile(0.99),
         disconnected,
+        relay_cpu_secs,
     })
 }
 

@@ -9,7 +9,7 @@ use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
-use crate::client::Target;
+use crate::client::{Target, Transport};
 
 /// A relay process; killed when dropped.
 pub struct Server {
@@ -47,7 +47,11 @@ pub const GATEWAY_LOAD_OPTIONS: &[&str] = &[
     "1024",
 ];
 
-async fn spawn(mut command: Command, marker: &str, path: &str) -> std::io::Result<Server> {
+async fn spawn(
+    mut command: Command,
+    marker: &str,
+    transport: Transport,
+) -> std::io::Result<Server> {
     command
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -82,10 +86,7 @@ async fn spawn(mut command: Command, marker: &str, path: &str) -> std::io::Resul
     tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
     Ok(Server {
         child,
-        target: Target {
-            addr,
-            path: path.to_owned(),
-        },
+        target: Target { addr, transport },
     })
 }
 
@@ -96,19 +97,26 @@ pub async fn gateway(binary: &Path, extra: &[&str]) -> std::io::Result<Server> {
         .args(GATEWAY_LOAD_OPTIONS)
         .args(extra)
         .env("RUST_LOG", "error");
-    spawn(command, "http://", "/v1/ws").await
+    spawn(command, "http://", Transport::WebSocket("/v1/ws".into())).await
 }
 
-/// The tokio-tungstenite floor relay.
+/// The raw-TCP relay: the gateway's framing without WebSocket, the box's limit.
+pub async fn raw(binary: &Path) -> std::io::Result<Server> {
+    let mut command = Command::new(binary);
+    command.args(["--listen", "127.0.0.1:0"]);
+    spawn(command, "listening on ", Transport::RawTcp).await
+}
+
+/// The tokio-tungstenite relay.
 pub async fn floor(binary: &Path) -> std::io::Result<Server> {
     let mut command = Command::new(binary);
     command.args(["--listen", "127.0.0.1:0"]);
-    spawn(command, "listening on ", "/").await
+    spawn(command, "listening on ", Transport::WebSocket("/".into())).await
 }
 
 /// The Node `ws` relay (`bench/node/relay.mjs`).
 pub async fn node(script: &Path) -> std::io::Result<Server> {
     let mut command = Command::new("node");
     command.arg(script).arg("0");
-    spawn(command, "listening on ", "/").await
+    spawn(command, "listening on ", Transport::WebSocket("/".into())).await
 }
