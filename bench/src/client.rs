@@ -144,7 +144,10 @@ impl Conn {
     pub async fn close(self) -> std::io::Result<()> {
         match self {
             Conn::Ws(mut ws) => {
-                ws.as_mut().close(None).await.map_err(std::io::Error::other)?;
+                ws.as_mut()
+                    .close(None)
+                    .await
+                    .map_err(std::io::Error::other)?;
                 while let Some(Ok(_)) = ws.next().await {}
             }
             Conn::Raw(mut raw) => {
