@@ -71,6 +71,8 @@ pub struct Measured {
     joins: Option<join_cost::JoinCost>,
     /// Figures that were skipped, and why.
     skipped: Vec<String>,
+    /// `/proc/loadavg` when the run started: other processes share the two cores.
+    load_at_start: String,
     failures: Vec<String>,
 }
 
@@ -84,6 +86,7 @@ async fn main() -> std::process::ExitCode {
         joins: None,
         skipped: Vec::new(),
         failures: Vec::new(),
+        load_at_start: report::load_average(),
     };
     measure_relays(&options, &mut measured).await;
     measure_gateway(&options, &mut measured).await;

@@ -17,7 +17,7 @@ const P99_MS_GOAL: f64 = 2.0;
 /// The report, as Markdown.
 pub fn write(options: &Options, measured: &Measured) -> String {
     let mut out = String::new();
-    header(&mut out, options);
+    header(&mut out, options, measured);
     goals(&mut out, options, measured);
     fanout(&mut out, measured);
     idle(&mut out, options, measured);
@@ -37,7 +37,15 @@ macro_rules! line {
     }};
 }
 
-fn header(out: &mut String, options: &Options) {
+/// The 1-, 5- and 15-minute load averages.
+pub fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" / "))
+        .unwrap_or_default()
+}
+
+fn header(out: &mut String, options: &Options, measured: &Measured) {
     line!(out, "# AnoGhost benchmark results");
     line!(out);
     line!(out, "Written by `scripts/bench.sh`; do not edit by hand.");
@@ -49,6 +57,12 @@ fn header(out: &mut String, options: &Options) {
     line!(out, "| date | {date} |");
     let commit = command_output("git", &["rev-parse", "--short", "HEAD"]);
     line!(out, "| commit | {commit} |");
+    line!(
+        out,
+        "| load average (1 / 5 / 15 min) | {} at the start, {} at the end: anything above 0 is other processes sharing the 2 cores |",
+        measured.load_at_start,
+        load_average()
+    );
     let quick = if options.quick {
         " (QUICK smoke run: not a measurement)"
     } else {
