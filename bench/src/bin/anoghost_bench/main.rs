@@ -15,7 +15,7 @@ use std::path::PathBuf;
 use anoghost_bench::{churn, idle, join_cost};
 use clap::Parser;
 
-use relays::{measure_fanout, measure_idle, Relay, RelayFigures};
+use relays::{measure_fanout, measure_idle, measure_latency_at, Relay, RelayFigures};
 
 #[derive(Parser)]
 #[command(about = "Benchmarks the AnoGhost gateway against baselines and writes a report")]
@@ -127,6 +127,15 @@ async fn measure_relays(options: &Options, measured: &mut Measured) {
             let figures = &mut measured.relays[relay.index()];
             if let Err(error) = measure_fanout(options, relay, figures).await {
                 let failure = format!("fan-out {} run {}: {error}", relay.name(), run + 1);
+                measured.failures.push(failure);
+            }
+        }
+        // The box's own share of the gateway's latency: the raw relay at the gateway's rate.
+        let gateway = &measured.relays[Relay::Gateway.index()];
+        if let Some(&rate) = gateway.half_rate.get(run) {
+            let figures = &mut measured.relays[Relay::Raw.index()];
+            if let Err(error) = measure_latency_at(options, Relay::Raw, rate, figures).await {
+                let failure = format!("raw relay at the gateway's rate, run {}: {error}", run + 1);
                 measured.failures.push(failure);
             }
         }

@@ -30,6 +30,12 @@ pub struct RelayFigures {
     pub cpu_us_at_half: Vec<f64>,
     /// Idle memory per connection, KiB.
     pub idle_kib: Vec<f64>,
+    /// Offered sends per second at half the maximum.
+    pub half_rate: Vec<f64>,
+    /// Median and 99th percentile latency at another relay's half rate, ms.
+    pub p50_at_other_half_ms: Vec<f64>,
+    /// See `p50_at_other_half_ms`.
+    pub p99_at_other_half_ms: Vec<f64>,
     /// Anything worth saying beside the figures.
     pub notes: Vec<String>,
 }
@@ -144,9 +150,35 @@ pub async fn measure_fanout(
     let at_half = fanout::run(&server.target, &half, 0).await?;
     eprint!("    at 50%: ");
     print_step(&at_half);
+    figures.half_rate.push(half.sends_per_sec);
     figures.p50_ms.push(at_half.p50_us as f64 / 1000.0);
     figures.p99_ms.push(at_half.p99_us as f64 / 1000.0);
     figures.cpu_us_at_half.extend(at_half.cpu_us_per_delivery());
+    Ok(())
+}
+
+/// Latency of `relay` at `sends_per_sec` (another relay's half rate), on a fresh process:
+/// what the load generator, the kernel and the machine add at that rate, whatever the relay.
+pub async fn measure_latency_at(
+    options: &Options,
+    relay: Relay,
+    sends_per_sec: f64,
+    figures: &mut RelayFigures,
+) -> std::io::Result<()> {
+    let server = relay.start(options).await?;
+    let config = FanoutConfig {
+        sends_per_sec,
+        ..fanout_config(options.quick, server.pid())
+    };
+    let result = fanout::run(&server.target, &config, 0).await?;
+    eprint!("    at the gateway's 50%: ");
+    print_step(&result);
+    figures
+        .p50_at_other_half_ms
+        .push(result.p50_us as f64 / 1000.0);
+    figures
+        .p99_at_other_half_ms
+        .push(result.p99_us as f64 / 1000.0);
     Ok(())
 }
 

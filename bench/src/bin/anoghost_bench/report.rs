@@ -174,6 +174,20 @@ fn fanout(out: &mut String, measured: &Measured) {
         );
     }
     line!(out);
+    let gateway = &measured.relays[Relay::Gateway.index()];
+    let raw = &measured.relays[Relay::Raw.index()];
+    if !raw.p99_at_other_half_ms.is_empty() {
+        line!(
+            out,
+            "At the gateway's own 50% rate ({} sends/s), the raw-TCP relay's latency is p50 {} ms, p99 {} ms (fresh process, same load generator): the part of the gateway's p50 {} / p99 {} ms that the load generator, the kernel's loopback and the scheduler of these 2 shared cores add whatever the relay.",
+            show(&gateway.half_rate, 0),
+            show(&raw.p50_at_other_half_ms, 2),
+            show(&raw.p99_at_other_half_ms, 2),
+            show(&gateway.p50_ms, 2),
+            show(&gateway.p99_ms, 2),
+        );
+        line!(out);
+    }
 }
 
 fn idle(out: &mut String, options: &Options, measured: &Measured) {
