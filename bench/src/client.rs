@@ -215,6 +215,8 @@ pub struct Member {
     pub conn: Conn,
     /// The room reference for relay frames.
     pub room: u32,
+    /// Which of the targets it is connected to (0 with one relay).
+    pub gateway: usize,
 }
 
 /// A room's admission key: a free room is joined with a proof made with it (the baseline
@@ -259,10 +261,10 @@ pub async fn enter(
     }
 }
 
-/// Opens `rooms × members` connections, each in its room. Connection `i` uses source
-/// address `i`, starting at `first_index`.
+/// Opens `rooms × members` connections, each in its room, spread over `targets`.
+/// Connection `i` uses source address `i`, starting at `first_index`.
 pub async fn fill_rooms(
-    target: &Target,
+    targets: &[Target],
     rooms: usize,
     members: usize,
     first_index: usize,
@@ -273,10 +275,18 @@ pub async fn fill_rooms(
         let key = room_key();
         for member_index in 0..members {
             let index = first_index + room_index * members + member_index;
-            let mut conn = connect(target, index).await?;
+            // Across several gateways, a room's members take turns: every room spans all
+            // of them, and each member's frames reach some members on its own gateway and
+            // some on others.
+            let gateway = member_index % targets.len().max(1);
+            let mut conn = connect(&targets[gateway], index).await?;
             let (room, room_code) = enter(&mut conn, &key, code.as_deref()).await?;
             code = Some(room_code);
-            all.push(Member { conn, room });
+            all.push(Member {
+                conn,
+                room,
+                gateway,
+            });
         }
     }
     Ok(all)

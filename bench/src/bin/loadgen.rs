@@ -99,9 +99,9 @@ async fn main() -> std::process::ExitCode {
                 warmup: Duration::from_secs(1),
                 measure: Duration::from_secs(secs),
                 drain: Duration::from_secs(1),
-                relay_pid: None,
+                relay_pids: Vec::new(),
             };
-            fanout::run(&target, &config, 0).await.map(|r| {
+            fanout::run(std::slice::from_ref(&target), &config, 0).await.map(|r| {
                 format!(
                     "offered {:.0} sends/s: sent {}, delivered {}/{} ({:.0}/s), p50 {} µs, p99 {} µs, {} dropped, sustained: {}",
                     r.sends_per_sec, r.sent, r.received, r.expected, r.delivered_per_sec, r.p50_us, r.p99_us, r.disconnected, r.sustained()

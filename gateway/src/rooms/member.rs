@@ -332,6 +332,6 @@ mod tests {
                 outbox.recv().await;
             }
         });
-        assert!(outbox.queue().items.capacity() <= RETAINED_SLOTS);
+        assert_eq!(outbox.queue().items.capacity(), RETAINED_SLOTS);
     }
 }

@@ -3,9 +3,11 @@
 //!
 //! # Layout
 //! - `relays`: the relays measured side by side, with their fan-out and idle measurements.
+//! - `cluster`: three gateways and NATS, rooms spread over them.
 //! - `criterion`: the MLS and gateway crypto figures, read from criterion's output.
 //! - `report`: the goals and the Markdown report.
 
+mod cluster;
 mod criterion;
 mod relays;
 mod report;
@@ -32,6 +34,9 @@ pub struct Options {
     /// The localnet binary, for the paid-join cost.
     #[arg(long)]
     localnet_bin: PathBuf,
+    /// The NATS server for the cluster figures (Debian's `nats-server`).
+    #[arg(long, default_value = "/usr/sbin/nats-server")]
+    nats_bin: PathBuf,
     /// The Node `ws` relay script.
     #[arg(long, default_value = "bench/node/relay.mjs")]
     node_relay: PathBuf,
@@ -66,6 +71,7 @@ const JOIN_ROUNDS: usize = 25;
 /// Everything one run of the harness measured.
 pub struct Measured {
     relays: Vec<RelayFigures>,
+    cluster: cluster::ClusterFigures,
     largest: Option<idle::IdleResult>,
     churned: Option<churn::ChurnResult>,
     joins: Option<join_cost::JoinCost>,
@@ -81,6 +87,7 @@ async fn main() -> std::process::ExitCode {
     let options = Options::parse();
     let mut measured = Measured {
         relays: Relay::ALL.iter().map(|_| RelayFigures::default()).collect(),
+        cluster: cluster::ClusterFigures::default(),
         largest: None,
         churned: None,
         joins: None,
@@ -130,6 +137,16 @@ async fn measure_relays(options: &Options, measured: &mut Measured) {
                 measured.failures.push(failure);
             }
         }
+        eprintln!(
+            "fan-out, run {}/{}: {} gateways and NATS",
+            run + 1,
+            options.runs,
+            cluster::GATEWAYS
+        );
+        if let Err(error) = cluster::measure_fanout(options, &mut measured.cluster).await {
+            let failure = format!("fan-out cluster run {}: {error}", run + 1);
+            measured.failures.push(failure);
+        }
         // The box's own share of the gateway's latency: the raw relay at the gateway's rate.
         let gateway = &measured.relays[Relay::Gateway.index()];
         if let Some(&rate) = gateway.half_rate.get(run) {
@@ -153,6 +170,15 @@ async fn measure_relays(options: &Options, measured: &mut Measured) {
                 let failure = format!("idle {} run {}: {error}", relay.name(), run + 1);
                 measured.failures.push(failure);
             }
+        }
+        eprintln!(
+            "idle memory, run {}/{}: a gateway in cluster mode",
+            run + 1,
+            options.runs
+        );
+        if let Err(error) = cluster::measure_idle(options, &mut measured.cluster).await {
+            let failure = format!("idle cluster run {}: {error}", run + 1);
+            measured.failures.push(failure);
         }
     }
 }

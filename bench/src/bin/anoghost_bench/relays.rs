@@ -8,12 +8,12 @@ use anoghost_bench::{idle, servers};
 use crate::Options;
 
 /// Offered sends per second, stepped up until a relay stops keeping up (×9 deliveries).
-const RATES: &[f64] = &[
+pub const RATES: &[f64] = &[
     1_000.0, 2_000.0, 4_000.0, 8_000.0, 12_000.0, 16_000.0, 20_000.0, 24_000.0, 28_000.0, 32_000.0,
     36_000.0, 40_000.0, 44_000.0, 48_000.0, 52_000.0, 56_000.0, 60_000.0, 64_000.0, 72_000.0,
     80_000.0, 88_000.0, 96_000.0, 112_000.0, 128_000.0,
 ];
-const QUICK_RATES: &[f64] = &[1_000.0, 4_000.0];
+pub const QUICK_RATES: &[f64] = &[1_000.0, 4_000.0];
 
 /// What was measured of one relay over the runs.
 #[derive(Default)]
@@ -83,7 +83,7 @@ impl Relay {
     }
 }
 
-fn fanout_config(quick: bool, relay_pid: u32) -> FanoutConfig {
+pub fn fanout_config(quick: bool, relay_pid: u32) -> FanoutConfig {
     FanoutConfig {
         rooms: 100,
         members: 10,
@@ -92,11 +92,11 @@ fn fanout_config(quick: bool, relay_pid: u32) -> FanoutConfig {
         warmup: Duration::from_millis(if quick { 300 } else { 1_000 }),
         measure: Duration::from_millis(if quick { 700 } else { 3_000 }),
         drain: Duration::from_millis(if quick { 500 } else { 1_000 }),
-        relay_pid: Some(relay_pid),
+        relay_pids: vec![relay_pid],
     }
 }
 
-fn print_step(step: &FanoutResult) {
+pub fn print_step(step: &FanoutResult) {
     eprintln!(
         "    {:>6.0} sends/s → {:>8.0} delivered/s, p50 {:>5.2} ms, p99 {:>7.2} ms, {} µs CPU/delivery, {} dropped{}",
         step.sends_per_sec,
@@ -124,7 +124,13 @@ pub async fn measure_fanout(
     let rates = if options.quick { QUICK_RATES } else { RATES };
     let server = relay.start(options).await?;
     let base = fanout_config(options.quick, server.pid());
-    let (best, steps) = fanout::search(&server.target, &base, rates, print_step).await?;
+    let (best, steps) = fanout::search(
+        std::slice::from_ref(&server.target),
+        &base,
+        rates,
+        print_step,
+    )
+    .await?;
     drop(server);
     let Some(best) = best else {
         figures.notes.push(format!(
@@ -147,7 +153,7 @@ pub async fn measure_fanout(
         sends_per_sec: best.sends_per_sec / 2.0,
         ..fanout_config(options.quick, server.pid())
     };
-    let at_half = fanout::run(&server.target, &half, 0).await?;
+    let at_half = fanout::run(std::slice::from_ref(&server.target), &half, 0).await?;
     eprint!("    at 50%: ");
     print_step(&at_half);
     figures.half_rate.push(half.sends_per_sec);
@@ -170,7 +176,7 @@ pub async fn measure_latency_at(
         sends_per_sec,
         ..fanout_config(options.quick, server.pid())
     };
-    let result = fanout::run(&server.target, &config, 0).await?;
+    let result = fanout::run(std::slice::from_ref(&server.target), &config, 0).await?;
     eprint!("    at the gateway's 50%: ");
     print_step(&result);
     figures

@@ -24,6 +24,7 @@ pub fn write(options: &Options, measured: &Measured) -> String {
     crypto(&mut out, options);
     joins(&mut out, measured);
     churn(&mut out, options, measured);
+    crate::cluster::report(&mut out, measured);
     notes(&mut out, measured);
     out
 }
@@ -305,7 +306,11 @@ fn churn(out: &mut String, options: &Options, measured: &Measured) {
 }
 
 fn notes(out: &mut String, measured: &Measured) {
-    let relay_notes = measured.relays.iter().flat_map(|r| r.notes.iter());
+    let relay_notes = measured
+        .relays
+        .iter()
+        .flat_map(|r| r.notes.iter())
+        .chain(&measured.cluster.notes);
     let skipped = measured.skipped.iter().map(|s| format!("skipped: {s}"));
     let failed = measured.failures.iter().map(|f| format!("failed: {f}"));
     let all: Vec<String> = relay_notes.cloned().chain(skipped).chain(failed).collect();
@@ -354,11 +359,11 @@ fn machine() -> String {
     format!("{cores} cores ({cpu}), {memory} memory, Linux {kernel}")
 }
 
-fn show(samples: &[f64], decimals: usize) -> String {
+pub fn show(samples: &[f64], decimals: usize) -> String {
     Spread::of(samples).map_or_else(|| "—".to_owned(), |s| s.show(decimals))
 }
 
-fn median(samples: &[f64]) -> Option<f64> {
+pub fn median(samples: &[f64]) -> Option<f64> {
     Spread::of(samples).map(|s| s.median)
 }
 
