@@ -31,7 +31,10 @@ cargo build --locked -p anoghost-localnet
 echo "== client MLS and gateway crypto (criterion)"
 criterion_args=()
 [ ${#quick[@]} -gt 0 ] && criterion_args=(-- --warm-up-time 1 --measurement-time 2)
-cargo bench --locked -p anoghost-sdk --bench mls "${criterion_args[@]}"
+mkdir -p "$CARGO_TARGET_DIR/criterion"
+# The MLS bench also prints commit and Welcome sizes; the report reads them from this file.
+cargo bench --locked -p anoghost-sdk --bench mls "${criterion_args[@]}" \
+    | tee "$CARGO_TARGET_DIR/criterion/mls-sizes.txt"
 cargo bench --locked -p anoghost-gateway --bench sealing "${criterion_args[@]}"
 
 echo "== relays, memory, churn, join cost"

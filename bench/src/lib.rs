@@ -5,8 +5,10 @@
 //!   WebSocket or raw TCP.
 //! - [`raw`]: the length-prefixed framing of the raw-TCP relay, the box's limit.
 //! - [`servers`]: the relays under test (gateway, raw-TCP relay, tokio-tungstenite relay,
-//!   Node `ws`) as child processes on loopback.
-//! - [`fanout`]: relay fan-out throughput and latency.
+//!   Node `ws`) and a cluster's parts (`nats-server`, clustered gateways) as child
+//!   processes on loopback.
+//! - [`fanout`]: relay fan-out throughput and latency, over one relay or a cluster's
+//!   gateways (same- and cross-gateway latency apart).
 //! - [`idle`]: idle connection memory.
 //! - [`churn`]: connect/join/send/leave cycles and RSS over time.
 //! - [`join_cost`]: RPC requests and gateway CPU per paid join.

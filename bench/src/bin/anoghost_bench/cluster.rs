@@ -193,7 +193,7 @@ pub fn report(out: &mut String, measured: &crate::Measured) {
     );
     let _ = writeln!(
         out,
-        "The fan-out of §1 (100 rooms × 10 members, 1 KiB frames), with member `i` of every room connected to gateway `i mod {GATEWAYS}`: of the nine deliveries of each frame, six come from another gateway through NATS (the room's orderer forwards the numbered event) and three stay on one. All four processes share the same two cores as the load generator, so the cluster's maximum here is what it costs, not what it can carry: on separate machines each gateway would have these cores to itself. CPU per delivery sums the three gateways and NATS.\n"
+        "The fan-out of §1 (100 rooms × 10 members, 1 KiB frames), with member `i` of every room connected to gateway `i mod {GATEWAYS}`: of the nine deliveries of each frame, six reach a member on another gateway than the sender's and three a member on the sender's own. Gateway 0 orders every room (its first member created it there): a frame sent on gateway 1 or 2 goes to gateway 0 through NATS, and every gateway delivers the numbered event gateway 0 publishes, so only frames sent on gateway 0 to members on gateway 0 never touch NATS. All four processes share the same two cores as the load generator, so the cluster's maximum here is what it costs, not what it can carry: on separate machines each gateway would have these cores to itself. CPU per delivery sums the three gateways and NATS.\n"
     );
     let _ = writeln!(
         out,

@@ -104,3 +104,25 @@ pub fn show(us: f64) -> String {
         format!("{us:.1} µs")
     }
 }
+
+/// Lines `client-sdk/benches/mls.rs` prints with the commit and Welcome sizes, saved by
+/// `scripts/bench.sh` beside criterion's output.
+pub fn mls_sizes(dir: &Path) -> Vec<String> {
+    std::fs::read_to_string(dir.join("mls-sizes.txt"))
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix("mls sizes: "))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// A room of 200 where 10% of the members change each minute: 20 joins and 20 removals a
+/// minute, each processed by every member. Returns one member's CPU per minute, µs, and
+/// that as a share of one core.
+pub fn churn_per_member(dir: &Path) -> Option<(f64, f64)> {
+    const CHANGES_PER_MINUTE: f64 = 20.0;
+    let (join, _, _) = estimate(dir, "join into 200/member")?;
+    let (removal, _, _) = estimate(dir, "removal in 200/member")?;
+    let per_minute = CHANGES_PER_MINUTE * (join + removal);
+    Some((per_minute, per_minute / 60e6))
+}

@@ -254,6 +254,19 @@ fn crypto(out: &mut String, options: &Options) {
         line!(out, "| {} | {text} |", figure.label);
     }
     line!(out);
+    let sizes = criterion::mls_sizes(&options.criterion_dir);
+    if !sizes.is_empty() {
+        line!(
+            out,
+            "Add commit (without update path) and Welcome sizes: {}.",
+            sizes.join("; ")
+        );
+        line!(out);
+    }
+    if let Some((us, share)) = criterion::churn_per_member(&options.criterion_dir) {
+        line!(out, "A room of 200 where 10% of the members change each minute (20 joins and 20 removals a minute, each processed by every member): {} of CPU per member per minute, {:.4}% of one core.", criterion::show(us), share * 100.0);
+        line!(out);
+    }
 }
 
 fn joins(out: &mut String, measured: &Measured) {
