@@ -26,15 +26,20 @@ pub struct GatewayConfig {
     #[arg(long, env = "ANOGHOST_CHAIN_ID", default_value = "solana:localnet")]
     pub chain_id: String,
 
-    /// Browser origins allowed to open a WebSocket (repeat or comma-separate). Requests with
-    /// no Origin header (native clients) are always allowed; with none listed, browsers are
-    /// refused.
+    /// Browser origins allowed to open a WebSocket (repeat or comma-separate), beside the
+    /// gateway's own origin (`http://` or `https://` and --domain), whose page it serves at
+    /// `/`. Requests with no Origin header (native clients) are always allowed.
     #[arg(
         long = "allowed-origin",
         env = "ANOGHOST_ALLOWED_ORIGINS",
         value_delimiter = ','
     )]
     pub allowed_origins: Vec<String>,
+
+    /// Solana JSON-RPC URL the browser client may reach (its Content-Security-Policy allows
+    /// connections only to this gateway and this URL). Default: none.
+    #[arg(long, env = "ANOGHOST_WEB_RPC_URL")]
+    pub web_rpc_url: Option<String>,
 
     /// Seconds a sign-in challenge stays valid.
     #[arg(long, env = "ANOGHOST_CHALLENGE_TTL_SECS", default_value_t = 300)]

@@ -60,6 +60,12 @@ pub fn start_with_chain(
     // Sign-in messages name the address clients actually reach (a `--listen` port of 0
     // is only known once bound).
     config.domain.get_or_insert_with(|| addr.to_string());
+    // The page this gateway serves at `/` may open its WebSocket: its own origin is always
+    // allowed, beside any --allowed-origin.
+    let own_origin = config.sign_in_uri();
+    if !config.allowed_origins.contains(&own_origin) {
+        config.allowed_origins.push(own_origin);
+    }
     // Without --public-url the gateway is reached where it listens (loopback, in practice).
     if config.public_url.is_none() {
         config.public_url = Some(format!("http://{addr}"));
@@ -137,7 +143,9 @@ fn serve(gateway: Arc<Gateway>, listener: TcpListener, workers: usize) -> std::i
                     web::get().to(http::solana_pay::payment_label),
                 )
                 .route("/v1/pay/payment", web::post().to(http::solana_pay::payment))
-                .route("/v1/keys/burn", web::post().to(http::keys_burn));
+                .route("/v1/keys/burn", web::post().to(http::keys_burn))
+                // Last: the browser client at `/` and its files (anything else is a 404).
+                .default_service(web::get().to(http::web::serve));
             HttpService::build()
                 // Relay frames are small and latency-bound: without TCP_NODELAY, Nagle's
                 // algorithm holds a frame back until the peer's delayed ACK, adding ~40 ms

@@ -5,6 +5,7 @@
 #![allow(dead_code, clippy::unwrap_used)]
 
 pub mod gateway;
+pub mod web;
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};

@@ -102,34 +102,40 @@ impl From<RoomEvent> for ChatEvent {
 }
 
 impl ChatRoom {
-    /// Waits for the next gateway event or tick, feeds it to the group, and returns the
-    /// first event it produced (the rest wait in the queue). Cancel-safe: an event is fed
-    /// to the group and its frames queued without a pause, and queued frames survive a
-    /// cancelled send.
+    /// Returns the first queued event, waiting for gateway events, ticks and due chunks
+    /// until one is. Cancel-safe: an event is fed to the group and its frames queued
+    /// without a pause, and queued frames survive a cancelled send.
     pub(super) async fn step(&mut self) -> Result<ChatEvent, ChatError> {
         loop {
             if let Some(event) = self.pending.pop_front() {
                 return Ok(event);
             }
-            if !self.outbox.is_empty() {
-                self.flush().await?;
+            self.pump().await?;
+        }
+    }
+
+    /// Flushes queued frames, then waits for the next gateway event, tick or due chunk and
+    /// feeds it to the group; the events it produced join the queue.
+    pub(super) async fn pump(&mut self) -> Result<(), ChatError> {
+        if !self.outbox.is_empty() {
+            self.flush().await?;
+        }
+        let chunk_due = self.chunk_due();
+        // Never waited on when `chunk_due` is `None`.
+        let chunk_at = chunk_due.unwrap_or_else(tokio::time::Instant::now);
+        tokio::select! {
+            event = self.client.next_event() => {
+                let event = event?;
+                self.on_gateway_event(event).await
             }
-            let chunk_due = self.chunk_due();
-            // Never waited on when `chunk_due` is `None`.
-            let chunk_at = chunk_due.unwrap_or_else(tokio::time::Instant::now);
-            tokio::select! {
-                event = self.client.next_event() => {
-                    let event = event?;
-                    self.on_gateway_event(event).await?;
-                }
-                now = self.ticker.tick() => {
-                    let out = self.group.tick(now.into_std());
-                    self.apply(out).await?;
-                    self.tick_files(now.into_std());
-                }
-                () = tokio::time::sleep_until(chunk_at), if chunk_due.is_some() => {
-                    self.send_next_chunk().await?;
-                }
+            now = self.ticker.tick() => {
+                let out = self.group.tick(now.into_std());
+                self.apply(out).await?;
+                self.tick_files(now.into_std());
+                Ok(())
+            }
+            () = tokio::time::sleep_until(chunk_at), if chunk_due.is_some() => {
+                self.send_next_chunk().await
             }
         }
     }

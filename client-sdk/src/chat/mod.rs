@@ -272,11 +272,10 @@ impl ChatRoom {
     pub async fn wait_for_company(&mut self, limit: Duration) -> Result<(), ChatError> {
         let company = async {
             while !(self.group.in_group() && self.group.roster().len() > 1) {
-                let event = self.step().await?;
-                if event == ChatEvent::Denied {
-                    return Err(ChatError::Denied);
-                }
-                self.pending.push_back(event);
+                self.check_not_denied()?;
+                // Events produced meanwhile stay queued for `next_event`; re-reading the
+                // queue here would hand back the same event forever without waiting.
+                self.pump().await?;
             }
             Ok::<(), ChatError>(())
         };
@@ -291,17 +290,21 @@ impl ChatRoom {
                 if self.group.removed() {
                     return Err(ChatError::Mls(MlsError::Removed));
                 }
-                let event = self.step().await?;
-                if event == ChatEvent::Denied {
-                    return Err(ChatError::Denied);
-                }
-                self.pending.push_back(event);
+                self.check_not_denied()?;
+                self.pump().await?;
             }
             Ok(())
         };
         tokio::time::timeout(SEND_WAIT, ready)
             .await
             .map_err(|_| ChatError::NotReady(SEND_WAIT))?
+    }
+
+    fn check_not_denied(&self) -> Result<(), ChatError> {
+        if self.pending.contains(&ChatEvent::Denied) {
+            return Err(ChatError::Denied);
+        }
+        Ok(())
     }
 
     /// The next thing that happened in the room. The group's work (adding, removing,

@@ -41,6 +41,8 @@ pub mod secrets;
 pub mod settings;
 #[cfg(feature = "testing")]
 pub mod testing;
+#[cfg(test)]
+mod web_vectors;
 
 pub use error::MlsError;
 pub use room::{Admission, OutFrame, Output, RoomEvent, RoomGroup};

@@ -61,6 +61,7 @@ impl Cluster {
         handle: MemberHandle,
         admission: Admission,
     ) -> Result<Joined, ErrorCode> {
+        let started = Instant::now();
         for _ in 0..JOIN_ATTEMPTS {
             if !self.transport.is_up() {
                 return Err(ErrorCode::ClusterUnavailable);
@@ -89,6 +90,14 @@ impl Cluster {
             };
             match attempt {
                 Attempt::Joined(joined) => return Ok(joined),
+                Attempt::Refused(ErrorCode::RoomNotFound) => {
+                    // Whether the room is ordered here, elsewhere or nowhere, and whatever
+                    // was wrong, the refusal comes no sooner than an admission to a room
+                    // ordered elsewhere would: its timing tells a guesser nothing.
+                    let wait = self.join_time().saturating_sub(started.elapsed());
+                    tokio::time::sleep(wait).await;
+                    return Err(ErrorCode::RoomNotFound);
+                }
                 Attempt::Refused(code) => return Err(code),
                 Attempt::NoOrderer | Attempt::Retry => {}
             }
@@ -180,7 +189,6 @@ impl Cluster {
             events,
         );
         tokio::spawn(follower);
-        let started = Instant::now();
         match self.ask_orderer(request, &room).await {
             Attempt::NoOrderer => {
                 room.close_here(crate::rooms::Kick::ClusterUnavailable);
@@ -188,8 +196,6 @@ impl Cluster {
                 if request.target.creates() {
                     return self.create(request).await;
                 }
-                // Answer no sooner than a room that exists would have.
-                tokio::time::sleep(self.join_time().saturating_sub(started.elapsed())).await;
                 Attempt::Refused(ErrorCode::RoomNotFound)
             }
             attempt => attempt,

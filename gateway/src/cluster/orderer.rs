@@ -36,8 +36,34 @@ pub(super) struct Orderer {
     pub(super) key: RoomKey,
     pub(super) room: Arc<Room>,
     pub(super) link: Arc<ClusterLink>,
-    /// The next input number expected from each `(gateway, link)`.
-    inputs: HashMap<(NodeId, u64), u64>,
+    inputs: InputNumbers,
+}
+
+/// The next input number expected from each gateway's link to the room. Inputs are
+/// numbered from whatever the first one says (a link may have sent earlier inputs to a
+/// previous orderer); after that every number must follow the last.
+#[derive(Debug, Default)]
+struct InputNumbers {
+    next: HashMap<(NodeId, u64), u64>,
+}
+
+impl InputNumbers {
+    /// Whether input `seq` on `link` of gateway `node` is the next one (and counts it).
+    /// `false` means one was lost: the gateway's numbering is forgotten.
+    fn take(&mut self, node: NodeId, link: u64, seq: u64) -> bool {
+        let expected = self.next.entry((node, link)).or_insert(seq);
+        if *expected == seq {
+            *expected += 1;
+            return true;
+        }
+        self.forget(node);
+        false
+    }
+
+    /// Forgets gateway `node`'s links (it has no member left, or lost an input).
+    fn forget(&mut self, node: NodeId) {
+        self.next.retain(|(n, _), _| *n != node);
+    }
 }
 
 impl Orderer {
@@ -54,7 +80,7 @@ impl Orderer {
             key,
             room,
             link,
-            inputs: HashMap::new(),
+            inputs: InputNumbers::default(),
         }
     }
 
@@ -133,22 +159,39 @@ impl Orderer {
             return;
         }
         let may_end = matches!(input, Input::Leave { .. } | Input::Abandon { .. });
-        let expected = self.inputs.entry((node, link)).or_insert(seq);
-        if *expected == seq {
-            *expected += 1;
+        if self.inputs.take(node, link, seq) {
             self.room.input(node, input);
         } else {
             // An input from that gateway was lost: its members' view of the room can no
             // longer be trusted, so they leave (their gateway closes their connections).
             tracing::warn!("cluster: an input was lost; that gateway's members leave the room");
-            self.inputs.retain(|(n, _), _| *n != node);
             self.room.evict(node);
         }
         if may_end {
             if !self.room.has_members_at(node) {
-                self.inputs.retain(|(n, _), _| *n != node);
+                self.inputs.forget(node);
             }
             self.gateway.rooms.remove_if_done(self.key, &self.room);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inputs_must_follow_each_other_per_link_and_a_gap_forgets_the_gateway() {
+        let mut inputs = InputNumbers::default();
+        assert!(inputs.take(7, 1, 40), "the first input sets the numbering");
+        assert!(inputs.take(7, 1, 41));
+        assert!(inputs.take(7, 2, 0), "another link of the same gateway");
+        assert!(inputs.take(9, 1, 5), "another gateway");
+        assert!(!inputs.take(7, 1, 43), "input 42 was lost");
+        assert!(inputs.take(9, 1, 6), "the other gateway is not affected");
+        assert!(
+            inputs.take(7, 2, 17),
+            "gateway 7 was forgotten: it starts over"
+        );
     }
 }

@@ -1,10 +1,11 @@
-//! Plain HTTP endpoints: health, the sign-in challenge, key burns paid by the gateway, and
-//! Solana Pay transaction requests.
+//! Plain HTTP endpoints: health, the sign-in challenge, key burns paid by the gateway,
+//! Solana Pay transaction requests, and the browser client's files.
 
 mod challenge;
 mod health;
 mod keys_burn;
 pub mod solana_pay;
+pub mod web;
 
 pub use challenge::challenge;
 pub use health::health;
