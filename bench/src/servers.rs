@@ -47,7 +47,9 @@ pub const GATEWAY_LOAD_OPTIONS: &[&str] = &[
     "1024",
 ];
 
-async fn spawn(mut command: Command, marker: &str, path: &str) -> std::io::Result<Server> {
+/// Starts `command` and waits for the line after `marker` that says where it listens;
+/// `path` is the WebSocket path on that address.
+pub async fn spawn(mut command: Command, marker: &str, path: &str) -> std::io::Result<Server> {
     command
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

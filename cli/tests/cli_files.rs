@@ -2,6 +2,9 @@
 //! rate (50 a second per connection): scripted (`--send-file`, `--save-files`) and
 //! interactive (`/send`, `/save`, `/decline`).
 
+// A test panics on anything unexpected: in a test, a panic is the failure report.
+#![allow(clippy::unwrap_used)]
+
 mod support;
 
 use std::path::{Path, PathBuf};

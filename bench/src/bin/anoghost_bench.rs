@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use anoghost_bench::fanout::{self, FanoutConfig};
 use anoghost_bench::stats::Spread;
-use anoghost_bench::{churn, idle, join_cost, servers};
+use anoghost_bench::{churn, files, idle, join_cost, servers};
 use clap::Parser;
 
 #[derive(Parser)]
@@ -378,7 +378,14 @@ async fn main() -> std::process::ExitCode {
         .map_err(|error| failures.push(format!("join cost: {error}")))
         .ok();
 
-    let report = write_report(
+    eprintln!("file transfer (gateway, its default message rate)");
+    let file_mib = if options.quick { 2 } else { 20 };
+    let file = files::run(&options.gateway_bin, 50, file_mib << 20)
+        .await
+        .map_err(|error| failures.push(format!("file transfer: {error}")))
+        .ok();
+
+    let mut report = write_report(
         &options,
         &relays,
         largest.as_ref(),
@@ -386,6 +393,9 @@ async fn main() -> std::process::ExitCode {
         joins.as_ref(),
         &failures,
     );
+    if let Some(file) = file {
+        report.push_str(&files::report(&[file]));
+    }
     if let Err(error) = std::fs::write(&options.out, report) {
         eprintln!(
             "anoghost-bench: cannot write {}: {error}",
