@@ -28,16 +28,21 @@ struct Options {
 async fn main() -> std::process::ExitCode {
     let options = Options::parse();
     let mut runs = Vec::new();
+    let mut failed = false;
     for rate in [options.rate, options.lifted_rate] {
         eprintln!("file transfer: {} MiB at {rate} msg/s", options.file_mib);
         match files::run(&options.gateway_bin, rate, options.file_mib << 20).await {
             Ok(figures) => runs.push(figures),
             Err(error) => {
                 eprintln!("file-transfer at {rate} msg/s: {error}");
-                return std::process::ExitCode::FAILURE;
+                failed = true;
             }
         }
     }
     print!("{}", files::report(&runs));
-    std::process::ExitCode::SUCCESS
+    if failed {
+        std::process::ExitCode::FAILURE
+    } else {
+        std::process::ExitCode::SUCCESS
+    }
 }
