@@ -28,7 +28,7 @@ async fn the_gateway_serves_the_web_client_at_the_root_under_a_strict_policy() {
     assert_eq!(
         header("content-security-policy"),
         format!(
-            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; \
              connect-src 'self' ws://{}; base-uri 'none'; form-action 'none'; \
              frame-ancestors 'none'",
             gateway.addr

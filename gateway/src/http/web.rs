@@ -1,7 +1,8 @@
 //! The browser client (`web/`), built and embedded by `build.rs`, served at `/` under a
 //! strict Content-Security-Policy: scripts and styles only from this origin (none inline),
-//! network only to this gateway and the configured RPC URL, no frames, no forms posted
-//! anywhere, no referrer. Nothing is read from disk at run time.
+//! network only to this gateway and the configured RPC URL, images only from this origin,
+//! `data:` and `blob:` (a received image is previewed from memory), no frames, no forms
+//! posted anywhere, no referrer. Nothing is read from disk at run time.
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
@@ -42,7 +43,7 @@ pub fn content_security_policy(config: &GatewayConfig) -> String {
         connect.push_str(rpc);
     }
     format!(
-        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; \
          connect-src {connect}; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
     )
 }

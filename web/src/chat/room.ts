@@ -6,11 +6,13 @@
 import { GatewayClient, type GatewayEvent, type Joined, type WebSocketConstructor } from "../gateway/client.js";
 import type { DirectContent } from "../mls/content.js";
 import { newInviteSecret, type Admission, type Invite } from "../mls/invite.js";
+import type { FilePart } from "../mls/fileContent.js";
 import { RoomGroup, type Output, type RoomEvent } from "../mls/room/group.js";
 import type { RosterEntry } from "../mls/roster.js";
 import { RoomKeys } from "../mls/secrets.js";
 import type { HeldKey } from "../paid/held.js";
 import { roomTag } from "../paid/invite.js";
+import { RoomFiles, type FileEvent } from "./files.js";
 
 /** How often the group gets a chance to do overdue work. */
 const TICK_MS = 500;
@@ -18,7 +20,8 @@ const TICK_MS = 500;
 export const SEND_WAIT_MS = 30_000;
 
 export type ChatEvent =
-  | RoomEvent
+  | Exclude<RoomEvent, { kind: "file" }>
+  | FileEvent
   | { kind: "memberJoined"; member: number }
   | { kind: "memberLeft"; member: number }
   /** The gateway refused something this member sent. */
@@ -43,6 +46,7 @@ export class ChatRoom {
   #queue: Promise<void> = Promise.resolve();
   #ticker: ReturnType<typeof setInterval>;
   #closed = false;
+  readonly #files: RoomFiles;
 
   private constructor(client: GatewayClient, group: RoomGroup, joined: Joined, invite: Invite | undefined, paidName?: string) {
     this.#client = client;
@@ -51,9 +55,25 @@ export class ChatRoom {
     this.invite = invite;
     this.paidName = paidName;
     this.#present = new Set(joined.members);
+    this.#files = new RoomFiles(
+      {
+        maxFileBytes: () => group.maxFileBytes(),
+        whenSendable: () => this.whenSendable(),
+        sendPart: (part) => this.#sendPart(part),
+        emit: (event) => this.#emit(event),
+      },
+      client.limits?.messages_per_second,
+    );
     if (group.inGroup) this.#pending.push({ kind: "inGroup" });
     client.listen((event) => this.#enqueue(() => this.#onGatewayEvent(event)));
-    this.#ticker = setInterval(() => this.#enqueue(async () => this.#apply(await this.#group.tick())), TICK_MS);
+    this.#ticker = setInterval(
+      () =>
+        this.#enqueue(async () => {
+          this.#files.tick();
+          this.#apply(await this.#group.tick());
+        }),
+      TICK_MS,
+    );
   }
 
   /** Creates a free room with a fresh secret; the gateway gets only its verifier. */
@@ -146,6 +166,7 @@ export class ChatRoom {
       case "member_left":
         this.#present.delete(message.member);
         this.#emit({ kind: "memberLeft", member: message.member });
+        this.#files.onMemberGone(message.member);
         this.#apply(await this.#group.onMemberLeft(message.member));
         break;
       case "committed":
@@ -166,8 +187,16 @@ export class ChatRoom {
     for (const frame of out.frames) {
       if (this.#closed) break;
       this.#client.sendFrame(this.room, frame.kind, frame.to, frame.payload);
+      this.#files.pacer.onSent();
     }
-    for (const event of out.events) this.#emit(event);
+    for (const event of out.events) {
+      if (event.kind === "file") {
+        this.#files.onPart(event.from, event.part);
+        continue;
+      }
+      if (event.kind === "rosterChanged") for (const member of event.removed) this.#files.onMemberGone(member);
+      this.#emit(event);
+    }
   }
 
   get me(): number {
@@ -221,6 +250,26 @@ export class ChatRoom {
     await this.#enqueue(async () => this.#apply(await this.#group.sendDirect(to, content)));
   }
 
+  /** The largest file the room takes (its creator's choice, docs/crypto.md §7.2). */
+  maxFileBytes(): number {
+    return this.#group.maxFileBytes();
+  }
+
+  /** Starts sending a file to the group; progress comes as events with its id, which
+   * `cancelFile` takes. One file goes out at a time. */
+  sendFile(bytes: Uint8Array, name: string, mime: string): string {
+    return this.#files.send(bytes, name, mime).id;
+  }
+
+  /** Stops the file going out; the receivers are told and discard what they have. */
+  cancelFile(id: string): void {
+    this.#files.cancel(id);
+  }
+
+  async #sendPart(part: FilePart): Promise<void> {
+    await this.#enqueue(async () => this.#apply(await this.#group.sendFilePart(part)));
+  }
+
   /** Waits until the gateway took everything sent so far (a refusal throws). */
   confirmSent(): Promise<void> {
     return this.#client.sync();
@@ -255,6 +304,7 @@ export class ChatRoom {
 
   #stop(): void {
     this.#closed = true;
+    this.#files.stop();
     clearInterval(this.#ticker);
   }
 }

@@ -5,10 +5,12 @@
 //   kind 0x01 text    body = UTF-8 text, at most 61,440 bytes
 //   kind 0x02 direct  body = recipient member (2) ‖ sealed (direct.ts)
 //   sealed opens to   kind (1) ‖ body: 0x01 text (UTF-8) | 0x02 payment voucher
+//   kind 0x03–0x05    a file's manifest, chunk and cancel (fileContent.ts)
 //
 // Buckets double from 256 bytes to 32 KiB, then one last bucket of 65,280 bytes (a 64 KiB
 // frame less room for the frame header and the PrivateMessage around the payload).
 import { concat, fromUtf8, u16be, u32be, utf8 } from "./bytes.js";
+import { decodeFilePart, encodeFilePart, KIND_FILE_CHUNK, type FilePart } from "./fileContent.js";
 
 const KIND_TEXT = 0x01;
 const KIND_DIRECT = 0x02;
@@ -20,7 +22,10 @@ export const LAST_DOUBLING_BUCKET = 32 * 1024;
 export const MAX_PAYLOAD = 64 * 1024 - 256;
 export const MAX_TEXT = 60 * 1024;
 
-export type Content = { kind: "text"; text: string } | { kind: "direct"; to: number; sealed: Uint8Array };
+export type Content =
+  | { kind: "text"; text: string }
+  | { kind: "direct"; to: number; sealed: Uint8Array }
+  | { kind: "file"; part: FilePart };
 
 export interface AppMessage {
   /** Seconds after receipt to delete it (0: keep). */
@@ -57,6 +62,13 @@ export function bucketFor(len: number): number | undefined {
   return needed <= MAX_PAYLOAD ? MAX_PAYLOAD : undefined;
 }
 
+/** The padded size for a body of `len` bytes of `kind`: a file chunk always fills the last
+ * bucket, anything else the smallest that holds it. */
+function bucketForKind(kind: number, len: number): number | undefined {
+  if (kind === KIND_FILE_CHUNK) return len + HEADER_LEN <= MAX_PAYLOAD ? MAX_PAYLOAD : undefined;
+  return bucketFor(len);
+}
+
 export function encodeAppMessage(message: AppMessage): Uint8Array {
   let kind: number;
   let body: Uint8Array;
@@ -64,11 +76,13 @@ export function encodeAppMessage(message: AppMessage): Uint8Array {
     body = utf8(message.content.text);
     if (body.length > MAX_TEXT) throw new MessageTooLarge(body.length, MAX_TEXT);
     kind = KIND_TEXT;
-  } else {
+  } else if (message.content.kind === "direct") {
     body = concat(u16be(message.content.to), message.content.sealed);
     kind = KIND_DIRECT;
+  } else {
+    ({ kind, body } = encodeFilePart(message.content.part));
   }
-  const bucket = bucketFor(body.length);
+  const bucket = bucketForKind(kind, body.length);
   if (bucket === undefined) throw new MessageTooLarge(body.length, MAX_PAYLOAD - HEADER_LEN);
   const payload = new Uint8Array(bucket);
   payload[0] = kind;
@@ -85,7 +99,7 @@ export function decodeAppMessage(payload: Uint8Array): AppMessage {
   const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
   const ttlSecs = view.getUint32(1);
   const len = view.getUint32(5);
-  if (bucketFor(len) !== payload.length) throw bad();
+  if (bucketForKind(payload[0]!, len) !== payload.length) throw bad();
   const body = payload.subarray(HEADER_LEN, HEADER_LEN + len);
   if (payload.subarray(HEADER_LEN + len).some((b) => b !== 0)) throw bad();
   if (payload[0] === KIND_TEXT && len <= MAX_TEXT) {
@@ -94,6 +108,8 @@ export function decodeAppMessage(payload: Uint8Array): AppMessage {
   if (payload[0] === KIND_DIRECT && len >= 2) {
     return { ttlSecs, content: { kind: "direct", to: (body[0]! << 8) | body[1]!, sealed: body.slice(2) } };
   }
+  const part = decodeFilePart(payload[0]!, body);
+  if (part !== undefined) return { ttlSecs, content: { kind: "file", part } };
   throw bad();
 }
 

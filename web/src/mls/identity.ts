@@ -7,6 +7,7 @@ import {
   defaultCapabilities,
   encodeMlsMessage,
   generateKeyPackageWithKey,
+  type Capabilities,
   type CiphersuiteImpl,
   type Credential,
   type KeyPackage,
@@ -15,6 +16,7 @@ import {
 
 import { concat, u16be } from "./bytes.js";
 import type { DirectKeys } from "./direct.js";
+import { ROOM_SETTINGS_EXTENSION } from "./settings.js";
 
 export const IDENTITY_LEN = 34;
 /** How long a KeyPackage stays valid: long enough to be added, short enough to go stale. */
@@ -66,7 +68,7 @@ export async function makeKeyPackage(
   };
   const kp = await generateKeyPackageWithKey(
     credentialFor(member, direct.publicKey),
-    defaultCapabilities(),
+    capabilities(),
     lifetime,
     [],
     signature,
@@ -74,6 +76,12 @@ export async function makeKeyPackage(
   );
   const bytes = encodeMlsMessage({ version: "mls10", wireformat: "mls_key_package", keyPackage: kp.publicPackage });
   return { ...kp, bytes };
+}
+
+/** ts-mls's capabilities, with the room settings extension (settings.ts) supported. */
+function capabilities(): Capabilities {
+  const base = defaultCapabilities();
+  return { ...base, extensions: [...base.extensions, ROOM_SETTINGS_EXTENSION] };
 }
 
 /** Decodes an MLSMessage holding a KeyPackage. */

@@ -1,15 +1,18 @@
 // The room: the invite to share (a free room's), the member list (the MLS group's own
 // roster, with each member's fingerprint) and the room's safety code, knocks to decide, the
-// messages, the composer with its disappearing timer (and `/pay #member SOL`), and payments.
+// messages, the composer with its disappearing timer (and `/pay #member SOL`), files (a
+// picker, or dropped onto the chat), and payments.
 import { useState } from "preact/hooks";
 
 import type { Chain } from "../chain/rpc.js";
 import type { ChatRoom } from "../chat/room.js";
 import { formatInvite } from "../mls/invite.js";
 import type { WalletSession } from "../wallet/session.js";
+import { FileLine } from "./FileLine.js";
 import { Members } from "./Members.js";
 import { PaymentsPanel } from "./PaymentsPanel.js";
 import { usePayments } from "./usePayments.js";
+import { useFiles } from "./useFiles.js";
 import { useRoom, type RoomStatus } from "./useRoom.js";
 
 const TIMERS: [number, string][] = [
@@ -39,6 +42,8 @@ const PAY_COMMAND = /^\/pay\s+#?(\d{4})\s+(\S+)\s*$/;
 export function RoomScreen({ room, wallet, chain, onLeave }: Props) {
   const view = useRoom(room);
   const payments = usePayments(room, wallet, chain);
+  const files = useFiles(room);
+  const [dropping, setDropping] = useState(false);
   const [text, setText] = useState("");
   const [ttl, setTtl] = useState(0);
   const [error, setError] = useState<string>();
@@ -68,6 +73,23 @@ export function RoomScreen({ room, wallet, chain, onLeave }: Props) {
     } catch (failure) {
       setError(failure instanceof Error ? failure.message : String(failure));
     }
+  };
+
+  const sendFiles = async (list: FileList | null | undefined) => {
+    if (list === null || list === undefined || list.length === 0) return;
+    try {
+      if (view.status !== "member") throw new Error("You can send files once you are in the group.");
+      await files.send(list);
+      setError(undefined);
+    } catch (failure) {
+      setError(failure instanceof Error ? failure.message : String(failure));
+    }
+  };
+
+  const drop = (e: DragEvent) => {
+    e.preventDefault();
+    setDropping(false);
+    void sendFiles(e.dataTransfer?.files);
   };
 
   const leave = async () => {
@@ -124,12 +146,28 @@ export function RoomScreen({ room, wallet, chain, onLeave }: Props) {
           <Members room={room} version={view.version} />
           <PaymentsPanel room={room} wallet={wallet} payments={payments} />
         </div>
-        <div class="chat">
+        <div
+          class={dropping ? "chat dropping" : "chat"}
+          data-testid="chat"
+          onDragOver={(e) => {
+            e.preventDefault();
+            setDropping(true);
+          }}
+          onDragLeave={() => setDropping(false)}
+          onDrop={drop}
+        >
           <ol class="lines" data-testid="messages" aria-live="polite">
             {view.lines.map((line) => (
               <li key={line.id} class={line.from === undefined ? "system" : line.mine ? "mine" : "theirs"} data-from={line.from}>
                 {line.from !== undefined && <span class="from">#{line.from}{line.direct ? " → you" : ""}</span>}
-                <span class="text">{line.text}</span>
+                {line.transfer !== undefined ? (
+                  (() => {
+                    const transfer = files.transfers.get(line.transfer);
+                    return transfer === undefined ? null : <FileLine transfer={transfer} onCancel={files.cancel} />;
+                  })()
+                ) : (
+                  <span class="text">{line.text}</span>
+                )}
                 {line.expiresAt !== undefined && <span class="timer">disappears</span>}
               </li>
             ))}
@@ -156,6 +194,19 @@ export function RoomScreen({ room, wallet, chain, onLeave }: Props) {
             <button type="submit" data-testid="send" disabled={view.status !== "member"}>
               Send
             </button>
+            <label class="attach" title={`Send a file (up to ${Math.floor(room.maxFileBytes() / 1024 / 1024)} MiB), or drop one onto the chat`}>
+              File…
+              <input
+                type="file"
+                data-testid="file-input"
+                hidden
+                disabled={view.status !== "member"}
+                onChange={(e) => {
+                  const input = e.currentTarget;
+                  void sendFiles(input.files).finally(() => (input.value = ""));
+                }}
+              />
+            </label>
           </form>
         </div>
       </div>

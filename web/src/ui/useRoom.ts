@@ -16,6 +16,8 @@ export interface Line {
   direct?: boolean;
   /** When the line disappears (ms since the epoch), if it has a timer. */
   expiresAt?: number;
+  /** The file this line shows (useFiles keeps its state). */
+  transfer?: string;
 }
 
 export type RoomStatus = "waiting" | "member" | "denied" | "removed" | "closed";
@@ -47,7 +49,18 @@ export function useRoom(room: ChatRoom): RoomView {
   };
 
   useEffect(() => {
+    const transfers = new Set<string>();
     const onEvent = (event: ChatEvent) => {
+      if (event.kind === "fileSending" || event.kind === "fileOffered") {
+        transfers.add(event.id);
+        add({ from: event.kind === "fileSending" ? room.me : event.from, mine: event.kind === "fileSending", text: "", transfer: event.id });
+        return;
+      }
+      if (event.kind === "fileFailed" && !transfers.has(event.id)) {
+        // Refused at its manifest: there is no line for it yet.
+        add({ text: `Refused a file from #${event.from}: ${event.reason}` });
+        return;
+      }
       setVersion((v) => v + 1);
       const line = describe(event);
       if (line !== undefined) add(line, event.kind === "message" ? event.ttlSecs : 0);
@@ -102,6 +115,9 @@ function describe(event: ChatEvent): Omit<Line, "id"> | undefined {
       return { text: describeRefusal(event.code, event.message) };
     case "closed":
       return { text: "The connection to the gateway closed." };
+    default:
+      // The files' other events change a file's line (useFiles), not the lines.
+      return undefined;
   }
 }
 

@@ -6,6 +6,7 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { theCliSendsAFileToAPage, twoPagesShareFiles } from "./files.js";
 import { aPageAndTheCliChat, closingATabLeaves, knockModeRefusalAndApproval, twoPagesChatAndAWrongSecretIsRefused } from "./free.js";
 import { aPaidRoomIsPaidMintedJoinedAndRefusedWithoutAKey } from "./paid.js";
 import { anInChatPaymentIsSentAndClaimedToAFreshAddress } from "./payments.js";
@@ -34,6 +35,9 @@ describe("AnoGhost in the browser", () => {
   it("1. two pages chat; a page with the right code and a wrong secret is not admitted", () => twoPagesChatAndAWrongSecretIsRefused(open));
   it("2. a page and the Rust CLI chat in one room, both ways", () => aPageAndTheCliChat(open));
   it("5. knock mode: the creator refuses a joiner, the joiner sees it; an approved one gets in", () => knockModeRefusalAndApproval(open));
+  it("7. files between two pages: an image previewed, a file downloaded intact, a cancel seen on both sides", () =>
+    twoPagesShareFiles(open));
+  it("8. a file sent by the Rust CLI arrives in a page with its name and bytes", () => theCliSendsAFileToAPage(open));
   it("closing a tab leaves: the others' roster drops the member", () => closingATabLeaves(open));
   for (const feature of ["solana:signIn", "solana:signMessage"] as const) {
     it(`a wallet signs in with ${feature}, and the page shows and renews its ghost contact`, () =>

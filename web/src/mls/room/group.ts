@@ -12,13 +12,15 @@ import { FrameKind } from "../../protocol/frames.js";
 import { cipherSuite, clientConfig } from "../config.js";
 import type { DirectContent } from "../content.js";
 import { generateDirectKeys } from "../direct.js";
+import type { FilePart } from "../fileContent.js";
 import { makeKeyPackage } from "../identity.js";
 import type { Admission } from "../invite.js";
 import { roster, safetyCode, type RosterEntry } from "../roster.js";
 import { RoomKeys } from "../secrets.js";
+import { maxFileBytes } from "../settings.js";
 import { onChallenge, onJoinRequest, onWelcome } from "./admission.js";
 import { act, onCommitRefused, onCommitted } from "./membership.js";
-import { canSend, leave, onGroupFrame, sendDirect, sendText } from "./messages.js";
+import { canSend, leave, onGroupFrame, sendDirect, sendFilePart, sendText } from "./messages.js";
 import { FALLBACK_MS, Output, type RoomState } from "./types.js";
 
 export { Output, FALLBACK_MS };
@@ -106,6 +108,10 @@ export class RoomGroup {
   }
   epoch(): bigint | undefined {
     return this.#state()?.groupContext.epoch;
+  }
+  /** The room's file limit, from the GroupContext (docs/crypto.md §7.2). */
+  maxFileBytes(): number {
+    return maxFileBytes(this.#state()?.groupContext.extensions ?? []);
   }
   /** The safety code of the current epoch, the same for every member. */
   safetyCode(): string | undefined {
@@ -212,6 +218,10 @@ export class RoomGroup {
 
   sendDirect(to: number, content: DirectContent): Promise<Output> {
     return this.#serial(async (room, out) => merge(out, await sendDirect(room, to, content)));
+  }
+
+  sendFilePart(part: FilePart): Promise<Output> {
+    return this.#serial(async (room, out) => merge(out, await sendFilePart(room, part)));
   }
 
   /** Proposes this member's own removal, before leaving the room. */

@@ -15,6 +15,7 @@ import { decryptSenderData } from "ts-mls/privateMessage.js";
 import { FrameKind } from "../../protocol/frames.js";
 import { privateMessageHeader } from "../../protocol/mlsHeader.js";
 import { decodeAppMessage, decodeDirectContent, encodeAppMessage, encodeDirectContent, type AppMessage, type DirectContent } from "../content.js";
+import type { FilePart } from "../fileContent.js";
 import { directAad, openDirect, sealDirect } from "../direct.js";
 import { readCredential } from "../identity.js";
 import { roster } from "../roster.js";
@@ -120,6 +121,10 @@ async function onAppMessage(room: RoomState, from: number, message: AppMessage, 
     out.events.push({ kind: "message", from, text: content.text, ttlSecs: message.ttlSecs });
     return;
   }
+  if (content.kind === "file") {
+    out.events.push({ kind: "file", from, part: content.part });
+    return;
+  }
   // A direct message for someone else: nothing for this member.
   if (content.to !== room.me || room.stage.kind !== "member") return;
   try {
@@ -159,6 +164,11 @@ async function encrypt(room: RoomState, message: AppMessage): Promise<Output> {
 
 export function sendText(room: RoomState, text: string, ttlSecs: number): Promise<Output> {
   return encrypt(room, { ttlSecs, content: { kind: "text", text } });
+}
+
+/** A part of a file this member sends (docs/crypto.md §7.1); `ttl` is 0 for all of them. */
+export function sendFilePart(room: RoomState, part: FilePart): Promise<Output> {
+  return encrypt(room, { ttlSecs: 0, content: { kind: "file", part } });
 }
 
 /** Encrypts `content` for member `to` only, inside a message the group receives. */

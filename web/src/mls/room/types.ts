@@ -4,6 +4,7 @@ import type { ClientState, CiphersuiteImpl, KeyPackage } from "ts-mls";
 import { FrameKind } from "../../protocol/frames.js";
 import type { DirectContent } from "../content.js";
 import type { DirectKeys } from "../direct.js";
+import type { FilePart } from "../fileContent.js";
 import type { OwnKeyPackage, SignatureKeys } from "../identity.js";
 import type { Admission } from "../invite.js";
 import type { RoomKeys } from "../secrets.js";
@@ -17,6 +18,8 @@ export type RoomEvent =
   | { kind: "rosterChanged"; added: number[]; removed: number[] }
   | { kind: "message"; from: number; text: string; ttlSecs: number }
   | { kind: "direct"; from: number; content: DirectContent }
+  /** A part of a file from `from` (the files module makes sense of it). */
+  | { kind: "file"; from: number; part: FilePart }
   /** A member asks to be let in (knock mode); the creator approves or denies it. */
   | { kind: "knock"; member: number }
   /** The room's creator refused this member. */
