@@ -6,7 +6,7 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { theCliSendsAFileToAPage, twoPagesShareFiles } from "./files.js";
+import { filesTravelBetweenTheCliAndAPage, twoPagesShareFiles } from "./files.js";
 import { aPageAndTheCliChat, closingATabLeaves, knockModeRefusalAndApproval, twoPagesChatAndAWrongSecretIsRefused } from "./free.js";
 import { aPaidRoomIsPaidMintedJoinedAndRefusedWithoutAKey } from "./paid.js";
 import { anInChatPaymentIsSentAndClaimedToAFreshAddress } from "./payments.js";
@@ -37,7 +37,8 @@ describe("AnoGhost in the browser", () => {
   it("5. knock mode: the creator refuses a joiner, the joiner sees it; an approved one gets in", () => knockModeRefusalAndApproval(open));
   it("7. files between two pages: an image previewed, a file downloaded intact, a cancel seen on both sides", () =>
     twoPagesShareFiles(open));
-  it("8. a file sent by the Rust CLI arrives in a page with its name and bytes", () => theCliSendsAFileToAPage(open));
+  it("8. files between the Rust CLI and a page, both ways, arrive with their names and bytes", () =>
+    filesTravelBetweenTheCliAndAPage(open));
   it("closing a tab leaves: the others' roster drops the member", () => closingATabLeaves(open));
   for (const feature of ["solana:signIn", "solana:signMessage"] as const) {
     it(`a wallet signs in with ${feature}, and the page shows and renews its ghost contact`, () =>

@@ -1,9 +1,9 @@
 // Issue 21's web case in real Chromium against a real gateway (run in order by
-// browser.test.ts): files between two pages and from the Rust CLI to a page, end to end
+// browser.test.ts): files between two pages and between the Rust CLI and a page, end to end
 // inside the group's encryption, kept in memory only.
 import { spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { deflateSync } from "node:zlib";
@@ -99,19 +99,22 @@ export async function twoPagesShareFiles(open: Open): Promise<void> {
   for (const page of [alice, bob]) page.expectOnlyTheGateway();
 }
 
-/** 8. a file sent by the Rust CLI (--send-file) arrives in a page with its name and bytes */
-export async function theCliSendsAFileToAPage(open: Open): Promise<void> {
+/** 8. files between the Rust CLI and a page, both ways: the CLI's `--send-file` arrives in
+ * the page with its name and bytes, and the page's file is saved by the CLI (`--save-files`) */
+export async function filesTravelBetweenTheCliAndAPage(open: Open): Promise<void> {
   const page = await open();
   await page.createRoom();
   const dir = mkdtempSync(join(tmpdir(), "anoghost-file-"));
   const report = randomBytes(300 * 1024);
   const path = join(dir, "report.pdf");
   writeFileSync(path, report);
+  const incoming = join(dir, "incoming");
+  mkdirSync(incoming);
   try {
     const cli = spawn(
       process.env.ANOGHOST_CLI ?? "anoghost",
       ["--gateway", `${gatewayHttp().replace("http", "ws")}/v1/ws`, "room", "join", inviteOf(await page.inviteLink())]
-        .concat(["--send-file", path, "--timeout", "60"]),
+        .concat(["--send-file", path, "--save-files", incoming, "--files", "1", "--timeout", "60"]),
       { stdio: ["ignore", "pipe", "pipe"] },
     );
     let output = "";
@@ -119,12 +122,17 @@ export async function theCliSendsAFileToAPage(open: Open): Promise<void> {
     cli.stderr.on("data", (chunk) => (output += chunk));
     const exited = new Promise<number | null>((resolve) => cli.on("exit", resolve));
     await waitState(page.page, "report.pdf", "received");
-    expect(await exited, output).toBe(0);
-    const hash = createHash("sha256").update(report).digest("hex");
-    expect(output).toContain(`file sent: "report.pdf" (${report.length} bytes, sha256 ${hash})`);
     const saved = await download(page.page, "report.pdf");
     expect(saved.name).toBe("report.pdf");
     expect(saved.bytes.equals(report)).toBe(true);
+
+    const reply = randomBytes(150 * 1024);
+    await page.page.getByTestId("file-input").setInputFiles({ name: "reply.bin", mimeType: "application/octet-stream", buffer: reply });
+    expect(await exited, output).toBe(0);
+    const hash = createHash("sha256").update(report).digest("hex");
+    expect(output).toContain(`file sent: "report.pdf" (${report.length} bytes, sha256 ${hash})`);
+    expect(output).toContain(`file saved: ${join(incoming, "reply.bin")} (${reply.length} bytes, SHA-256 checked) from #${await page.me()}`);
+    expect(readFileSync(join(incoming, "reply.bin")).equals(reply)).toBe(true);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

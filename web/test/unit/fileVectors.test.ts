@@ -105,7 +105,7 @@ describe("receiving", () => {
     if (last.kind === "fileReceived") expect(bytesToHex(last.bytes)).toBe(file.content);
   });
 
-  it("refuses a file over the limit, a tampered chunk, a skipped chunk and a cancel ends it", () => {
+  it("refuses a file over the limit, a tampered chunk, a chunk left out, and a cancel ends it", () => {
     const receiving = new Receiving();
     expect(receiving.onPart(2, offer, 33)[0]).toMatchObject({ kind: "fileFailed" });
     receiving.onPart(2, offer, 1000);
