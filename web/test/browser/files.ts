@@ -60,7 +60,8 @@ async function download(page: Page, name: string): Promise<{ name: string; bytes
 }
 
 /** 7. files between two pages: an image is previewed, another file downloads under its name
- * with identical bytes, and a cancelled transfer shows as cancelled on both sides */
+ * with identical bytes, a dropped file arrives, and a cancelled transfer shows as cancelled
+ * on both sides */
 export async function twoPagesShareFiles(open: Open): Promise<void> {
   const alice = await open();
   await alice.createRoom();
@@ -89,6 +90,16 @@ export async function twoPagesShareFiles(open: Open): Promise<void> {
   // Chat keeps flowing around files.
   await bob.send("got both files");
   await alice.received("got both files");
+
+  // A file dropped onto the chat goes too.
+  const dropped = await bob.page.evaluateHandle(() => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File(["dropped onto the room\n"], "dropped.txt", { type: "text/plain" }));
+    return transfer;
+  });
+  await bob.page.getByTestId("chat").dispatchEvent("drop", { dataTransfer: dropped });
+  await waitState(alice.page, "dropped.txt", "received");
+  expect((await download(alice.page, "dropped.txt")).bytes.toString()).toBe("dropped onto the room\n");
 
   // A large file, cancelled by its sender as soon as it starts: both sides say so.
   await alice.page.getByTestId("file-input").setInputFiles({ name: "big.bin", mimeType: "application/octet-stream", buffer: randomBytes(20 << 20) });

@@ -140,6 +140,8 @@ function commitRuleBroken(
   let adds = 0;
   for (const proposal of proposals) {
     if (proposal.proposalType === "update") return "an update proposal";
+    // The room's settings (its file limit) are its creator's choice at creation, for good.
+    if (proposal.proposalType === "group_context_extensions") return "a change of the room's settings";
     if (proposal.proposalType !== "add") continue;
     adds++;
     const named = readCredential(proposal.add.keyPackage.leafNode.credential);
