@@ -139,5 +139,5 @@ async fn two_ts_mls_members_chat_through_the_gateway_and_a_wrong_secret_is_refus
 #[actix_web::test]
 async fn the_web_clients_codecs_and_vectors_match_the_documents_and_the_rust_sdk() {
     let report = passed(&mut vitest("test/unit", &[]), LIMIT).await;
-    assert!(report.contains("18 passed"), "{report}");
+    assert!(report.contains("22 passed"), "{report}");
 }

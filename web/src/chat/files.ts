@@ -3,7 +3,7 @@
 // message rate. Everything stays in memory.
 import { Outgoing, Pacer, type OutgoingEvent } from "../files/outgoing.js";
 import { Receiving, type IncomingEvent } from "../files/incoming.js";
-import type { FilePart } from "../mls/fileContent.js";
+import { transferHex, type FilePart } from "../mls/fileContent.js";
 
 /** The rate a gateway that did not say allows (docs/protocol.md's default). */
 const DEFAULT_MESSAGES_PER_SECOND = 50;
@@ -12,6 +12,7 @@ export type FileEvent = IncomingEvent | OutgoingEvent;
 
 export interface RoomLink {
   maxFileBytes(): number;
+  recipients(): number[];
   whenSendable(): Promise<void>;
   sendPart(part: FilePart): Promise<void>;
   emit(event: FileEvent): void;
@@ -28,13 +29,18 @@ export class RoomFiles {
     this.pacer = new Pacer(messagesPerSecond ?? DEFAULT_MESSAGES_PER_SECOND);
   }
 
-  /** A file part from `from`. */
+  /** A file part from `from`; a cancel of this member's own transfer declines it. */
   onPart(from: number, part: FilePart): void {
+    if (part.kind === "cancel" && this.#outgoing?.id === transferHex(part.transfer)) {
+      this.#outgoing.onDeclined(from);
+      return;
+    }
     for (const event of this.#receiving.onPart(from, part, this.#room.maxFileBytes())) this.#room.emit(event);
   }
 
   /** `member` left the room or the group. */
   onMemberGone(member: number): void {
+    this.#outgoing?.onMemberGone(member);
     for (const event of this.#receiving.onMemberGone(member)) this.#room.emit(event);
   }
 

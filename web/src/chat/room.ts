@@ -58,6 +58,7 @@ export class ChatRoom {
     this.#files = new RoomFiles(
       {
         maxFileBytes: () => group.maxFileBytes(),
+        recipients: () => group.roster().flatMap((e) => (e.member === group.me ? [] : [e.member])),
         whenSendable: () => this.whenSendable(),
         sendPart: (part) => this.#sendPart(part),
         emit: (event) => this.#emit(event),

@@ -58,12 +58,16 @@ export type OutgoingEvent =
   | { kind: "fileSendProgress"; id: string; done: number; total: number }
   | { kind: "fileSent"; id: string }
   | { kind: "fileSendCancelled"; id: string }
+  /** Member `by` declined the file; the others still get it. */
+  | { kind: "fileDeclined"; id: string; by: number }
   | { kind: "fileSendFailed"; id: string; reason: string };
 
 /** What sending needs from the room. */
 export interface FileLink {
   pacer: Pacer;
   maxFileBytes(): number;
+  /** The other members of the group now: those the file is offered to. */
+  recipients(): number[];
   whenSendable(): Promise<void>;
   sendPart(part: FilePart): Promise<void>;
   emit(event: OutgoingEvent): void;
@@ -74,17 +78,34 @@ export class Outgoing {
   readonly id: string;
   readonly #transfer: Uint8Array;
   #cancelled = false;
+  /** Members offered the file who have neither declined it nor left. */
+  #recipients: Set<number> | undefined;
+  #nobodyLeft = false;
+  readonly #emit: (event: OutgoingEvent) => void;
   /** Resolves when the transfer ended (sent, cancelled or failed). */
   readonly done: Promise<void>;
 
   constructor(link: FileLink, bytes: Uint8Array, name: string, mime: string) {
     this.#transfer = randomBytes(16);
     this.id = transferHex(this.#transfer);
+    this.#emit = (event) => link.emit(event);
     this.done = this.#run(link, bytes, name, mime);
   }
 
   cancel(): void {
     this.#cancelled = true;
+  }
+
+  /** A cancel from `by` for this transfer: if `by` was offered the file, it declines it. */
+  onDeclined(by: number): void {
+    if (this.#recipients?.delete(by) !== true) return;
+    this.#emit({ kind: "fileDeclined", id: this.id, by });
+    this.#nobodyLeft = this.#recipients.size === 0;
+  }
+
+  /** `member` left the room or the group. */
+  onMemberGone(member: number): void {
+    if (this.#recipients?.delete(member) === true) this.#nobodyLeft = this.#recipients.size === 0;
   }
 
   async #run(link: FileLink, bytes: Uint8Array, name: string, mime: string): Promise<void> {
@@ -96,11 +117,14 @@ export class Outgoing {
       const count = chunkCount(bytes.length, CHUNK_SIZE)!;
       const manifest = { transfer: this.#transfer, name: safeName(name), size: bytes.length, mime: truncate(mime), sha256: sha256(bytes), chunkSize: CHUNK_SIZE, chunkCount: count };
       await link.whenSendable();
+      this.#recipients = new Set(link.recipients());
+      if (this.#recipients.size === 0) throw new Error(NOBODY);
       await link.sendPart({ kind: "manifest", manifest });
       for (let index = 0; index < count; index++) {
         const wait = link.pacer.chunkDue() - Date.now();
         if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
         if (this.#cancelled) break;
+        if (this.#nobodyLeft) throw new Error(NOBODY);
         await link.whenSendable();
         const start = index * CHUNK_SIZE;
         const chunk = bytes.subarray(start, Math.min(bytes.length, start + CHUNK_SIZE));
@@ -119,6 +143,8 @@ export class Outgoing {
     }
   }
 }
+
+const NOBODY = "nobody left to receive the file";
 
 /** At most 255 bytes of UTF-8, cut at a character boundary; never empty. */
 function truncate(text: string, max = MAX_NAME_BYTES): string {

@@ -21,6 +21,12 @@ export function FileLine({ transfer, onCancel }: { transfer: Transfer; onCancel:
         </span>
       )}
       {state === "sent" && <span class="status"> sent</span>}
+      {transfer.declinedBy !== undefined && (
+        <span class="status" data-testid="file-declined">
+          {" "}
+          declined by {transfer.declinedBy.map((m) => `#${m}`).join(", ")}
+        </span>
+      )}
       {state === "cancelled" && (
         <span class="status" data-testid="file-cancelled">
           {" "}

@@ -24,6 +24,8 @@ export interface Transfer {
   url?: string;
   image?: boolean;
   reason?: string;
+  /** Members who declined this member's file. */
+  declinedBy?: number[];
 }
 
 export interface FilesView {
@@ -54,6 +56,13 @@ export function useFiles(room: ChatRoom): FilesView {
         case "fileProgress":
         case "fileSendProgress":
           update(event.id, { done: event.done });
+          break;
+        case "fileDeclined":
+          setTransfers((all) => {
+            const found = all.get(event.id);
+            const declinedBy = [...(found?.declinedBy ?? []), event.by];
+            return found === undefined ? all : new Map(all).set(event.id, { ...found, declinedBy });
+          });
           break;
         case "fileSent":
           update(event.id, { state: "sent" });

@@ -67,6 +67,8 @@ export async function twoPagesShareFiles(open: Open): Promise<void> {
   await alice.createRoom();
   const bob = await open(`/#${inviteOf(await alice.inviteLink())}`);
   await bob.waitInGroup();
+  const both = [await alice.me(), await bob.me()].sort();
+  await expect.poll(() => alice.roster()).toEqual(both);
 
   const png = makePng(5, 4);
   const started = performance.now();
