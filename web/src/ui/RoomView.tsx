@@ -199,6 +199,7 @@ export function RoomScreen({ room, wallet, chain, onLeave }: Props) {
               <input
                 type="file"
                 data-testid="file-input"
+                data-max-file-bytes={room.maxFileBytes()}
                 hidden
                 disabled={view.status !== "member"}
                 onChange={(e) => {

@@ -6,7 +6,7 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { filesTravelBetweenTheCliAndAPage, twoPagesShareFiles } from "./files.js";
+import { aPageFollowsTheFileLimitOfACliRoom, filesTravelBetweenTheCliAndAPage, twoPagesShareFiles } from "./files.js";
 import { aPageAndTheCliChat, closingATabLeaves, knockModeRefusalAndApproval, twoPagesChatAndAWrongSecretIsRefused } from "./free.js";
 import { aPaidRoomIsPaidMintedJoinedAndRefusedWithoutAKey } from "./paid.js";
 import { anInChatPaymentIsSentAndClaimedToAFreshAddress } from "./payments.js";
@@ -39,6 +39,8 @@ describe("AnoGhost in the browser", () => {
     twoPagesShareFiles(open));
   it("8. files between the Rust CLI and a page, both ways, arrive with their names and bytes", () =>
     filesTravelBetweenTheCliAndAPage(open));
+  it("9. a page joins a CLI room with a 1 MiB file limit, reads the limit from the group and keeps to it", () =>
+    aPageFollowsTheFileLimitOfACliRoom(open));
   it("closing a tab leaves: the others' roster drops the member", () => closingATabLeaves(open));
   for (const feature of ["solana:signIn", "solana:signMessage"] as const) {
     it(`a wallet signs in with ${feature}, and the page shows and renews its ghost contact`, () =>

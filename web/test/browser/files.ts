@@ -151,3 +151,41 @@ export async function filesTravelBetweenTheCliAndAPage(open: Open): Promise<void
   }
   page.expectOnlyTheGateway();
 }
+
+/** 9. a room the Rust CLI created with a 1 MiB file limit: the page joins it (its KeyPackage
+ * supports the room settings extension), reads the limit from the group, refuses to send a
+ * larger file, and a smaller one reaches the CLI */
+export async function aPageFollowsTheFileLimitOfACliRoom(open: Open): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "anoghost-file-"));
+  const cli = spawn(
+    process.env.ANOGHOST_CLI ?? "anoghost",
+    ["--gateway", `${gatewayHttp().replace("http", "ws")}/v1/ws`, "room", "create", "--max-file-mib", "1"]
+      .concat(["--save-files", dir, "--files", "1", "--timeout", "60"]),
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let output = "";
+  cli.stdout.on("data", (chunk) => (output += chunk));
+  cli.stderr.on("data", (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => cli.on("exit", resolve));
+  try {
+    await expect.poll(() => /^invite: (\S+)$/m.exec(output)?.[1], { timeout: 30_000 }).toBeDefined();
+    const page = await open(`/#${/^invite: (\S+)$/m.exec(output)![1]!}`);
+    await page.waitInGroup();
+    const input = page.page.getByTestId("file-input");
+    expect(await input.getAttribute("data-max-file-bytes")).toBe(String(1 << 20));
+
+    await input.setInputFiles({ name: "too-big.bin", mimeType: "application/octet-stream", buffer: randomBytes((1 << 20) + 1) });
+    await waitState(page.page, "too-big.bin", "failed");
+    expect(await fileLine(page.page, "too-big.bin").innerText()).toContain(`this room takes files up to ${1 << 20}`);
+
+    const small = randomBytes(100 * 1024);
+    await input.setInputFiles({ name: "small.bin", mimeType: "application/octet-stream", buffer: small });
+    await waitState(page.page, "small.bin", "sent");
+    expect(await exited, output).toBe(0);
+    expect(readFileSync(join(dir, "small.bin")).equals(small)).toBe(true);
+    page.expectOnlyTheGateway();
+  } finally {
+    cli.kill();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
