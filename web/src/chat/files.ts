@@ -48,10 +48,10 @@ export class RoomFiles {
     for (const event of this.#receiving.tick()) this.#room.emit(event);
   }
 
-  /** Starts sending `bytes` as a file called `name`; one file goes out at a time. */
-  send(bytes: Uint8Array, name: string, mime: string): Outgoing {
+  /** Starts sending `file` under `name`; one file goes out at a time. */
+  send(file: Blob, name: string, mime: string): Outgoing {
     if (this.#outgoing !== undefined) throw new Error("A file is still going out; wait for it or cancel it.");
-    const outgoing = new Outgoing({ ...this.#room, pacer: this.pacer }, bytes, name, mime);
+    const outgoing = new Outgoing({ ...this.#room, pacer: this.pacer }, file, name, mime);
     this.#outgoing = outgoing;
     void outgoing.done.finally(() => {
       if (this.#outgoing === outgoing) this.#outgoing = undefined;

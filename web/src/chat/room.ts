@@ -258,8 +258,8 @@ export class ChatRoom {
 
   /** Starts sending a file to the group; progress comes as events with its id, which
    * `cancelFile` takes. One file goes out at a time. */
-  sendFile(bytes: Uint8Array, name: string, mime: string): string {
-    return this.#files.send(bytes, name, mime).id;
+  sendFile(file: Blob, name: string, mime: string): string {
+    return this.#files.send(file, name, mime).id;
   }
 
   /** Stops the file going out; the receivers are told and discard what they have. */

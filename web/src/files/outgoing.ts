@@ -85,11 +85,11 @@ export class Outgoing {
   /** Resolves when the transfer ended (sent, cancelled or failed). */
   readonly done: Promise<void>;
 
-  constructor(link: FileLink, bytes: Uint8Array, name: string, mime: string) {
+  constructor(link: FileLink, file: Blob, name: string, mime: string) {
     this.#transfer = randomBytes(16);
     this.id = transferHex(this.#transfer);
     this.#emit = (event) => link.emit(event);
-    this.done = this.#run(link, bytes, name, mime);
+    this.done = this.#run(link, file, name, mime);
   }
 
   cancel(): void {
@@ -108,12 +108,14 @@ export class Outgoing {
     if (this.#recipients?.delete(member) === true) this.#nobodyLeft = this.#recipients.size === 0;
   }
 
-  async #run(link: FileLink, bytes: Uint8Array, name: string, mime: string): Promise<void> {
+  async #run(link: FileLink, file: Blob, name: string, mime: string): Promise<void> {
     const { id } = this;
-    link.emit({ kind: "fileSending", id, name, size: bytes.length, mime });
+    link.emit({ kind: "fileSending", id, name, size: file.size, mime });
     try {
       const limit = link.maxFileBytes();
-      if (bytes.length > limit) throw new Error(`The file is ${bytes.length} bytes; this room takes files up to ${limit}.`);
+      // Checked before reading: a file over the limit is never read into memory.
+      if (file.size > limit) throw new Error(`The file is ${file.size} bytes; this room takes files up to ${limit}.`);
+      const bytes = new Uint8Array(await file.arrayBuffer());
       const count = chunkCount(bytes.length, CHUNK_SIZE)!;
       const manifest = { transfer: this.#transfer, name: safeName(name), size: bytes.length, mime: truncate(mime), sha256: sha256(bytes), chunkSize: CHUNK_SIZE, chunkCount: count };
       await link.whenSendable();

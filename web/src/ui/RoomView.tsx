@@ -75,11 +75,11 @@ export function RoomScreen({ room, wallet, chain, onLeave }: Props) {
     }
   };
 
-  const sendFiles = async (list: FileList | null | undefined) => {
+  const sendFiles = (list: FileList | null | undefined) => {
     if (list === null || list === undefined || list.length === 0) return;
     try {
       if (view.status !== "member") throw new Error("You can send files once you are in the group.");
-      await files.send(list);
+      files.send(list);
       setError(undefined);
     } catch (failure) {
       setError(failure instanceof Error ? failure.message : String(failure));
@@ -89,7 +89,7 @@ export function RoomScreen({ room, wallet, chain, onLeave }: Props) {
   const drop = (e: DragEvent) => {
     e.preventDefault();
     setDropping(false);
-    void sendFiles(e.dataTransfer?.files);
+    sendFiles(e.dataTransfer?.files);
   };
 
   const leave = async () => {
@@ -204,7 +204,8 @@ export function RoomScreen({ room, wallet, chain, onLeave }: Props) {
                 disabled={view.status !== "member"}
                 onChange={(e) => {
                   const input = e.currentTarget;
-                  void sendFiles(input.files).finally(() => (input.value = ""));
+                  sendFiles(input.files);
+                  input.value = "";
                 }}
               />
             </label>

@@ -30,7 +30,7 @@ export interface Transfer {
 
 export interface FilesView {
   transfers: Map<string, Transfer>;
-  send(files: Iterable<File>): Promise<void>;
+  send(files: Iterable<File>): void;
   cancel(id: string): void;
 }
 
@@ -97,11 +97,8 @@ export function useFiles(room: ChatRoom): FilesView {
 
   return {
     transfers,
-    send: async (files) => {
-      for (const file of files) {
-        const bytes = new Uint8Array(await file.arrayBuffer());
-        room.sendFile(bytes, file.name, file.type);
-      }
+    send: (files) => {
+      for (const file of files) room.sendFile(file, file.name, file.type);
     },
     cancel: (id) => room.cancelFile(id),
   };

@@ -36,7 +36,7 @@ describe("sending a file", () => {
   it("sends a manifest and its chunks, which the receiver reassembles", async () => {
     const { link, sent, events } = fakeRoom();
     const bytes = fileOf(2 * CHUNK_SIZE + 100);
-    await new Outgoing(link, bytes, "../../etc/photo.png", "image/png").done;
+    await new Outgoing(link, new Blob([bytes]), "../../etc/photo.png", "image/png").done;
     expect(sent.map((p) => p.kind)).toEqual(["manifest", "chunk", "chunk", "chunk"]);
     expect(events.at(-1)?.kind).toBe("fileSent");
     const receiving = new Receiving();
@@ -47,7 +47,7 @@ describe("sending a file", () => {
 
   it("refuses a file over the room's limit before sending anything", async () => {
     const { link, sent, events } = fakeRoom();
-    await new Outgoing({ ...link, maxFileBytes: () => 10 }, fileOf(11), "a.bin", "").done;
+    await new Outgoing({ ...link, maxFileBytes: () => 10 }, new Blob([fileOf(11)]), "a.bin", "").done;
     expect(sent).toEqual([]);
     expect(events.at(-1)?.kind).toBe("fileSendFailed");
   });
@@ -57,7 +57,7 @@ describe("sending a file", () => {
     const { link, sent, events } = fakeRoom((part) => {
       if (part.kind === "chunk" && part.index === 0) outgoing?.cancel();
     });
-    outgoing = new Outgoing(link, fileOf(5 * CHUNK_SIZE), "big.bin", "");
+    outgoing = new Outgoing(link, new Blob([fileOf(5 * CHUNK_SIZE)]), "big.bin", "");
     await outgoing.done;
     expect(sent.map((p) => p.kind)).toEqual(["manifest", "chunk", "cancel"]);
     expect(events.at(-1)?.kind).toBe("fileSendCancelled");
@@ -71,7 +71,7 @@ describe("sending a file", () => {
       outgoing?.onDeclined(9); // never offered it: nothing
       outgoing?.onMemberGone(3);
     });
-    outgoing = new Outgoing(link, fileOf(5 * CHUNK_SIZE), "big.bin", "");
+    outgoing = new Outgoing(link, new Blob([fileOf(5 * CHUNK_SIZE)]), "big.bin", "");
     await outgoing.done;
     expect(sent.map((p) => p.kind)).toEqual(["manifest"]);
     expect(events.filter((e) => e.kind === "fileDeclined")).toEqual([{ kind: "fileDeclined", id: outgoing.id, by: 2 }]);
