@@ -8,7 +8,7 @@ export function FileLine({ transfer, onCancel }: { transfer: Transfer; onCancel:
   return (
     <span class="file" data-testid="file" data-transfer={id} data-state={state} data-name={name}>
       <span class="text">
-        {transfer.mine ? "Sending" : "File"} <strong>{name}</strong> ({formatSize(size)})
+        {transfer.mine ? "Your file" : "File"} <strong>{name}</strong> ({formatSize(size)})
       </span>
       {(state === "sending" || state === "arriving") && (
         <span>
