@@ -23,6 +23,7 @@ use anoghost_sdk::mls::Admission;
 use tokio::process::Command;
 use tokio::sync::{mpsc, oneshot};
 
+use crate::client::Transport;
 use crate::servers;
 
 /// Time between two messages of one chatter.
@@ -220,7 +221,7 @@ pub async fn run(
             "1000",
         ])
         .env("RUST_LOG", "error");
-    let gateway = servers::spawn(command, "http://", "/v1/ws").await?;
+    let gateway = servers::spawn(command, "http://", Transport::WebSocket("/v1/ws".into())).await?;
     let url = format!("ws://{}/v1/ws", gateway.target.addr);
     let epoch = Instant::now();
     let mut members = room_of_three(&url, epoch).await?;

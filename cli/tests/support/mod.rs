@@ -5,6 +5,7 @@
 #![allow(dead_code, clippy::unwrap_used)]
 
 pub mod gateway;
+pub mod tls;
 pub mod web;
 
 use std::net::TcpListener;
@@ -129,11 +130,11 @@ impl Session {
         Self::spawn_with_env(args, &[])
     }
 
-    /// [`Self::spawn`] with extra environment variables.
+    /// [`Session::spawn`] with environment variables `env` set.
     pub fn spawn_with_env(args: &[&str], env: &[(&str, &Path)]) -> Self {
         let mut child = Command::new(CLI)
             .args(args)
-            .envs(env.iter().map(|(key, value)| (*key, *value)))
+            .envs(env.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
