@@ -305,18 +305,20 @@ pub fn report(runs: &[FileFigures]) -> String {
          chatter sends a message every 100 ms, without a transfer and then during one; latency \
          runs from handing the message to its member to the receiver's room reporting it.\n\n",
     );
-    out.push_str("| gateway rate (msg/s per connection) | file | MiB/s | chat from | p50 ms quiet → during | p99 ms quiet → during | p99 ratio | messages lost |\n");
-    out.push_str("|---|---|---|---|---|---|---|---|\n");
+    out.push_str("| gateway rate (msg/s per connection) | file | MiB/s | chat from | messages quiet, during | p50 ms quiet → during | p99 ms quiet → during | p99 ratio | messages lost |\n");
+    out.push_str("|---|---|---|---|---|---|---|---|---|\n");
     for run in runs {
         for (who, quiet, busy) in [
             ("sender", &run.sender_quiet, &run.sender_busy),
             ("bystander", &run.bystander_quiet, &run.bystander_busy),
         ] {
             out.push_str(&format!(
-                "| {} | {:.1} MiB | {:.2} | {who} | {} → {} | {} → {} | {} | {} |\n",
+                "| {} | {:.1} MiB | {:.2} | {who} | {}, {} | {} → {} | {} → {} | {} | {} |\n",
                 run.messages_per_second,
                 run.file_bytes as f64 / (1024.0 * 1024.0),
                 run.mib_per_sec(),
+                quiet.samples_ms.len(),
+                busy.samples_ms.len(),
                 ms(quiet, 0.5),
                 ms(busy, 0.5),
                 ms(quiet, 0.99),

@@ -47,8 +47,8 @@ pub const GATEWAY_LOAD_OPTIONS: &[&str] = &[
     "1024",
 ];
 
-/// Starts `command` and waits for the line after `marker` that says where it listens;
-/// `transport` says how that address is spoken to.
+/// Starts `command` and waits for the line after `marker` that says where it listens,
+/// to be spoken to over `transport`.
 pub async fn spawn(
     mut command: Command,
     marker: &str,
