@@ -12,6 +12,7 @@
 //! - [`idle`]: idle connection memory.
 //! - [`churn`]: connect/join/send/leave cycles and RSS over time.
 //! - [`join_cost`]: RPC requests and gateway CPU per paid join.
+//! - [`files`]: MiB/s of a file through the gateway, and chat latency during one.
 //! - [`proc`]: RSS and CPU time from `/proc`.
 //! - [`stats`]: min/median/max over repeated runs.
 //!
@@ -21,6 +22,7 @@
 pub mod churn;
 pub mod client;
 pub mod fanout;
+pub mod files;
 pub mod idle;
 pub mod join_cost;
 pub mod proc;

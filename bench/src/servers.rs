@@ -47,7 +47,9 @@ pub const GATEWAY_LOAD_OPTIONS: &[&str] = &[
     "1024",
 ];
 
-async fn spawn(
+/// Starts `command` and waits for the line after `marker` that says where it listens,
+/// to be spoken to over `transport`.
+pub async fn spawn(
     mut command: Command,
     marker: &str,
     transport: Transport,

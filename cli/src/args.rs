@@ -118,14 +118,20 @@ pub enum KeyCommand {
 #[derive(Subcommand)]
 pub enum RoomCommand {
     /// Create a room and print its invite (code plus secret), then chat.
+    #[command(after_help = CHAT_HELP)]
     Create {
         /// Let each joiner in only after you approve it (/approve or /deny).
         #[arg(long)]
         knock: bool,
+        /// The largest file members may send to the room, in MiB (1 to 100; default 25).
+        /// Every member learns it from the group itself, and every member enforces it.
+        #[arg(long, value_name = "MIB", value_parser = clap::value_parser!(u64).range(1..=100))]
+        max_file_mib: Option<u64>,
         #[command(flatten)]
         options: ChatOptions,
     },
     /// Join a room with an invite such as 042817-7Hc2b9QmVx1kR4tZpN3aLs, then chat.
+    #[command(after_help = CHAT_HELP)]
     Join {
         /// The invite: six-digit code, a dash, and the room secret.
         invite: String,
@@ -156,6 +162,7 @@ pub enum RoomCommand {
         qr_timeout: u64,
     },
     /// Join a paid room with a key the wallet holds, then chat.
+    #[command(after_help = CHAT_HELP)]
     JoinPaid {
         /// Solana CLI keypair file of the wallet.
         #[arg(long)]
@@ -178,8 +185,22 @@ pub enum RoomCommand {
     },
 }
 
-/// Scripted mode, for tests and scripts. Without these flags the chat is interactive:
-/// type a line to send it; /who lists members, /safety shows safety numbers, /quit leaves.
+/// How a chat runs and how files travel: shown after the options of every command that
+/// opens a chat.
+pub const CHAT_HELP: &str = "\
+Scripted mode, for tests and scripts: --send, --listen, --send-file and --files. Without \
+them the chat is interactive: type a line to send it; /who lists members, /safety shows \
+safety numbers, /send PATH sends a file with a progress bar (/cancel stops it), /quit leaves.
+
+Files travel end to end inside the group's encryption and are never stored on the gateway. \
+An incoming file is kept in memory until it is complete and its SHA-256 checks out; only \
+then is anything written. The interactive chat asks where to save it (/save [N] [PATH] or \
+/decline [N]), offering your downloads folder: $XDG_DOWNLOAD_DIR, else ~/Downloads, else \
+the current directory. Nothing is ever overwritten: if the name is taken, the file gets \
+\"name (1).ext\", \"name (2).ext\", and so on. A room takes files up to 25 MiB unless its \
+creator chose another limit (room create --max-file-mib).";
+
+/// The options of a chat: scripted mode (see [`CHAT_HELP`]) and payments.
 #[derive(Args, Clone)]
 pub struct ChatOptions {
     /// Send this text once another member can read it, then carry on as told by --listen.
@@ -188,6 +209,19 @@ pub struct ChatOptions {
     /// Print this many incoming messages, then leave.
     #[arg(long)]
     pub listen: Option<usize>,
+    /// Send this file once another member can read it, and wait until it has gone out.
+    /// Prints "file sent: NAME (SIZE bytes, sha256 HEX)".
+    #[arg(long, value_name = "PATH")]
+    pub send_file: Option<PathBuf>,
+    /// Save incoming files in DIR without asking (never overwriting: a taken name gets
+    /// " (1)" before its extension). Each prints "file saved: PATH (SIZE bytes, SHA-256
+    /// checked) from #MEMBER", or "file failed: NAME from #MEMBER: WHY" and nothing is written.
+    #[arg(long, value_name = "DIR")]
+    pub save_files: Option<PathBuf>,
+    /// Wait for this many incoming files (saved, failed or cancelled), then leave; exits
+    /// with an error if any was not saved. Saves to --save-files, else the downloads folder.
+    #[arg(long, value_name = "N")]
+    pub files: Option<usize>,
     /// Give up after this many seconds in scripted mode.
     #[arg(long, default_value_t = 60)]
     pub timeout: u64,
@@ -201,6 +235,9 @@ pub struct ChatOptions {
 
 impl ChatOptions {
     pub fn is_scripted(&self) -> bool {
-        self.send.is_some() || self.listen.is_some()
+        self.send.is_some()
+            || self.listen.is_some()
+            || self.send_file.is_some()
+            || self.files.is_some()
     }
 }

@@ -5,21 +5,27 @@ use anoghost_sdk::mls::content::DirectContent;
 use tokio::io::{AsyncBufReadExt, BufReader};
 
 use crate::purse::Purse;
+use crate::transfers::Transfers;
 
 const HELP: &str = "type a message and press enter; /who lists the group, /safety shows the \
 safety code, /approve <member> or /deny <member> decides a knock, /pay <member> <SOL> sends a \
 payment, /claim <n> [address] takes one, /reclaim <n> takes back an expired one, /payments \
-lists them, /quit leaves";
+lists them, /send <path> sends a file (/cancel stops it), /save [n] [path] keeps an incoming \
+file, /decline [n] refuses one, /quit leaves";
 
 /// Runs until /quit, end of input, Ctrl-C, or the gateway closing.
-pub async fn run(mut room: ChatRoom, mut purse: Purse) -> Result<(), String> {
+pub async fn run(
+    mut room: ChatRoom,
+    mut purse: Purse,
+    mut transfers: Transfers,
+) -> Result<(), String> {
     println!("{HELP}");
     let mut lines = BufReader::new(tokio::io::stdin()).lines();
     loop {
         tokio::select! {
             line = lines.next_line() => match line {
                 Ok(Some(line)) => {
-                    if !on_line(&mut room, &mut purse, line.trim()).await? {
+                    if !on_line(&mut room, &mut purse, &mut transfers, line.trim()).await? {
                         break;
                     }
                 }
@@ -27,13 +33,26 @@ pub async fn run(mut room: ChatRoom, mut purse: Purse) -> Result<(), String> {
             },
             event = room.next_event() => {
                 let event = event.map_err(|e| e.to_string())?;
-                if let ChatEvent::Direct { from, content: DirectContent::Voucher(voucher) } = event {
-                    println!("{}", purse.on_voucher(from, voucher));
-                    continue;
-                }
+                let event = match event {
+                    ChatEvent::Direct { from, content: DirectContent::Voucher(voucher) } => {
+                        println!("{}", purse.on_voucher(from, voucher));
+                        continue;
+                    }
+                    ChatEvent::File(event) => {
+                        for line in transfers.on_event(room.me(), event).0 {
+                            println!("{line}");
+                        }
+                        continue;
+                    }
+                    event => event,
+                };
                 let ends = matches!(event, ChatEvent::Denied | ChatEvent::Removed);
                 if let Some(line) = describe(&event, room.is_creator()) {
                     println!("{line}");
+                }
+                if event == ChatEvent::InGroup {
+                    let limit = room.settings().max_file_bytes();
+                    println!("* files up to {} in this room", crate::files::human_size(limit));
                 }
                 if ends {
                     break;
@@ -49,9 +68,23 @@ pub async fn run(mut room: ChatRoom, mut purse: Purse) -> Result<(), String> {
 
 /// Handles one typed line; `false` to leave. A failed command is reported and the chat
 /// goes on; only a broken connection ends it.
-async fn on_line(room: &mut ChatRoom, purse: &mut Purse, line: &str) -> Result<bool, String> {
+async fn on_line(
+    room: &mut ChatRoom,
+    purse: &mut Purse,
+    transfers: &mut Transfers,
+    line: &str,
+) -> Result<bool, String> {
+    let (command, rest) = line.split_once(' ').unwrap_or((line, ""));
+    let file_outcome = match command {
+        "/send" => Some(transfers.send(room, rest.trim()).await),
+        "/save" => Some(transfers.save(rest)),
+        "/decline" => Some(transfers.decline(room, rest).await),
+        "/cancel" => Some(transfers.cancel(room, rest).await),
+        _ => None,
+    };
     let words: Vec<&str> = line.split_whitespace().collect();
     let outcome = match words.as_slice() {
+        _ if file_outcome.is_some() => file_outcome,
         ["/pay", args @ ..] => Some(purse.pay(room, args).await),
         ["/claim", args @ ..] => Some(purse.claim(args).await),
         ["/reclaim", args @ ..] => Some(purse.reclaim(args).await),
@@ -182,6 +215,8 @@ pub fn describe(event: &ChatEvent, creator: bool) -> Option<String> {
             format!("! refused something from #{from}: {reason}")
         }
         ChatEvent::Removed => "! you were removed from the group".to_owned(),
+        // `Transfers` tells of files.
+        ChatEvent::File(_) => return None,
     })
 }
 

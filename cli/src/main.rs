@@ -4,17 +4,22 @@
 //! anoghost room create                 # prints an invite, then opens the chat
 //! anoghost room join <INVITE>          # joins and opens the chat
 //! anoghost room join <INVITE> --send "hi" --listen 1   # scripted: send, wait for one reply
+//! anoghost room join <INVITE> --send-file report.pdf    # scripted: send a file
+//! anoghost room create --save-files in/ --files 1        # scripted: receive one file
 //! anoghost ghost --keypair me.json     # a ghost contact to be invited to a paid room
 //! ```
 
 mod admin;
 mod args;
+mod files;
 mod interactive;
 mod keys;
 mod paid;
+mod progress;
 mod purse;
 mod scripted;
 mod solana_pay;
+mod transfers;
 mod wallet;
 
 use std::process::ExitCode;
@@ -22,7 +27,7 @@ use std::time::Duration;
 
 use anoghost_sdk::chat::ChatRoom;
 use anoghost_sdk::invite::Invite;
-use anoghost_sdk::mls::Admission;
+use anoghost_sdk::mls::{Admission, RoomSettings};
 use anoghost_sdk::wallet::Wallet;
 use clap::Parser;
 
@@ -92,13 +97,24 @@ where
 /// `anoghost room …`: the paid-room commands that end at once, or a chat.
 async fn room(gateway: &str, rpc_url: &str, command: RoomCommand) -> ExitCode {
     let (room, options, wallet) = match command {
-        RoomCommand::Create { knock, options } => {
+        RoomCommand::Create {
+            knock,
+            max_file_mib,
+            options,
+        } => {
             let admission = if knock {
                 Admission::Knock
             } else {
                 Admission::Open
             };
-            match ChatRoom::create(gateway, admission).await {
+            let settings = match max_file_mib {
+                Some(mib) => match RoomSettings::with_max_file_bytes(mib * 1024 * 1024) {
+                    Ok(settings) => settings,
+                    Err(error) => return fail(&error),
+                },
+                None => RoomSettings::default(),
+            };
+            match ChatRoom::create_with(gateway, admission, settings).await {
                 Ok(room) => {
                     if let Some(invite) = room.invite() {
                         println!("invite: {invite}");
@@ -187,7 +203,8 @@ async fn room(gateway: &str, rpc_url: &str, command: RoomCommand) -> ExitCode {
         }
     } else {
         let purse = purse::Purse::new(rpc_url, wallet, options.pay_expiry);
-        interactive::run(room, purse).await
+        let transfers = transfers::Transfers::new(options.save_files.clone());
+        interactive::run(room, purse, transfers).await
     };
     finish(result)
 }

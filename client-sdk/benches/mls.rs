@@ -166,7 +166,13 @@ fn sizes(_: &mut Criterion) {
     for size in [10usize, 200, 1000] {
         let provider = OpenMlsRustCrypto::default();
         let (creator, credential) = identity(&provider, 0);
-        let mut group = MlsGroup::new(&provider, &creator, &create_config(), credential).unwrap();
+        let mut group = MlsGroup::new(
+            &provider,
+            &creator,
+            &create_config(&Default::default()).unwrap(),
+            credential,
+        )
+        .unwrap();
         let others: Vec<KeyPackage> = (1..size - 1)
             .map(|i| key_package(&provider, i as u16))
             .collect();

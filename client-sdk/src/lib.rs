@@ -7,6 +7,7 @@
 //! - [`gateway`]: an async client for the gateway protocol (`docs/protocol.md`), whose
 //!   messages come from `anoghost-protocol`.
 //! - [`chat`]: a room you can talk in: the gateway client and the crypto core together.
+//! - [`files`]: files streamed through a room, reassembled and checked in memory (no I/O).
 //! - [`invite`]: free-room invites (code plus room secret).
 //! - [`payments`]: claimable in-chat payments: deposit, voucher, claim, reclaim.
 //! - [`paid`]: paid rooms: holder addresses, ghost contacts, sealed invites, held keys.
@@ -19,6 +20,7 @@
 
 pub mod chain;
 pub mod chat;
+pub mod files;
 pub mod gateway;
 pub mod invite;
 pub mod mls;

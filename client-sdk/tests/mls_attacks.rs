@@ -10,8 +10,9 @@ use std::time::Duration;
 use anoghost_protocol::frame::FrameKind;
 use anoghost_sdk::mls::identity::MlsIdentity;
 use anoghost_sdk::mls::join_request::JoinRequest;
+use anoghost_sdk::mls::settings::MAX_ROOM_FILE_LIMIT;
 use anoghost_sdk::mls::testing::{Delivered, Ds};
-use anoghost_sdk::mls::{Admission, MlsError, RoomEvent, RoomKeys, RoomSecret};
+use anoghost_sdk::mls::{Admission, MlsError, RoomEvent, RoomKeys, RoomSecret, RoomSettings};
 
 const ALICE: u16 = 1111;
 const BOB: u16 = 2222;
@@ -314,4 +315,26 @@ fn in_knock_mode_an_add_by_anyone_but_the_creator_is_refused() {
         !ds.roster(ALICE).contains(&CAROL),
         "the creator never let Carol in"
     );
+}
+
+#[test]
+fn a_member_cannot_change_the_file_limit_the_rooms_creator_set() {
+    let mut ds = room_of(&[ALICE, BOB, CAROL]);
+    // Bob commits a GroupContextExtensions proposal raising the limit for everyone.
+    let raised = RoomSettings::with_max_file_bytes(MAX_ROOM_FILE_LIMIT).unwrap();
+    let out = ds
+        .members
+        .get_mut(&BOB)
+        .unwrap()
+        .commit_settings_change(raised);
+    ds.route(BOB, out);
+    ds.run();
+    for member in [ALICE, CAROL] {
+        assert!(refused_with(
+            &ds,
+            member,
+            &MlsError::RuleBroken("a change of the room's settings")
+        ));
+        assert_eq!(ds.members[&member].settings(), RoomSettings::default());
+    }
 }

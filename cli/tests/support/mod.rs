@@ -212,6 +212,31 @@ impl Session {
         self.stdin.flush().await.unwrap();
     }
 
+    /// Every line printed so far that the test has read.
+    pub fn seen(&self) -> &[String] {
+        &self.seen
+    }
+
+    /// Kills the process at once, as a crash or a closed laptop would.
+    pub async fn kill(&mut self) {
+        self.child.kill().await.unwrap();
+    }
+
+    /// Waits (up to 60 s) for the process to end by itself, reading what it still prints;
+    /// returns whether it succeeded.
+    pub async fn finish(mut self) -> (bool, Vec<String>) {
+        let status = tokio::time::timeout(Duration::from_secs(60), self.child.wait())
+            .await
+            .unwrap()
+            .unwrap();
+        while let Ok(Some(line)) =
+            tokio::time::timeout(Duration::from_millis(200), self.lines.recv()).await
+        {
+            self.seen.push(line);
+        }
+        (status.success(), self.seen)
+    }
+
     /// Types /quit and waits for the process to end successfully.
     pub async fn quit(mut self) {
         self.type_line("/quit").await;

@@ -4,6 +4,7 @@
 use anoghost_protocol::{ErrorCode, ServerMessage};
 
 use super::{ChatError, ChatRoom};
+use crate::files::FileEvent;
 use crate::gateway::GatewayEvent;
 use crate::mls::content::DirectContent;
 use crate::mls::{MlsError, RoomEvent};
@@ -68,6 +69,8 @@ pub enum ChatEvent {
     },
     /// This member was removed from the group.
     Removed,
+    /// A file offered, progressing, arrived, sent, refused or cancelled.
+    File(FileEvent),
 }
 
 impl From<RoomEvent> for ChatEvent {
@@ -89,12 +92,19 @@ impl From<RoomEvent> for ChatEvent {
             RoomEvent::Denied => Self::Denied,
             RoomEvent::Refused { from, reason } => Self::Rejected { from, reason },
             RoomEvent::Removed => Self::Removed,
+            // `ChatRoom::apply` hands file parts to the room's transfers; none gets here.
+            RoomEvent::File { from, .. } => Self::Rejected {
+                from,
+                reason: MlsError::Malformed("file part outside a room"),
+            },
         }
     }
 }
 
 impl ChatRoom {
-    /// Returns the first queued event, waiting for gateway events and ticks until one is.
+    /// Returns the first queued event, waiting for gateway events, ticks and due chunks
+    /// until one is. Cancel-safe: an event is fed to the group and its frames queued
+    /// without a pause, and queued frames survive a cancelled send.
     pub(super) async fn step(&mut self) -> Result<ChatEvent, ChatError> {
         loop {
             if let Some(event) = self.pending.pop_front() {
@@ -104,9 +114,15 @@ impl ChatRoom {
         }
     }
 
-    /// Waits for the next gateway event or tick and feeds it to the group; the events it
-    /// produced join the queue.
+    /// Flushes queued frames, then waits for the next gateway event, tick or due chunk and
+    /// feeds it to the group; the events it produced join the queue.
     pub(super) async fn pump(&mut self) -> Result<(), ChatError> {
+        if !self.outbox.is_empty() {
+            self.flush().await?;
+        }
+        let chunk_due = self.chunk_due();
+        // Never waited on when `chunk_due` is `None`.
+        let chunk_at = chunk_due.unwrap_or_else(tokio::time::Instant::now);
         tokio::select! {
             event = self.client.next_event() => {
                 let event = event?;
@@ -114,7 +130,12 @@ impl ChatRoom {
             }
             now = self.ticker.tick() => {
                 let out = self.group.tick(now.into_std());
-                self.apply(out).await
+                self.apply(out).await?;
+                self.tick_files(now.into_std());
+                Ok(())
+            }
+            () = tokio::time::sleep_until(chunk_at), if chunk_due.is_some() => {
+                self.send_next_chunk().await
             }
         }
     }
@@ -136,6 +157,7 @@ impl ChatRoom {
                 ServerMessage::MemberLeft { room, member } if room == self.room => {
                     self.members.retain(|m| *m != member);
                     self.pending.push_back(ChatEvent::MemberLeft { member });
+                    self.on_member_gone_files(member);
                     self.group.on_member_left(member)
                 }
                 ServerMessage::Committed { room, epoch } if room == self.room => {

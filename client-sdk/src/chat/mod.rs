@@ -5,8 +5,11 @@
 //! - [`ChatRoom::create`] makes a free room and its invite; [`ChatRoom::join`] joins one.
 //! - [`ChatRoom::next_event`] runs the group (adds, removals, commits) while waiting.
 //! - [`ChatRoom::send_text`] waits until this member is in the group and may send.
+//! - [`ChatRoom::send_file`] offers a file; its chunks go out paced, in the background of
+//!   [`ChatRoom::next_event`], and files from others arrive as [`ChatEvent::File`].
 
 mod events;
+mod files;
 
 use std::collections::VecDeque;
 use std::time::Duration;
@@ -15,11 +18,17 @@ use rand::rngs::OsRng;
 
 pub use events::ChatEvent;
 
+use crate::files::incoming::Receiving;
+use crate::files::outgoing::Outgoing;
+use crate::files::pacer::Pacer;
+use crate::files::FileError;
 use crate::gateway::{ClientError, GatewayClient, Joined};
 use crate::invite::Invite;
 use crate::mls::content::DirectContent;
 use crate::mls::roster::RosterEntry;
-use crate::mls::{Admission, MlsError, Output, RoomGroup, RoomKeys, RoomSecret};
+use crate::mls::{
+    Admission, MlsError, OutFrame, Output, RoomEvent, RoomGroup, RoomKeys, RoomSecret, RoomSettings,
+};
 
 /// How often the group gets a chance to do overdue work (repeat a join request, remove a
 /// departed member) while the application waits.
@@ -43,6 +52,9 @@ pub enum ChatError {
     /// Raised if the room's creator did not let this member in (knock mode).
     #[error("the room's creator did not let you in")]
     Denied,
+    /// Raised if a file cannot be sent.
+    #[error(transparent)]
+    File(#[from] FileError),
 }
 
 /// A joined room with end-to-end encryption.
@@ -53,7 +65,15 @@ pub struct ChatRoom {
     invite: Option<Invite>,
     members: Vec<u16>,
     pending: VecDeque<ChatEvent>,
+    /// Frames made and not yet handed to the connection.
+    outbox: VecDeque<OutFrame>,
     ticker: tokio::time::Interval,
+    /// Files arriving.
+    receiving: Receiving,
+    /// This member's file going out.
+    sending: Option<Outgoing>,
+    /// When its next chunk may go.
+    pacer: Pacer,
 }
 
 impl std::fmt::Debug for ChatRoom {
@@ -67,6 +87,16 @@ impl std::fmt::Debug for ChatRoom {
 impl ChatRoom {
     /// Creates a free room at the gateway `url`, with a fresh secret, and its group.
     pub async fn create(url: &str, admission: Admission) -> Result<Self, ChatError> {
+        Self::create_with(url, admission, RoomSettings::default()).await
+    }
+
+    /// Creates a free room whose group carries `settings` (a file limit, say), which every
+    /// member who joins learns from the group.
+    pub async fn create_with(
+        url: &str,
+        admission: Admission,
+        settings: RoomSettings,
+    ) -> Result<Self, ChatError> {
         let mut client = GatewayClient::connect(url).await?;
         // The secret comes first: the gateway gets only its verifier.
         let mut invite = Invite::generate("000000", admission, &mut OsRng);
@@ -76,7 +106,7 @@ impl ChatRoom {
             .code
             .clone()
             .ok_or_else(|| ClientError::Protocol("a free room without a code".into()))?;
-        let group = RoomGroup::create(joined.member, &invite.secret, admission)?;
+        let group = RoomGroup::create_with(joined.member, &invite.secret, admission, settings)?;
         Ok(Self::assemble(client, group, joined, Some(invite)))
     }
 
@@ -139,6 +169,10 @@ impl ChatRoom {
         }
         let mut ticker = tokio::time::interval(TICK);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let pacer = Pacer::new(
+            client.limits().messages_per_second,
+            std::time::Instant::now(),
+        );
         Self {
             client,
             group,
@@ -146,7 +180,11 @@ impl ChatRoom {
             invite,
             members: joined.members,
             pending,
+            outbox: VecDeque::new(),
             ticker,
+            receiving: Receiving::default(),
+            sending: None,
+            pacer,
         }
     }
 
@@ -225,6 +263,7 @@ impl ChatRoom {
     /// Waits until the gateway has handled everything this member sent, and fails if it
     /// refused any of it: how a script knows a message really left.
     pub async fn confirm_sent(&mut self) -> Result<(), ChatError> {
+        self.pacer.on_sent(std::time::Instant::now());
         self.client.sync().await?;
         Ok(())
     }
@@ -286,14 +325,48 @@ impl ChatRoom {
         self.client.close().await;
     }
 
+    /// Queues what the group made, then sends it.
     async fn apply(&mut self, out: Output) -> Result<(), ChatError> {
-        for frame in &out.frames {
-            self.client
-                .send_frame(self.room, frame.kind, frame.to, &frame.payload)
-                .await?;
+        self.queue(out);
+        self.flush().await
+    }
+
+    /// Sends the frames waiting in the outbox. Cancel-safe, so [`Self::next_event`] is too:
+    /// a frame leaves the outbox only once the connection has taken it, and whatever a
+    /// cancelled call left is sent by the next.
+    async fn flush(&mut self) -> Result<(), ChatError> {
+        while let Some(frame) = self.outbox.front() {
+            self.client.ready().await?;
+            let started = self
+                .client
+                .start_frame(self.room, frame.kind, frame.to, &frame.payload);
+            self.outbox.pop_front();
+            started?;
         }
-        self.pending
-            .extend(out.events.into_iter().map(ChatEvent::from));
+        self.client.flush().await?;
         Ok(())
+    }
+
+    /// Takes the group's frames into the outbox and its events into the queue (file parts
+    /// to the room's transfers).
+    fn queue(&mut self, out: Output) {
+        let now = std::time::Instant::now();
+        for frame in out.frames {
+            self.pacer.on_sent(now);
+            self.outbox.push_back(frame);
+        }
+        for event in out.events {
+            match event {
+                RoomEvent::File { from, part } => self.on_file_part(from, part),
+                RoomEvent::RosterChanged { added, removed } => {
+                    for member in &removed {
+                        self.on_member_gone_files(*member);
+                    }
+                    self.pending
+                        .push_back(ChatEvent::RosterChanged { added, removed });
+                }
+                other => self.pending.push_back(ChatEvent::from(other)),
+            }
+        }
     }
 }

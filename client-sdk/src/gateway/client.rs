@@ -280,6 +280,26 @@ impl GatewayClient {
         to: Option<u16>,
         payload: &[u8],
     ) -> Result<(), ClientError> {
+        self.ready().await?;
+        self.start_frame(room, kind, to, payload)?;
+        self.flush().await
+    }
+
+    /// Waits until the connection can take a frame. Cancel-safe: nothing is taken.
+    pub async fn ready(&mut self) -> Result<(), ClientError> {
+        futures_util::future::poll_fn(|cx| self.ws.poll_ready_unpin(cx)).await?;
+        Ok(())
+    }
+
+    /// Hands a frame to the connection, after [`Self::ready`]; it goes out with the next
+    /// [`Self::flush`] (or send). Checked against the gateway's frame limit first.
+    pub fn start_frame(
+        &mut self,
+        room: u32,
+        kind: FrameKind,
+        to: Option<u16>,
+        payload: &[u8],
+    ) -> Result<(), ClientError> {
         let frame = ClientFrame {
             room,
             kind,
@@ -293,7 +313,14 @@ impl GatewayClient {
                 max: self.limits.max_frame_bytes,
             });
         }
-        self.ws.send(Message::Binary(frame)).await?;
+        self.ws.start_send_unpin(Message::Binary(frame))?;
+        Ok(())
+    }
+
+    /// Writes out what the connection holds. Cancel-safe: a flush cut short is finished by
+    /// the next one.
+    pub async fn flush(&mut self) -> Result<(), ClientError> {
+        self.ws.flush().await?;
         Ok(())
     }
 

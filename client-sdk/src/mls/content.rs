@@ -5,23 +5,30 @@
 //! kind 0x01 text    body = UTF-8 text
 //! kind 0x02 direct  body = recipient member (2) ‖ sealed (direct.rs)
 //! sealed opens to   kind (1) ‖ body: 0x01 text (UTF-8) | 0x02 payment voucher
+//! kind 0x03–0x05    a file's manifest, chunk and cancel (file_content.rs)
 //! ```
 //!
 //! Buckets are 256, 512, … doubling to 32 KiB, then one last bucket, [`MAX_PAYLOAD`], sized so
-//! that the MLS message and its frame fit the gateway's default 64 KiB frame. `ttl` asks
+//! that the MLS message and its frame fit the gateway's default 64 KiB frame. A file chunk
+//! always fills the last bucket, whatever its length, so all chunks look alike. `ttl` asks
 //! receivers to delete the message that many seconds after receipt (0: keep); it travels
 //! encrypted, like everything here.
 
 use zeroize::Zeroizing;
 
 use super::error::MlsError;
+use super::file_content::FilePart;
 use crate::payments::PaymentVoucher;
 
 const KIND_TEXT: u8 = 0x01;
 const KIND_DIRECT: u8 = 0x02;
+const KIND_FILE_MANIFEST: u8 = 0x03;
+const KIND_FILE_CHUNK: u8 = 0x04;
+const KIND_FILE_CANCEL: u8 = 0x05;
 const DIRECT_TEXT: u8 = 0x01;
 const DIRECT_VOUCHER: u8 = 0x02;
-const HEADER_LEN: usize = 9;
+/// Bytes before the body: kind, ttl and length.
+pub const HEADER_LEN: usize = 9;
 /// Smallest padded payload.
 pub const MIN_BUCKET: usize = 256;
 /// Largest doubling bucket.
@@ -54,6 +61,8 @@ pub enum Content {
         /// The sealed content.
         sealed: Vec<u8>,
     },
+    /// A file's manifest, chunk or cancel.
+    File(FilePart),
 }
 
 /// An application message: its content and its disappearing timer.
@@ -63,6 +72,15 @@ pub struct AppMessage {
     pub ttl_secs: u32,
     /// What it says.
     pub content: Content,
+}
+
+/// The padded size for a body of `len` bytes of `kind`: a file chunk always fills the last
+/// bucket, anything else the smallest that holds it.
+fn bucket_for_kind(kind: u8, len: usize) -> Option<usize> {
+    match kind {
+        KIND_FILE_CHUNK => (len.checked_add(HEADER_LEN)? <= MAX_PAYLOAD).then_some(MAX_PAYLOAD),
+        _ => bucket_for(len),
+    }
 }
 
 /// The padded size for a body of `len` bytes.
@@ -96,8 +114,16 @@ impl AppMessage {
                 body.extend_from_slice(sealed);
                 (KIND_DIRECT, body)
             }
+            Content::File(part) => {
+                let kind = match part {
+                    FilePart::Manifest(_) => KIND_FILE_MANIFEST,
+                    FilePart::Chunk(_) => KIND_FILE_CHUNK,
+                    FilePart::Cancel(_) => KIND_FILE_CANCEL,
+                };
+                (kind, part.encode_body()?)
+            }
         };
-        let bucket = bucket_for(body.len()).ok_or(MlsError::TooLarge {
+        let bucket = bucket_for_kind(kind, body.len()).ok_or(MlsError::TooLarge {
             len: body.len(),
             max: MAX_PAYLOAD - HEADER_LEN,
         })?;
@@ -118,7 +144,7 @@ impl AppMessage {
         }
         let ttl_secs = u32::from_be_bytes([payload[1], payload[2], payload[3], payload[4]]);
         let len = u32::from_be_bytes([payload[5], payload[6], payload[7], payload[8]]) as usize;
-        if bucket_for(len) != Some(payload.len()) {
+        if bucket_for_kind(payload[0], len) != Some(payload.len()) {
             return Err(bad);
         }
         let body = &payload[HEADER_LEN..HEADER_LEN + len];
@@ -133,6 +159,9 @@ impl AppMessage {
                 to: u16::from_be_bytes([body[0], body[1]]),
                 sealed: body[2..].to_vec(),
             },
+            KIND_FILE_MANIFEST => Content::File(FilePart::decode_manifest(body)?),
+            KIND_FILE_CHUNK => Content::File(FilePart::decode_chunk(body)?),
+            KIND_FILE_CANCEL => Content::File(FilePart::decode_cancel(body)?),
             _ => return Err(bad),
         };
         Ok(Self { ttl_secs, content })

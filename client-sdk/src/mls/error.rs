@@ -42,6 +42,14 @@ pub enum MlsError {
     /// Raised if this member was removed from the group.
     #[error("removed from the group")]
     Removed,
+    /// Raised if a room's creator asks for a file limit out of range.
+    #[error("a room's file limit must be 1 to {max} bytes; {requested} is not")]
+    FileLimitOutOfRange {
+        /// The limit asked for.
+        requested: u64,
+        /// The largest allowed.
+        max: u64,
+    },
     /// Raised if a message body is too large for one frame.
     #[error("the message is {len} bytes; the most one message can carry is {max}")]
     TooLarge {

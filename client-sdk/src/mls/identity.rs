@@ -20,6 +20,7 @@ use zeroize::Zeroizing;
 use super::config::CIPHERSUITE;
 use super::direct::HPKE;
 use super::error::{operation, MlsError};
+use super::settings::capabilities;
 
 /// Bytes of a credential identity.
 pub const IDENTITY_LEN: usize = 34;
@@ -126,6 +127,7 @@ impl MlsIdentity {
         );
         let bundle = KeyPackage::builder()
             .key_package_lifetime(lifetime)
+            .leaf_node_capabilities(capabilities())
             .build(
                 CIPHERSUITE,
                 &self.provider,

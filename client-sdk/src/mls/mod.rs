@@ -9,6 +9,9 @@
 //! - [`identity`]: a member's fresh per-room, per-session MLS identity and credential.
 //! - [`join_request`]: a KeyPackage with its proof of the secret, bound to an epoch.
 //! - [`content`]: application messages: text, direct messages, padding to size buckets.
+//! - [`file_content`]: a file's manifest, chunks and cancel, inside application messages.
+//! - [`settings`]: the room's settings (its file limit), a GroupContext extension the
+//!   creator sets.
 //! - [`direct`]: direct messages sealed with HPKE to one member's key.
 //! - [`roster`]: the group's member list as the application shows it, with safety codes.
 //! - [`room`]: [`RoomGroup`], the per-room state machine that ties them together.
@@ -29,11 +32,13 @@ pub mod config;
 pub mod content;
 pub mod direct;
 mod error;
+pub mod file_content;
 pub mod identity;
 pub mod join_request;
 pub mod room;
 pub mod roster;
 pub mod secrets;
+pub mod settings;
 #[cfg(feature = "testing")]
 pub mod testing;
 #[cfg(test)]
@@ -42,3 +47,4 @@ mod web_vectors;
 pub use error::MlsError;
 pub use room::{Admission, OutFrame, Output, RoomEvent, RoomGroup};
 pub use secrets::{RoomKeys, RoomSecret};
+pub use settings::RoomSettings;

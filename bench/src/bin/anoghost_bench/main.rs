@@ -14,7 +14,7 @@ mod report;
 
 use std::path::PathBuf;
 
-use anoghost_bench::{churn, idle, join_cost};
+use anoghost_bench::{churn, files, idle, join_cost};
 use clap::Parser;
 
 use relays::{measure_fanout, measure_idle, measure_latency_at, Relay, RelayFigures};
@@ -98,7 +98,17 @@ async fn main() -> std::process::ExitCode {
     measure_relays(&options, &mut measured).await;
     measure_gateway(&options, &mut measured).await;
 
-    let report = report::write(&options, &measured);
+    eprintln!("file transfer (gateway, its default message rate)");
+    let file_mib = if options.quick { 2 } else { 20 };
+    let file = files::run(&options.gateway_bin, 50, file_mib << 20)
+        .await
+        .map_err(|error| measured.failures.push(format!("file transfer: {error}")))
+        .ok();
+
+    let mut report = report::write(&options, &measured);
+    if let Some(file) = file {
+        report.push_str(&files::report(&[file]));
+    }
     if let Err(error) = std::fs::write(&options.out, report) {
         eprintln!(
             "anoghost-bench: cannot write {}: {error}",

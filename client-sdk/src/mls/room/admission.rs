@@ -19,6 +19,7 @@ use crate::mls::identity::{is_fresh, MemberCredential};
 use crate::mls::join_request::{JoinRequest, NONCE_LEN};
 use crate::mls::roster::roster;
 use crate::mls::secrets::macs_match;
+use crate::mls::settings::RoomSettings;
 
 /// The exporter label of the group proof a Welcome carries.
 pub const GROUP_PROOF_LABEL: &str = "anoghost/group-proof";
@@ -210,6 +211,8 @@ impl RoomGroup {
         {
             return Err(MlsError::ForgedWelcome);
         }
+        // The room's settings must be ones this member can follow.
+        RoomSettings::from_extensions(staged.group_context().extensions())?;
         let group = staged.into_group(provider)?;
         let exporter = group
             .export_secret(provider.crypto(), GROUP_PROOF_LABEL, &[], 32)

@@ -121,6 +121,54 @@ impl RoomGroup {
         }
     }
 
+    /// Commits a change of the room's settings, which the room's rules forbid: what a
+    /// member who breaks them sends (the `testing` feature). The proposal lists the
+    /// extension in required capabilities, as MLS asks of a GroupContextExtensions proposal,
+    /// so MLS alone would accept it.
+    #[cfg(feature = "testing")]
+    pub fn commit_settings_change(&mut self, settings: crate::mls::RoomSettings) -> Output {
+        use crate::mls::settings::ROOM_SETTINGS_EXTENSION;
+        use openmls::prelude::{
+            Extension, ExtensionType, Extensions, RequiredCapabilitiesExtension, UnknownExtension,
+        };
+        let mut out = Output::default();
+        let required = RequiredCapabilitiesExtension::new(
+            &[ExtensionType::Unknown(ROOM_SETTINGS_EXTENSION)],
+            &[],
+            &[],
+        );
+        let extensions = Extensions::from_vec(vec![
+            Extension::RequiredCapabilities(required),
+            Extension::Unknown(
+                ROOM_SETTINGS_EXTENSION,
+                UnknownExtension(settings.encode().to_vec()),
+            ),
+        ]);
+        let extensions = match extensions {
+            Ok(extensions) => extensions,
+            Err(error) => {
+                out.refused(self.me, operation(error));
+                return out;
+            }
+        };
+        let Stage::Member(group) = &mut self.stage else {
+            return out;
+        };
+        let epoch = group.epoch().as_u64();
+        let identity = &self.identity;
+        match group.update_group_context_extensions(
+            &identity.provider,
+            extensions,
+            &identity.signer,
+        ) {
+            Ok((commit, _, _)) => {
+                self.send_commit(epoch, &commit, &mut out);
+            }
+            Err(error) => out.refused(self.me, operation(error)),
+        }
+        out
+    }
+
     /// The gateway ordered this member's commit for `epoch`: apply it, then welcome the
     /// members it added.
     pub fn on_committed(&mut self, epoch: u64) -> Output {
@@ -227,7 +275,8 @@ fn leaving_leaves(group: &MlsGroup) -> BTreeSet<u32> {
 }
 
 /// The room's rules for a commit by another member: every credential stays a unique member
-/// number, nobody's credential changes, and in knock mode only the creator (leaf 0) adds.
+/// number, nobody's credential changes, in knock mode only the creator (leaf 0) adds, and
+/// the room's settings never change.
 fn check_commit(
     group: &MlsGroup,
     admission: Admission,
@@ -262,6 +311,10 @@ fn check_commit(
     }
     if staged.update_proposals().next().is_some() {
         return Err(MlsError::RuleBroken("an update proposal"));
+    }
+    // The room's settings are its creator's, fixed when it made the group.
+    if staged.group_context().extensions() != group.extensions() {
+        return Err(MlsError::RuleBroken("a change of the room's settings"));
     }
     if let Some(leaf) = staged.update_path_leaf_node() {
         let unchanged = group

@@ -1,5 +1,5 @@
-//! Group frames in and out: application messages (text and direct messages), proposals,
-//! and other members' commits.
+//! Group frames in and out: application messages (text, direct messages, file parts),
+//! proposals, and other members' commits.
 
 use anoghost_protocol::frame::FrameKind;
 use anoghost_protocol::mls_header::{private_message_header, ContentType};
@@ -11,6 +11,7 @@ use super::{Output, RoomEvent, RoomGroup, Stage};
 use crate::mls::content::{AppMessage, Content, DirectContent};
 use crate::mls::direct;
 use crate::mls::error::{operation, MlsError};
+use crate::mls::file_content::FilePart;
 use crate::mls::identity::MemberCredential;
 use crate::mls::roster::roster;
 
@@ -114,6 +115,7 @@ impl RoomGroup {
             }
             // A direct message for someone else: nothing for this member.
             Content::Direct { .. } => {}
+            Content::File(part) => out.events.push(RoomEvent::File { from, part }),
         }
     }
 
@@ -144,6 +146,14 @@ impl RoomGroup {
         self.encrypt(&AppMessage {
             ttl_secs,
             content: Content::Text(text.to_owned()),
+        })
+    }
+
+    /// Encrypts a file transfer's manifest, chunk or cancel for the group.
+    pub fn send_file_part(&mut self, part: FilePart) -> Result<Output, MlsError> {
+        self.encrypt(&AppMessage {
+            ttl_secs: 0,
+            content: Content::File(part),
         })
     }
 

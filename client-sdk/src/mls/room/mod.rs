@@ -19,6 +19,7 @@
 mod admission;
 mod membership;
 mod messages;
+mod output;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -26,13 +27,15 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use anoghost_protocol::frame::FrameKind;
 use openmls::prelude::{GroupId, KeyPackage, MlsGroup};
 
+pub use output::{OutFrame, Output, RoomEvent};
+
 use super::config;
-use super::content::DirectContent;
 use super::error::{operation, MlsError};
 use super::identity::MlsIdentity;
 use super::join_request::NONCE_LEN;
 use super::roster::{roster, safety_code, RosterEntry};
 use super::secrets::{RoomKeys, RoomSecret};
+use super::settings::RoomSettings;
 
 /// How long pending work (a challenge, an add, a removal) waits for the designated member
 /// before any member does it.
@@ -45,82 +48,6 @@ pub enum Admission {
     Open,
     /// Only members the room's creator approves, added by the creator.
     Knock,
-}
-
-/// A frame to send to the room.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutFrame {
-    /// Its kind.
-    pub kind: FrameKind,
-    /// The one recipient of a directed kind.
-    pub to: Option<u16>,
-    /// Its payload.
-    pub payload: Vec<u8>,
-}
-
-/// Something the application should show.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RoomEvent {
-    /// This member is in the group: it created it, or a member's Welcome checked out.
-    InGroup,
-    /// The group's roster changed.
-    RosterChanged {
-        /// Member numbers added.
-        added: Vec<u16>,
-        /// Member numbers removed.
-        removed: Vec<u16>,
-    },
-    /// A message to the group.
-    Message {
-        /// The sender's member number.
-        from: u16,
-        /// What it says.
-        text: String,
-        /// Seconds after which to delete it (0: keep).
-        ttl_secs: u32,
-    },
-    /// A message for this member only.
-    Direct {
-        /// The sender's member number.
-        from: u16,
-        /// What it says.
-        content: DirectContent,
-    },
-    /// A member asks to be let in (knock mode); the creator may approve or deny it.
-    Knock {
-        /// Its member number.
-        member: u16,
-    },
-    /// The room's creator refused this member.
-    Denied,
-    /// Something from `from` was refused; nothing changed because of it.
-    Refused {
-        /// The member the gateway named as its sender.
-        from: u16,
-        /// Why.
-        reason: MlsError,
-    },
-    /// This member was removed from the group.
-    Removed,
-}
-
-/// Frames to send and events to show.
-#[derive(Debug, Default)]
-pub struct Output {
-    /// Frames, in order.
-    pub frames: Vec<OutFrame>,
-    /// Events, in order.
-    pub events: Vec<RoomEvent>,
-}
-
-impl Output {
-    fn frame(&mut self, kind: FrameKind, to: Option<u16>, payload: Vec<u8>) {
-        self.frames.push(OutFrame { kind, to, payload });
-    }
-
-    fn refused(&mut self, from: u16, reason: MlsError) {
-        self.events.push(RoomEvent::Refused { from, reason });
-    }
 }
 
 enum Stage {
@@ -154,6 +81,8 @@ pub struct RoomGroup {
     keys: RoomKeys,
     admission: Admission,
     creator: bool,
+    /// What this member creates a group with (joiners read the group's own).
+    create_settings: RoomSettings,
     identity: MlsIdentity,
     stage: Stage,
     /// Other members the gateway reports in the room.
@@ -184,9 +113,21 @@ fn unix_now() -> u64 {
 }
 
 impl RoomGroup {
-    /// Creates the room's group, as its first member `me`.
+    /// Creates the room's group, as its first member `me`, with the default settings.
     pub fn create(me: u16, secret: &RoomSecret, admission: Admission) -> Result<Self, MlsError> {
+        Self::create_with(me, secret, admission, RoomSettings::default())
+    }
+
+    /// Creates the room's group, as its first member `me`, with `settings` in its
+    /// GroupContext for every member to read.
+    pub fn create_with(
+        me: u16,
+        secret: &RoomSecret,
+        admission: Admission,
+        settings: RoomSettings,
+    ) -> Result<Self, MlsError> {
         let mut room = Self::new(me, secret, admission, true)?;
+        room.create_settings = settings;
         room.create_group()?;
         Ok(room)
     }
@@ -218,6 +159,7 @@ impl RoomGroup {
             keys: RoomKeys::derive(secret),
             admission,
             creator,
+            create_settings: RoomSettings::default(),
             identity: MlsIdentity::generate(me)?,
             // Replaced at once by `create_group` or `join`.
             stage: Stage::Removed,
@@ -231,12 +173,14 @@ impl RoomGroup {
         })
     }
 
-    /// Starts a new incarnation of the room's group, with this member alone in it.
+    /// Starts a new incarnation of the room's group, with this member alone in it. A
+    /// newcomer that starts one (everyone left while it waited) never learned the room's
+    /// settings, so its incarnation has the defaults.
     fn create_group(&mut self) -> Result<(), MlsError> {
         let group = MlsGroup::new_with_group_id(
             &self.identity.provider,
             &self.identity.signer,
-            &config::create_config(),
+            &config::create_config(&self.create_settings)?,
             GroupId::from_slice(&self.keys.group_id(rand::random())),
             self.identity.credential.clone(),
         )
@@ -278,6 +222,16 @@ impl RoomGroup {
         match &self.stage {
             Stage::Member(group) => roster(group),
             _ => Vec::new(),
+        }
+    }
+
+    /// The room's settings, as the group holds them (the defaults before joining).
+    pub fn settings(&self) -> RoomSettings {
+        match &self.stage {
+            // A Welcome whose settings do not parse is refused, and no commit may change
+            // them: the group's always parse.
+            Stage::Member(group) => RoomSettings::of_group(group).unwrap_or_default(),
+            _ => RoomSettings::default(),
         }
     }
 
