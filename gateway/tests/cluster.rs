@@ -366,7 +366,10 @@ async fn nats_carries_only_opaque_subjects_and_sealed_payloads() {
         let sealed_for = if subject.starts_with("_INBOX.") {
             room_subjects
                 .iter()
-                .find(|room| keys.open(&format!("{room}.reply"), &message.payload).is_some())
+                .find(|room| {
+                    keys.open(&format!("{room}.reply"), &message.payload)
+                        .is_some()
+                })
                 .map(|room| format!("{room}.reply"))
         } else {
             Some(subject.to_owned())
