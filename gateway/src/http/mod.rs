@@ -1,7 +1,9 @@
-//! Plain HTTP endpoints: health, the sign-in challenge, and Solana Pay transaction requests.
+//! Plain HTTP endpoints: health, the sign-in challenge, and Solana Pay transaction requests
+//! (`solana_pay`, reading its requests with `pay_request`).
 
 mod challenge;
 mod health;
+pub mod pay_request;
 pub mod solana_pay;
 
 pub use challenge::challenge;

@@ -84,6 +84,11 @@ impl Registry {
         lock(&self.index).rooms.len()
     }
 
+    /// Room references in use: one per live room, freed with the room.
+    pub fn reference_count(&self) -> usize {
+        lock(&self.index).references.len()
+    }
+
     /// Admits `handle` to the room `target` names: a new free room under a fresh random
     /// code, an existing free room, or a paid room (created when nobody is in it, since a
     /// paid room exists while at least one member is connected).

@@ -87,6 +87,11 @@ impl Room {
         state.members.len()
     }
 
+    /// The members' numbers, in the order they joined.
+    pub fn members(&self) -> Vec<MemberNumber> {
+        lock(&self.state).members.iter().map(|m| m.number).collect()
+    }
+
     /// Members in the room.
     pub fn len(&self) -> usize {
         lock(&self.state).members.len()
