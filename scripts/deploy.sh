@@ -12,6 +12,10 @@
 #   ANOGHOST_PRICE_PER_KEY    lamports (default 10000000)
 #   ANOGHOST_REFUND_TIMEOUT   seconds (default 86400)
 #   ANOGHOST_CONFIRM_MAINNET=yes   required for mainnet when there is no terminal to ask
+#
+# Toolchain: platform-tools v1.52 or later, whose rustc is 1.89 (the program crate declares
+# rust-version = "1.89"; earlier platform-tools ship Rust 1.84 and cannot build it). The
+# build below asks cargo-build-sbf for that version explicitly.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # anchor and cargo-build-sbf put the program in ./target/deploy, where this script looks.
@@ -26,6 +30,9 @@ case "$1" in
 esac
 rpc_url="${ANOGHOST_RPC_URL:-$default_url}"
 
+# platform-tools v1.52 ships Rust 1.89, the version the program crate targets.
+PLATFORM_TOOLS_VERSION=v1.52
+
 # 1. The toolchain. This is checked first so nothing half-happens on a machine without it.
 missing=()
 command -v solana >/dev/null 2>&1 || missing+=("solana (the Solana CLI)")
@@ -35,7 +42,7 @@ if ! command -v anchor >/dev/null 2>&1 && ! cargo build-sbf --version >/dev/null
 fi
 if [ ${#missing[@]} -gt 0 ]; then
     {
-        echo "deploy.sh: the Solana toolchain is missing:"
+        echo "deploy.sh: the Solana toolchain is missing (it needs platform-tools $PLATFORM_TOOLS_VERSION or later, Rust 1.89):"
         for tool in "${missing[@]}"; do echo "  - $tool"; done
         echo
         echo "Install it, then run this again:"
@@ -75,11 +82,13 @@ if [ "$cluster" = mainnet-beta ]; then
 fi
 
 # 3. Build and deploy.
-echo "== building for SBF"
+echo "== building for SBF with platform-tools $PLATFORM_TOOLS_VERSION"
 if command -v anchor >/dev/null 2>&1; then
-    anchor build
+    # anchor passes what follows `--` on to cargo-build-sbf.
+    anchor build -- --tools-version "$PLATFORM_TOOLS_VERSION"
 else
-    cargo build-sbf --manifest-path programs/anoghost/Cargo.toml --sbf-out-dir target/deploy
+    cargo build-sbf --tools-version "$PLATFORM_TOOLS_VERSION" \
+        --manifest-path programs/anoghost/Cargo.toml --sbf-out-dir target/deploy
 fi
 echo "== deploying $declared to $cluster ($rpc_url)"
 solana program deploy target/deploy/anoghost.so \
@@ -88,7 +97,7 @@ solana program deploy target/deploy/anoghost.so \
     --url "$rpc_url"
 
 # 4. The config, signed by the upgrade authority (the deployer).
-init=(cargo run --quiet -p anoghost-sdk --bin anoghost -- --rpc-url "$rpc_url" admin config-init
+init=(cargo run --quiet -p anoghost-cli --bin anoghost -- --rpc-url "$rpc_url" admin config-init
     --keypair "$deployer"
     --gateway-authority "${ANOGHOST_GATEWAY_AUTHORITY:-<gateway authority pubkey>}"
     --treasury "${ANOGHOST_TREASURY:-<treasury pubkey>}"

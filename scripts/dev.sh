@@ -6,7 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/anoghost-target}"
 rpc_url="http://127.0.0.1:8899"
-authority="$(mktemp -d)/gateway-authority.json"
+scratch="$(mktemp -d)"
+authority="$scratch/gateway-authority.json"
+master_key="$scratch/master.hex"
 
 echo "== building the localnet and the gateway"
 cargo build --quiet -p anoghost-localnet -p anoghost-gateway
@@ -15,7 +17,7 @@ pids=()
 stop() {
     for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
     wait 2>/dev/null || true
-    rm -f "$authority"
+    rm -rf "$scratch"
 }
 trap stop EXIT INT TERM
 
@@ -31,7 +33,9 @@ done
 curl -sf "$rpc_url/health" >/dev/null || { echo "dev.sh: the localnet did not come up" >&2; exit 1; }
 
 # A fresh master key each run is right here: the chain's keys vanish with it too.
-"$CARGO_TARGET_DIR/debug/anoghost-gateway" --rpc-url "$rpc_url" --authority-keypair "$authority" &
+(umask 077 && od -An -tx1 -N32 /dev/urandom | tr -d ' \n' > "$master_key")
+"$CARGO_TARGET_DIR/debug/anoghost-gateway" --rpc-url "$rpc_url" --authority-keypair "$authority" \
+    --master-key-file "$master_key" &
 pids+=($!)
 
 echo "== localnet and gateway running; Ctrl-C stops both"

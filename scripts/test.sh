@@ -5,6 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/anoghost-target}"
 export RUST_LOG="${RUST_LOG:-error}"
-# strace and the Node client test's packages; a no-op once installed.
+# strace, nats-server and the Node client test's packages; a no-op once installed.
 scripts/install-deps.sh
 exec cargo test --workspace --locked "$@"

@@ -29,7 +29,7 @@ server.on('connection', (socket) => {
   const joined = new Map(); // room -> member
   socket.on('message', (data, isBinary) => {
     if (isBinary) {
-      if (data.length < 5 || data[0] !== 1) return;
+      if (data.length < 6 || data[0] !== 2) return;
       const room = data.readUInt32BE(1);
       const sender = joined.get(room);
       const members = rooms.get(room);
@@ -46,7 +46,8 @@ server.on('connection', (socket) => {
     let reply;
     switch (request.type) {
       case 'hello':
-        reply = { type: 'welcome', v: 1 };
+        // The gateway's challenge is random; this relay checks no proof, so any will do.
+        reply = { type: 'welcome', v: 2, challenge: '11111111111111111111111111111111' };
         break;
       case 'room_create': {
         const room = ++nextRoom;

@@ -9,7 +9,9 @@ use futures_util::{SinkExt, StreamExt};
 use tokio::sync::Semaphore;
 use tokio_tungstenite::tungstenite::Message;
 
-use crate::client::{connect, enter, relay_frame, request, Target, Ws};
+use ed25519_dalek::SigningKey;
+
+use crate::client::{connect, enter, relay_frame, request, room_key, Target, Ws};
 use crate::proc::rss_kib;
 
 /// Standing rooms the churning clients join (each held open by one member).
@@ -34,9 +36,13 @@ pub struct ChurnResult {
     pub after_rounds_kib: Vec<u64>,
 }
 
-async fn cycle(target: &Target, index: usize, code: &str) -> std::io::Result<()> {
+async fn cycle(
+    target: &Target,
+    index: usize,
+    (code, key): &(String, SigningKey),
+) -> std::io::Result<()> {
     let mut ws = connect(target, index).await?;
-    let (room, _) = enter(&mut ws, Some(code)).await?;
+    let (room, _) = enter(&mut ws, key, Some(code)).await?;
     ws.send(Message::binary(relay_frame(room, &[7u8; 64])))
         .await
         .map_err(std::io::Error::other)?;
@@ -63,8 +69,9 @@ pub async fn run(
     let mut rooms = Vec::new();
     for index in 0..STANDING_ROOMS {
         let mut ws = connect(target, index).await?;
-        let (_, code) = enter(&mut ws, None).await?;
-        rooms.push(code);
+        let key = room_key();
+        let (_, code) = enter(&mut ws, &key, None).await?;
+        rooms.push((code, key));
         anchors.push(ws);
     }
     // The standing members read everything relayed to them.

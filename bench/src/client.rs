@@ -3,6 +3,9 @@
 
 use std::net::{IpAddr, SocketAddr};
 
+use anoghost_protocol::frame::{ClientFrame, FrameKind, CLIENT_HEADER_LEN, RELAYED_HEADER_LEN};
+use anoghost_protocol::{proofs, ClientMessage, PROTOCOL_VERSION};
+use ed25519_dalek::{Signer, SigningKey};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::Value;
 use tokio::net::{TcpSocket, TcpStream};
@@ -77,18 +80,39 @@ pub struct Member {
     pub room: u32,
 }
 
-/// Says `hello` and creates a room (`code` `None`) or joins one.
-pub async fn enter(ws: &mut Ws, code: Option<&str>) -> std::io::Result<(u32, String)> {
-    let welcome = request(ws, r#"{"type":"hello","v":1}"#).await?;
-    if welcome["type"] != "welcome" {
-        return Err(std::io::Error::other(format!(
-            "expected welcome, got {welcome}"
-        )));
-    }
-    let text = match code {
-        None => r#"{"type":"room_create"}"#.to_owned(),
-        Some(code) => format!(r#"{{"type":"room_join","code":"{code}"}}"#),
+/// A room's admission key: a free room is joined with a proof made with it (the baseline
+/// relays accept any proof; the gateway checks it).
+pub fn room_key() -> SigningKey {
+    SigningKey::generate(&mut rand::rngs::OsRng)
+}
+
+/// Says `hello` and creates a room with `key` (`code` `None`) or joins the room with that
+/// code, proving `key`.
+pub async fn enter(
+    ws: &mut Ws,
+    key: &SigningKey,
+    code: Option<&str>,
+) -> std::io::Result<(u32, String)> {
+    let hello = ClientMessage::Hello {
+        v: PROTOCOL_VERSION,
     };
+    let welcome = request(ws, &hello.to_json()).await?;
+    let challenge = welcome["challenge"]
+        .as_str()
+        .and_then(|c| bs58::decode(c).into_vec().ok())
+        .and_then(|c| <[u8; 32]>::try_from(c).ok())
+        .ok_or_else(|| std::io::Error::other(format!("expected welcome, got {welcome}")))?;
+    let message = match code {
+        None => ClientMessage::RoomCreate {
+            verifier: bs58::encode(key.verifying_key().to_bytes()).into_string(),
+        },
+        Some(code) => ClientMessage::RoomJoin {
+            code: code.to_owned(),
+            proof: bs58::encode(key.sign(&proofs::room_join(&challenge, code)).to_bytes())
+                .into_string(),
+        },
+    };
+    let text = message.to_json();
     let joined = request(ws, &text).await?;
     match (joined["room"].as_u64(), joined["code"].as_str()) {
         (Some(room), Some(code)) => Ok((room as u32, code.to_owned())),
@@ -109,10 +133,11 @@ pub async fn fill_rooms(
     let mut all = Vec::with_capacity(rooms * members);
     for room_index in 0..rooms {
         let mut code = None;
+        let key = room_key();
         for member_index in 0..members {
             let index = first_index + room_index * members + member_index;
             let mut ws = connect(target, index).await?;
-            let (room, room_code) = enter(&mut ws, code.as_deref()).await?;
+            let (room, room_code) = enter(&mut ws, &key, code.as_deref()).await?;
             code = Some(room_code);
             all.push(Member { ws, room });
         }
@@ -120,14 +145,25 @@ pub async fn fill_rooms(
     Ok(all)
 }
 
-/// A client-to-relay frame: version, room, then `payload`.
+/// The cleartext header of an MLS application message (a PrivateMessage of a 16-byte group
+/// id, epoch 0): what the gateway reads of every chat message to keep the room's order.
+const MLS_APPLICATION_HEADER: [u8; 30] = [
+    0, 1, 0, 2, 16, 0x67, 0x72, 0x6f, 0x75, 0x70, 0x2d, 0x6f, 0x66, 0x2d, 0x74, 0x68, 0x65, 0x2d,
+    0x62, 0x65, 0x6e, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+];
+
+/// A client-to-relay group frame carrying `payload` as an MLS application message would:
+/// the frame header, the MLS header, then the bytes.
 pub fn relay_frame(room: u32, payload: &[u8]) -> Vec<u8> {
-    let mut frame = Vec::with_capacity(5 + payload.len());
-    frame.push(1);
-    frame.extend_from_slice(&room.to_be_bytes());
-    frame.extend_from_slice(payload);
-    frame
+    let mut body = Vec::with_capacity(MLS_APPLICATION_HEADER.len() + payload.len());
+    body.extend_from_slice(&MLS_APPLICATION_HEADER);
+    body.extend_from_slice(payload);
+    ClientFrame::to_room(room, FrameKind::Group, &body)
+        .encode()
+        .to_vec()
 }
 
-/// Length of the relay-to-client header (version, room, sender).
-pub const DELIVERED_HEADER_LEN: usize = 7;
+/// Bytes a client-to-relay group frame adds before `payload`.
+pub const SENT_OVERHEAD: usize = CLIENT_HEADER_LEN + MLS_APPLICATION_HEADER.len();
+/// Bytes before the payload in a delivered group frame (relay header, MLS header).
+pub const DELIVERED_HEADER_LEN: usize = RELAYED_HEADER_LEN + MLS_APPLICATION_HEADER.len();

@@ -10,7 +10,9 @@ use tokio::sync::watch;
 use tokio::time::MissedTickBehavior;
 use tokio_tungstenite::tungstenite::Message;
 
-use crate::client::{fill_rooms, relay_frame, Member, Target, Ws, DELIVERED_HEADER_LEN};
+use crate::client::{
+    fill_rooms, relay_frame, Member, Target, Ws, DELIVERED_HEADER_LEN, SENT_OVERHEAD,
+};
 
 /// One fan-out run's shape.
 #[derive(Debug, Clone)]
@@ -223,7 +225,10 @@ pub async fn run(
         stop_sending: start + config.warmup + config.measure,
     };
     let (stop, stopped) = watch::channel(false);
-    let payload_len = config.frame_bytes.saturating_sub(5).max(STAMP_LEN);
+    let payload_len = config
+        .frame_bytes
+        .saturating_sub(SENT_OVERHEAD)
+        .max(STAMP_LEN);
 
     let tasks: Vec<_> = members
         .into_iter()

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use futures_util::StreamExt;
 
-use crate::client::{connect, enter, Target, Ws};
+use crate::client::{connect, enter, room_key, Target, Ws};
 use crate::proc::{open_files_limit, rss_kib};
 
 /// What an idle-memory run measured.
@@ -37,16 +37,18 @@ pub async fn run(target: &Target, pid: u32, count: usize, room_size: usize) -> I
     let before_kib = rss_kib(pid).unwrap_or(0);
     let mut sockets: Vec<Ws> = Vec::with_capacity(count);
     let mut code: Option<String> = None;
+    let mut key = room_key();
     let mut stopped_by = None;
     for index in 0..count {
         let opened = async {
             let mut ws = connect(target, index).await?;
             let joining = if index % room_size == 0 {
+                key = room_key();
                 None
             } else {
                 code.as_deref()
             };
-            let (_, room_code) = enter(&mut ws, joining).await?;
+            let (_, room_code) = enter(&mut ws, &key, joining).await?;
             std::io::Result::Ok((ws, room_code))
         };
         match tokio::time::timeout(Duration::from_secs(10), opened).await {

@@ -9,7 +9,8 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use anoghost_program_client::instructions as ix;
-use anoghost_sdk::gateway::GatewayClient;
+use anoghost_sdk::gateway::{paid_invitee, GatewayClient};
+use anoghost_sdk::paid::{GhostContact, HolderRoot, PaidInvite};
 use anoghost_sdk::wallet::Wallet;
 use solana_rpc_client::nonblocking::rpc_client::RpcClient;
 use solana_sdk::signature::{Keypair, Signer};
@@ -104,18 +105,33 @@ pub async fn run(
             authority.to_str().unwrap_or_default(),
             "--master-key",
             &master_key,
+            "--mint-delay-max-ms",
+            "0",
+            "--settle-delay-max-secs",
+            "0",
+            "--settle-sweep-secs",
+            "1",
         ],
     )
     .await?;
     let url = format!("ws://{}/v1/ws", gateway.target.addr);
     let rpc = RpcClient::new(rpc_url.clone());
 
+    let room = PaidInvite::generate("bench", &mut rand::rngs::OsRng).map_err(io)?;
+    let tag = room.room_tag();
     let mut invitees = Vec::with_capacity(keys);
-    let mut ghosts = Vec::with_capacity(keys);
+    let mut holders = Vec::with_capacity(keys);
+    let mut entries = Vec::with_capacity(keys);
     for _ in 0..keys {
-        let wallet = Wallet::from_secret(&rand::random());
+        let root = HolderRoot::from_wallet(&Wallet::from_secret(&rand::random()));
+        let holder = root.holder(0);
         let mut client = GatewayClient::connect(&url).await.map_err(io)?;
-        ghosts.push(client.sign_in(&wallet).await.map_err(io)?);
+        let contact = GhostContact {
+            ghost_id: client.issue_ghost(&holder).await.map_err(io)?,
+            invite_key: root.invite_key(0).public(),
+        };
+        entries.push(paid_invitee(&contact, &room, &mut rand::rngs::OsRng).map_err(io)?);
+        holders.push(holder);
         invitees.push(client);
     }
     let secret: [u8; 32] = rand::random();
@@ -142,10 +158,13 @@ pub async fn run(
         .sign_in(&Wallet::from_secret(&secret))
         .await
         .map_err(io)?;
-    let mints = initiator
-        .create_paid_room("bench", &nonce, &ghosts)
+    let minted = initiator
+        .create_paid_room(&nonce, &tag, &entries)
         .await
         .map_err(io)?;
+    if minted.iter().any(|minted| !minted) {
+        return Err(io("a key was not minted"));
+    }
     // Settlement runs in the background; wait until it is done so it is not counted.
     let escrow = anoghost_program_client::pda::escrow(&payer.pubkey(), &nonce);
     for _ in 0..200 {
@@ -161,9 +180,8 @@ pub async fn run(
     for _ in 0..rounds {
         let cpu_before = cpu_secs(gateway.pid())?;
         let mut rooms = Vec::with_capacity(invitees.len());
-        for (client, mint) in invitees.iter_mut().zip(&mints) {
-            let mint = mint.as_ref().ok_or_else(|| io("a key was not minted"))?;
-            let joined = client.join_paid_room(mint).await.map_err(io)?;
+        for (client, holder) in invitees.iter_mut().zip(&holders) {
+            let joined = client.join_paid_room(holder, &tag).await.map_err(io)?;
             if joined.code.is_some() {
                 return Err(io("a paid join was refused"));
             }

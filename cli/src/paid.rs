@@ -1,19 +1,16 @@
-//! Paid rooms from the terminal: ghostIds, creating a paid room (funding its escrow from a
-//! keypair), joining with a key NFT, and burning a key to reclaim its rent.
+//! Paid rooms from the terminal: ghost contacts, creating a paid room (funding its escrow
+//! from a keypair or a phone wallet), and refunding an escrow.
 
 use std::time::Duration;
 
-use anoghost_program_client::accounts::decode_config;
 use anoghost_program_client::{instructions as ix, pda};
-use anoghost_protocol::ServerMessage;
 use anoghost_sdk::chain::send_signed;
-use anoghost_sdk::gateway::{GatewayClient, GatewayEvent};
-use anoghost_sdk::holdings::held_keys;
+use anoghost_sdk::gateway::{paid_invitee, GatewayClient};
+use anoghost_sdk::paid::escrow::escrows_with_nonce;
+use anoghost_sdk::paid::{next_contact_index, GhostContact, HolderRoot, PaidInvite};
 use anoghost_sdk::wallet::Wallet;
 use rand::RngCore;
 use solana_rpc_client::nonblocking::rpc_client::RpcClient;
-use solana_sdk::instruction::Instruction;
-use solana_sdk::pubkey::Pubkey;
 
 use crate::solana_pay;
 
@@ -22,51 +19,27 @@ pub fn load_wallet(path: &std::path::Path) -> Result<Wallet, String> {
     Wallet::from_keypair_file(path).map_err(|e| e.to_string())
 }
 
-async fn send(
-    rpc: &RpcClient,
-    wallet: &Wallet,
-    instructions: &[Instruction],
-) -> Result<(), String> {
-    send_signed(rpc, instructions, wallet.keypair(), &[])
+/// `anoghost ghost`: derives the next unused holder address of the wallet, has the gateway
+/// seal it into a ghostId, and prints the ghost contact (ghostId and invite key).
+pub async fn ghost(gateway: &str, rpc_url: &str, wallet: &Wallet) -> Result<(), String> {
+    let root = HolderRoot::from_wallet(wallet);
+    let rpc = RpcClient::new(rpc_url.to_owned());
+    let index = next_contact_index(&rpc, &root, &mut rand::rngs::OsRng)
         .await
-        .map_err(|e| e.to_string())
-}
-
-/// Connects to the gateway, expecting sign-in messages for the cluster `rpc_url` serves.
-async fn connect(gateway: &str, rpc_url: &str) -> Result<GatewayClient, String> {
+        .map_err(|e| e.to_string())?;
     let mut client = GatewayClient::connect(gateway)
         .await
         .map_err(|e| e.to_string())?;
-    client.expect_chain_id(&anoghost_sdk::chain::chain_id_of(rpc_url));
-    Ok(client)
-}
-
-/// `anoghost ghost`: signs in and prints the wallet's ghostId (and, with `follow`, every
-/// rotation until interrupted).
-pub async fn ghost(
-    gateway: &str,
-    rpc_url: &str,
-    wallet: &Wallet,
-    follow: bool,
-) -> Result<(), String> {
-    let mut client = connect(gateway, rpc_url).await?;
-    let ghost = client.sign_in(wallet).await.map_err(|e| e.to_string())?;
-    println!("ghostId: {ghost}");
-    if follow {
-        loop {
-            tokio::select! {
-                event = client.next_event() => {
-                    if let GatewayEvent::Message(ServerMessage::Ghost { ghost_id }) =
-                        event.map_err(|e| e.to_string())?
-                    {
-                        println!("ghostId: {ghost_id}");
-                    }
-                }
-                _ = tokio::signal::ctrl_c() => break,
-            }
-        }
-    }
+    let ghost_id = client
+        .issue_ghost(&root.holder(index))
+        .await
+        .map_err(|e| e.to_string())?;
     client.close().await;
+    let contact = GhostContact {
+        ghost_id,
+        invite_key: root.invite_key(index).public(),
+    };
+    println!("ghost contact: {contact}");
     Ok(())
 }
 
@@ -82,136 +55,129 @@ pub enum Funding {
 /// What `create-paid` is asked for.
 pub struct PaidRoom<'a> {
     pub name: &'a str,
-    pub invitees: &'a [String],
+    pub contacts: &'a [String],
     pub funding: Funding,
 }
 
-/// `anoghost room create-paid`: funds an escrow for the invitees and has the gateway mint
-/// their keys. Prints one mint (or the reason for none) per invitee.
+/// `anoghost room create-paid`: seals the room secret and name for each invitee, funds an
+/// escrow, and has the gateway lock it and mint the keys. Prints the escrow nonce first, so
+/// the escrow can be refunded whatever happens next.
 pub async fn create_paid(
     gateway: &str,
     rpc_url: &str,
     wallet: &Wallet,
     room: PaidRoom<'_>,
 ) -> Result<(), String> {
-    let count = u16::try_from(room.invitees.len()).map_err(|_| "too many invitees".to_owned())?;
+    let contacts = room
+        .contacts
+        .iter()
+        .map(|text| text.parse::<GhostContact>())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| e.to_string())?;
+    let count = u16::try_from(contacts.len()).map_err(|_| "too many invitees".to_owned())?;
+    let invite =
+        PaidInvite::generate(room.name, &mut rand::rngs::OsRng).map_err(|e| e.to_string())?;
+    let invitees = contacts
+        .iter()
+        .map(|contact| paid_invitee(contact, &invite, &mut rand::rngs::OsRng))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| e.to_string())?;
     let rpc = RpcClient::new(rpc_url.to_owned());
     let mut nonce = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut nonce);
+    let nonce_text = bs58::encode(nonce).into_string();
+    println!(
+        "escrow nonce: {nonce_text} (to take it back if no keys come: \
+         anoghost room refund --keypair <this wallet's file> --nonce {nonce_text})"
+    );
     match room.funding {
         Funding::Keypair => {
             println!("funding an escrow for {count} keys …");
-            send(
+            send_signed(
                 &rpc,
-                wallet,
                 &[ix::room_deposit(&wallet.pubkey(), nonce, count)],
+                wallet.keypair(),
+                &[],
             )
-            .await?;
+            .await
+            .map_err(|e| e.to_string())?;
         }
         Funding::SolanaPay { timeout } => {
-            let link = solana_pay::room_deposit_link(gateway, &nonce, count)?;
+            let link = solana_pay::room_deposit_link(gateway, &nonce, count, &wallet.pubkey())?;
             println!(
                 "pay the escrow for {count} keys from the wallet {}:",
                 wallet.pubkey()
             );
             println!("{}", solana_pay::qr_code(&link)?);
             println!("Solana Pay link: {link}");
-            let escrow = pda::escrow(&wallet.pubkey(), &nonce);
-            solana_pay::wait_for_account(&rpc, &escrow, timeout).await?;
+            solana_pay::wait_for_escrow(&rpc, &wallet.pubkey(), &nonce, timeout).await?;
             println!("escrow funded");
         }
     }
-    let mut client = connect(gateway, rpc_url).await?;
-    client.sign_in(wallet).await.map_err(|e| e.to_string())?;
-    println!("minting keys (one transaction each) …");
-    let mints = client
-        .create_paid_room(room.name, &nonce, room.invitees)
+    let mut client = GatewayClient::connect(gateway)
         .await
         .map_err(|e| e.to_string())?;
-    for (index, mint) in mints.iter().enumerate() {
-        match mint {
-            Some(mint) => println!("invitee {}: key {mint}", index + 1),
-            None => println!(
-                "invitee {}: no key (ghostId expired or from another gateway)",
+    // The sign-in message must name the cluster the escrow is on.
+    client.expect_chain_id(&anoghost_sdk::chain::chain_id_of(rpc_url));
+    client.sign_in(wallet).await.map_err(|e| e.to_string())?;
+    println!("locking the escrow and minting keys …");
+    let minted = client
+        .create_paid_room(&nonce, &invite.room_tag(), &invitees)
+        .await
+        .map_err(|e| e.to_string())?;
+    for (index, minted) in minted.iter().enumerate() {
+        if *minted {
+            println!("invitee {}: key minted", index + 1);
+        } else {
+            println!(
+                "invitee {}: no key (contact expired, from another gateway, or already holding one)",
                 index + 1
-            ),
+            );
         }
     }
     client.close().await;
     Ok(())
 }
 
-/// `anoghost key list`: the wallet's genuine AnoGhost keys.
-pub async fn list_keys(rpc_url: &str, wallet: &Wallet) -> Result<(), String> {
-    let rpc = RpcClient::new(rpc_url.to_owned());
-    let held = held_keys(&rpc, &wallet.pubkey())
-        .await
-        .map_err(|e| e.to_string())?;
-    if held.is_empty() {
-        println!("this wallet holds no AnoGhost keys");
+/// `anoghost room refund`: takes back the wallet's escrow under `nonce`.
+pub async fn refund(rpc_url: &str, wallet: &Wallet, nonce: &str) -> Result<(), String> {
+    let mut bytes = [0u8; 32];
+    if !matches!(bs58::decode(nonce).onto(&mut bytes), Ok(32)) {
+        return Err(format!("not an escrow nonce (base58 of 32 bytes): {nonce}"));
     }
-    for (index, key) in held.iter().enumerate() {
-        println!("{}. {}  {}", index + 1, key.mint, key.name);
-    }
-    Ok(())
-}
-
-/// The key `join-paid` should use when no `--mint` is given: the only one, or the one the
-/// user picks from the list on stdin.
-pub async fn choose_key(rpc_url: &str, wallet: &Wallet) -> Result<String, String> {
     let rpc = RpcClient::new(rpc_url.to_owned());
-    let held = held_keys(&rpc, &wallet.pubkey())
+    if rpc
+        .get_account(&pda::escrow(&wallet.pubkey(), &bytes))
         .await
-        .map_err(|e| e.to_string())?;
-    match held.as_slice() {
-        [] => Err(
-            "this wallet holds no AnoGhost keys (ask the room's initiator to invite your ghostId)"
-                .into(),
-        ),
-        [only] => {
-            println!("joining with key {} ({})", only.mint, only.name);
-            Ok(only.mint.to_string())
-        }
-        several => {
-            for (index, key) in several.iter().enumerate() {
-                println!("{}. {}  {}", index + 1, key.mint, key.name);
-            }
-            println!("which key? [1-{}]", several.len());
-            let mut line = String::new();
-            std::io::stdin()
-                .read_line(&mut line)
-                .map_err(|e| format!("cannot read the choice: {e}"))?;
-            let choice: usize = line
-                .trim()
-                .parse()
-                .ok()
-                .filter(|n| (1..=several.len()).contains(n))
-                .ok_or_else(|| format!("no key {:?}; pass --mint to choose one", line.trim()))?;
-            Ok(several[choice - 1].mint.to_string())
-        }
+        .is_err()
+    {
+        let others = escrows_with_nonce(&rpc, &bytes)
+            .await
+            .map_err(|e| e.to_string())?;
+        return Err(match others.first() {
+            Some((_, escrow)) => format!(
+                "this wallet has no escrow under that nonce; the wallet {} paid it: refund with \
+                 that wallet's keypair",
+                escrow.payer
+            ),
+            None => "no escrow under that nonce: it was never funded, or was already settled \
+                     or refunded"
+                .to_owned(),
+        });
     }
-}
-
-/// `anoghost key burn`: burns the key, closes the token account and the mint; the holder
-/// gets the token account's rent back, the gateway authority the mint's.
-pub async fn burn_key(rpc_url: &str, wallet: &Wallet, mint: &str) -> Result<(), String> {
-    let mint: Pubkey = mint
-        .parse()
-        .map_err(|_| format!("not a mint address: {mint}"))?;
-    let rpc = RpcClient::new(rpc_url.to_owned());
-    let config = rpc
-        .get_account(&pda::config())
-        .await
-        .map_err(|e| format!("cannot read the program config: {e}"))?;
-    let config = decode_config(&config.owner, &config.data).map_err(|e| e.to_string())?;
-    let holder = wallet.pubkey();
-    let before = rpc.get_balance(&holder).await.map_err(|e| e.to_string())?;
-    let instructions = ix::key_burn_and_close(&holder, &mint, &config.gateway_authority);
-    send(&rpc, wallet, &instructions).await?;
-    let after = rpc.get_balance(&holder).await.map_err(|e| e.to_string())?;
+    let before = rpc.get_balance(&wallet.pubkey()).await.unwrap_or(0);
+    send_signed(
+        &rpc,
+        &[ix::room_refund(&wallet.pubkey(), bytes)],
+        wallet.keypair(),
+        &[],
+    )
+    .await
+    .map_err(|e| format!("refund refused (the escrow's refund time may not have come yet): {e}"))?;
+    let after = rpc.get_balance(&wallet.pubkey()).await.unwrap_or(0);
     println!(
-        "key burned and closed; {} lamports of rent back to this wallet (net of the fee)",
-        after.saturating_sub(before)
+        "escrow refunded: {} back to this wallet (net of the fee)",
+        crate::purse::sol(after.saturating_sub(before))
     );
     Ok(())
 }

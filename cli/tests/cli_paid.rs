@@ -1,6 +1,7 @@
-//! The `anoghost` paid-room and payment commands, run as processes against a real gateway
-//! reading the localnet over JSON-RPC: ghost, create-paid (keypair and Solana Pay QR),
-//! key list, join-paid, key burn, and /pay, /claim, /reclaim inside the chat.
+//! The `anoghost` paid-room commands, run as processes against a real gateway reading the
+//! localnet over JSON-RPC: ghost, create-paid (keypair and Solana Pay QR), key list,
+//! join-paid, key burn and room refund. The invitee's wallet never holds a lamport: its keys
+//! sit at holder addresses derived from it, and the gateway pays for its burn.
 // Helpers panic on anything unexpected: in a test, a panic is the failure report.
 #![allow(clippy::unwrap_used)]
 
@@ -8,35 +9,38 @@ mod support;
 
 use std::time::Duration;
 
+use anoghost_localnet::server::LocalnetOptions;
+use anoghost_program_client::instructions as ix;
 use base64::Engine as _;
 use solana_rpc_client::nonblocking::rpc_client::RpcClient;
 use solana_sdk::signature::{Keypair, Signer};
 use solana_sdk::transaction::Transaction;
-use support::{keypair_file, run, value_after, PaidStack, Session, CLI};
+use support::{keypair_file, run, run_failing, value_after, PaidStack, Session, CLI};
 use tokio::process::Command;
 
-/// A new wallet holding `lamports`, and its keypair file (as a path string) in the
-/// stack's scratch directory.
-async fn funded_wallet(
+/// A new wallet holding `lamports` (none if 0), and its keypair file as a path string.
+async fn wallet(
     stack: &PaidStack,
     rpc: &RpcClient,
     name: &str,
     lamports: u64,
 ) -> (Keypair, String) {
     let wallet = Keypair::new();
-    let signature = rpc
-        .request_airdrop(&wallet.pubkey(), lamports)
-        .await
-        .unwrap();
-    rpc.confirm_transaction(&signature).await.unwrap();
+    if lamports > 0 {
+        let signature = rpc
+            .request_airdrop(&wallet.pubkey(), lamports)
+            .await
+            .unwrap();
+        rpc.confirm_transaction(&signature).await.unwrap();
+    }
     let file = keypair_file(&stack.dir, name, &wallet);
     (wallet, file.to_str().unwrap().to_owned())
 }
 
-/// The ghostId `anoghost ghost` prints for the wallet in `keypair`.
-async fn ghost_of(common: &[String], keypair: &str) -> String {
+/// The ghost contact `anoghost ghost` prints for the wallet in `keypair`.
+async fn contact_of(common: &[String], keypair: &str) -> String {
     let out = run(&with(common, &["ghost", "--keypair", keypair])).await;
-    value_after(&out, "ghostId:").to_owned()
+    value_after(&out, "ghost contact:").to_owned()
 }
 
 fn with<'a>(common: &'a [String], args: &[&'a str]) -> Vec<&'a str> {
@@ -52,11 +56,11 @@ async fn ghost_create_paid_key_list_join_paid_and_burn_from_the_command_line() {
     let stack = PaidStack::start("cli-paid").await;
     let common = stack.common_args();
     let rpc = RpcClient::new(stack.localnet.url());
-    let (_initiator, initiator_path) =
-        funded_wallet(&stack, &rpc, "initiator", 1_000_000_000).await;
-    let (_invitee, invitee_path) = funded_wallet(&stack, &rpc, "invitee", 1_000_000_000).await;
+    let (_initiator, initiator_path) = wallet(&stack, &rpc, "initiator", 1_000_000_000).await;
+    let (invitee, invitee_path) = wallet(&stack, &rpc, "invitee", 0).await;
     let (initiator_path, invitee_path) = (initiator_path.as_str(), invitee_path.as_str());
-    let ghost = ghost_of(&common, invitee_path).await;
+    let contact = contact_of(&common, invitee_path).await;
+    assert!(!contact.contains(&invitee.pubkey().to_string()));
 
     let created = run(&with(
         &common,
@@ -66,16 +70,17 @@ async fn ghost_create_paid_key_list_join_paid_and_burn_from_the_command_line() {
             "--keypair",
             initiator_path,
             "--invite",
-            &ghost,
+            &contact,
             "--name",
             "cli room",
         ],
     ))
     .await;
-    let mint = value_after(&created, "invitee 1: key").to_owned();
+    assert!(created.contains("escrow nonce: "), "{created}");
+    assert!(created.contains("invitee 1: key minted"), "{created}");
 
     let listed = run(&with(&common, &["key", "list", "--keypair", invitee_path])).await;
-    assert_eq!(listed.trim(), format!("1. {mint}  cli room"));
+    assert!(listed.trim().starts_with("1. cli room  (key "), "{listed}");
     let none = run(&with(
         &common,
         &["key", "list", "--keypair", initiator_path],
@@ -83,7 +88,7 @@ async fn ghost_create_paid_key_list_join_paid_and_burn_from_the_command_line() {
     .await;
     assert!(none.contains("holds no AnoGhost keys"), "{none}");
 
-    // Without --mint, the wallet's only key is used.
+    // Without --key, the wallet's only key is used.
     let joined = run(&with(
         &common,
         &[
@@ -96,32 +101,52 @@ async fn ghost_create_paid_key_list_join_paid_and_burn_from_the_command_line() {
         ],
     ))
     .await;
-    assert!(
-        joined.contains(&format!("joining with key {mint}")),
-        "{joined}"
-    );
+    assert!(joined.contains("using key 1 (cli room)"), "{joined}");
     assert!(joined.contains("joined as #"), "{joined}");
 
-    let burned = run(&with(
+    let burned = run(&with(&common, &["key", "burn", "--keypair", invitee_path])).await;
+    assert!(burned.contains("key burned"), "{burned}");
+    assert_eq!(
+        rpc.get_balance(&invitee.pubkey()).await.unwrap(),
+        0,
+        "the invitee's wallet never held or paid a lamport"
+    );
+    let error = run_failing(&with(
         &common,
-        &["key", "burn", "--keypair", invitee_path, "--mint", &mint],
+        &["room", "join-paid", "--keypair", invitee_path],
     ))
     .await;
-    assert!(burned.contains("key burned and closed"), "{burned}");
-    assert!(
-        rpc.get_account(&mint.parse().unwrap()).await.is_err(),
-        "the mint is closed"
-    );
-    let output = Command::new(CLI)
-        .args(with(
-            &common,
-            &["room", "join-paid", "--keypair", invitee_path],
-        ))
-        .output()
+    assert!(error.contains("holds no AnoGhost keys"), "{error}");
+}
+
+/// What a wallet does with a Solana Pay link: decode it and POST its account.
+async fn transaction_request(link: &str, account: &Keypair) -> (u16, serde_json::Value) {
+    let request = percent_encoding::percent_decode_str(link.strip_prefix("solana:").unwrap())
+        .decode_utf8()
+        .unwrap()
+        .into_owned();
+    let response = reqwest::Client::new()
+        .post(&request)
+        .json(&serde_json::json!({ "account": account.pubkey().to_string() }))
+        .send()
         .await
         .unwrap();
-    assert!(!output.status.success());
-    assert!(String::from_utf8_lossy(&output.stderr).contains("holds no AnoGhost keys"));
+    (response.status().as_u16(), response.json().await.unwrap())
+}
+
+fn qr_session(common: &[String], keypair: &str, contact: &str) -> Session {
+    Session::spawn(&with(
+        common,
+        &[
+            "room",
+            "create-paid",
+            "--qr",
+            "--keypair",
+            keypair,
+            "--invite",
+            contact,
+        ],
+    ))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -129,42 +154,19 @@ async fn create_paid_waits_for_a_solana_pay_deposit_made_by_scanning_the_qr_code
     let stack = PaidStack::start("cli-qr").await;
     let common = stack.common_args();
     let rpc = RpcClient::new(stack.localnet.url());
-    let (initiator, initiator_path) = funded_wallet(&stack, &rpc, "initiator", 1_000_000_000).await;
-    let (_invitee, invitee_path) = funded_wallet(&stack, &rpc, "invitee", 1_000_000_000).await;
-    let ghost = ghost_of(&common, &invitee_path).await;
+    let (initiator, initiator_path) = wallet(&stack, &rpc, "initiator", 1_000_000_000).await;
+    let (_invitee, invitee_path) = wallet(&stack, &rpc, "invitee", 0).await;
+    let contact = contact_of(&common, &invitee_path).await;
 
-    let mut cli = Session::spawn(&with(
-        &common,
-        &[
-            "room",
-            "create-paid",
-            "--qr",
-            "--keypair",
-            &initiator_path,
-            "--invite",
-            &ghost,
-        ],
-    ));
+    let mut cli = qr_session(&common, &initiator_path, &contact);
     let line = cli.expect("Solana Pay link:").await;
-    let link = line.split_once("Solana Pay link: ").unwrap().1;
-    // What a wallet does with the link: decode it, POST its account, sign, send.
-    let request = percent_encoding::percent_decode_str(link.strip_prefix("solana:").unwrap())
-        .decode_utf8()
-        .unwrap()
-        .into_owned();
-    assert!(request.starts_with(&format!(
-        "http://{}/v1/pay/room-deposit?nonce=",
-        stack.gateway.addr
-    )));
-    let answer: serde_json::Value = reqwest::Client::new()
-        .post(&request)
-        .json(&serde_json::json!({ "account": initiator.pubkey().to_string() }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let link = line.split_once("Solana Pay link: ").unwrap().1.to_owned();
+    assert!(
+        link.contains(&format!("payer%3D{}", initiator.pubkey())),
+        "{link}"
+    );
+    let (status, answer) = transaction_request(&link, &initiator).await;
+    assert_eq!(status, 200, "{answer}");
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(answer["transaction"].as_str().unwrap())
         .unwrap();
@@ -176,114 +178,103 @@ async fn create_paid_waits_for_a_solana_pay_deposit_made_by_scanning_the_qr_code
         .unwrap();
 
     cli.expect("escrow funded").await;
-    let key = cli.expect("invitee 1:").await;
-    assert!(key.contains("invitee 1: key "), "{key}");
+    cli.expect("invitee 1: key minted").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn pay_in_chat_then_claim_to_a_fresh_wallet_and_reclaim_after_expiry() {
-    let stack = PaidStack::start("cli-pay").await;
+async fn a_deposit_from_another_wallet_is_detected_and_that_wallet_refunds_it() {
+    let options = LocalnetOptions {
+        refund_timeout_secs: 60,
+        ..LocalnetOptions::default()
+    };
+    let stack = PaidStack::start_with("cli-other-wallet", options).await;
     let common = stack.common_args();
     let rpc = RpcClient::new(stack.localnet.url());
-    let (alice, alice_path) = funded_wallet(&stack, &rpc, "alice", 2_000_000_000).await;
-    let alice_path = alice_path.as_str();
+    let (_initiator, initiator_path) = wallet(&stack, &rpc, "initiator", 1_000_000_000).await;
+    let (other, other_path) = wallet(&stack, &rpc, "other", 1_000_000_000).await;
+    let (_invitee, invitee_path) = wallet(&stack, &rpc, "invitee", 0).await;
+    let contact = contact_of(&common, &invitee_path).await;
 
-    let mut alice_cli = Session::spawn(&with(
-        &common,
-        &[
-            "room",
-            "create",
-            "--wallet",
-            alice_path,
-            "--pay-expiry",
-            "6",
-        ],
-    ));
-    let invite = alice_cli.expect("invite:").await;
-    let invite = invite.split_once("invite: ").unwrap().1.to_owned();
-    // Bob has no wallet at all: the claim key pays its own fee.
-    let mut bob_cli = Session::spawn(&with(&common, &["room", "join", &invite]));
-    let joined = bob_cli.expect("joined as #").await;
-    let bob = joined.split_once('#').unwrap().1.trim().to_owned();
-    alice_cli
-        .expect(&format!("#{bob} added to the group"))
-        .await;
-    bob_cli.expect("you are in the group").await;
-
-    let float = rpc.get_minimum_balance_for_rent_exemption(0).await.unwrap() + 5_000;
-    let alice_before = rpc.get_balance(&alice.pubkey()).await.unwrap();
-    alice_cli.type_line(&format!("/pay #{bob} 0.25")).await;
-    alice_cli
-        .expect(&format!("sent #{bob} 0.25 SOL as payment 1"))
-        .await;
-    alice_cli.type_line(&format!("/pay #{bob} 0.1")).await;
-    alice_cli
-        .expect(&format!("sent #{bob} 0.1 SOL as payment 2"))
-        .await;
-    bob_cli
-        .expect("a payment of 0.25 SOL on localnet; /claim 1")
-        .await;
-    bob_cli
-        .expect("a payment of 0.1 SOL on localnet; /claim 2")
-        .await;
-
-    let fresh = Keypair::new().pubkey();
-    bob_cli.type_line(&format!("/claim 1 {fresh}")).await;
-    bob_cli
-        .expect(&format!("claimed 0.25 SOL to {fresh}"))
-        .await;
+    let mut cli = qr_session(&common, &initiator_path, &contact);
+    let nonce_line = cli.expect("escrow nonce:").await;
+    let nonce_text = value_after(&nonce_line, "escrow nonce:")
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_owned();
+    let line = cli.expect("Solana Pay link:").await;
+    let link = line.split_once("Solana Pay link: ").unwrap().1.to_owned();
+    // The gateway will not build the deposit for another wallet …
+    let (status, answer) = transaction_request(&link, &other).await;
     assert_eq!(
-        rpc.get_balance(&fresh).await.unwrap(),
-        250_000_000 + float - 5_000,
-        "the amount, plus the float left after the claim key paid its fee"
+        (status, answer["error"].as_str()),
+        (400, Some("wrong_account"))
     );
-    bob_cli.type_line("/claim 1").await;
-    bob_cli
-        .expect("! claiming without an address needs a wallet")
-        .await;
+    // … but that wallet can build one itself from the nonce in the link.
+    let mut nonce = [0u8; 32];
+    bs58::decode(&nonce_text).onto(&mut nonce).unwrap();
+    let blockhash = rpc.get_latest_blockhash().await.unwrap();
+    let deposit = Transaction::new_signed_with_payer(
+        &[ix::room_deposit(&other.pubkey(), nonce, 1)],
+        Some(&other.pubkey()),
+        &[&other],
+        blockhash,
+    );
+    rpc.send_and_confirm_transaction(&deposit).await.unwrap();
+    let report = cli.expect("paid by the wallet").await;
+    assert!(report.contains(&other.pubkey().to_string()), "{report}");
 
-    alice_cli.type_line("/reclaim 2").await;
-    alice_cli
-        .expect("! payment 2: the payment can still be claimed")
-        .await;
-    // Ask again until the expiry has passed. Before it the CLI refuses by its own clock;
-    // just after it, the chain's clock (set each slot) may still be behind, and the
-    // program refuses in preflight. Neither costs a fee.
-    let mut reclaimed = false;
-    for _ in 0..40 {
-        tokio::time::sleep(Duration::from_secs(1)).await;
-        alice_cli.type_line("/reclaim 2").await;
-        let answer = alice_cli
-            .expect_any(&[
-                "reclaimed 0.1 SOL",
-                "! payment 2: the payment can still be claimed",
-                "! transaction failed",
-            ])
-            .await;
-        if answer.contains("reclaimed") {
-            reclaimed = true;
+    let refund = |keypair: &str| {
+        with(
+            &common,
+            &[
+                "room",
+                "refund",
+                "--keypair",
+                keypair,
+                "--nonce",
+                &nonce_text,
+            ],
+        )
+        .into_iter()
+        .map(str::to_owned)
+        .collect::<Vec<_>>()
+    };
+    let wrong = run_failing(
+        &refund(&initiator_path)
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    )
+    .await;
+    assert!(
+        wrong.contains(&format!("the wallet {} paid it", other.pubkey())),
+        "{wrong}"
+    );
+    let early = run_failing(
+        &refund(&other_path)
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    )
+    .await;
+    assert!(early.contains("refund refused"), "{early}");
+    let mut refunded = None;
+    for _ in 0..45 {
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        let output = Command::new(CLI)
+            .args(refund(&other_path))
+            .output()
+            .await
+            .unwrap();
+        if output.status.success() {
+            refunded = Some(String::from_utf8_lossy(&output.stdout).into_owned());
             break;
         }
     }
-    assert!(reclaimed, "payment 2 was reclaimed after its expiry");
-    bob_cli.type_line(&format!("/claim 2 {fresh}")).await;
-    bob_cli
-        .expect("! payment 2: that payment is no longer on chain")
-        .await;
-
-    // Alice paid 0.25 SOL plus one float, and four signature fees (two deposits, and the
-    // reclaim signed by her wallet and the claim key, whose float it sweeps back); the vault
-    // rents came back at the claim and the reclaim.
-    assert_eq!(
-        rpc.get_balance(&alice.pubkey()).await.unwrap(),
-        alice_before - 250_000_000 - float - 4 * 5_000
-    );
-    alice_cli.type_line("/payments").await;
-    alice_cli.expect("sent 2: 0.1 SOL").await;
-    bob_cli.quit().await;
-    alice_cli.quit().await;
+    let refunded = refunded.expect("refunded once the 60 s refund timeout passed");
+    assert!(refunded.contains("escrow refunded"), "{refunded}");
 }
-
 #[tokio::test]
 async fn missing_keypair_file_gets_a_clear_error() {
     let output = Command::new(CLI)
@@ -297,76 +288,4 @@ async fn missing_keypair_file_gets_a_clear_error() {
         stderr.contains("cannot read keypair file /nonexistent/wallet.json"),
         "{stderr}"
     );
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn admin_initialises_the_config_after_a_deploy_and_only_once() {
-    let net = anoghost_localnet::server::start(
-        std::net::TcpListener::bind("127.0.0.1:0").unwrap(),
-        anoghost_localnet::server::LocalnetOptions {
-            initialise_config: false,
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
-    let dir = std::env::temp_dir().join(format!("anoghost-cli-admin-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let admin = keypair_file(&dir, "admin", &net.keys.admin);
-    let outsider = keypair_file(&dir, "outsider", &net.keys.treasury);
-    let rpc_url = net.url();
-    let authority = net.keys.gateway_authority.pubkey().to_string();
-    let treasury = net.keys.treasury.pubkey().to_string();
-    let init = |keypair: &std::path::Path| {
-        [
-            "--rpc-url",
-            rpc_url.as_str(),
-            "admin",
-            "config-init",
-            "--keypair",
-            keypair.to_str().unwrap(),
-            "--gateway-authority",
-            authority.as_str(),
-            "--treasury",
-            treasury.as_str(),
-            "--price-per-key",
-            "20000000",
-            "--refund-timeout-secs",
-            "600",
-        ]
-        .map(str::to_owned)
-    };
-
-    let missing = Command::new(CLI)
-        .args(["--rpc-url", &rpc_url, "admin", "config-show"])
-        .output()
-        .await
-        .unwrap();
-    assert!(String::from_utf8_lossy(&missing.stderr).contains("no config at"));
-
-    // Someone who is not the upgrade authority is refused.
-    let refused = Command::new(CLI)
-        .args(init(&outsider))
-        .output()
-        .await
-        .unwrap();
-    assert!(!refused.status.success());
-    assert!(String::from_utf8_lossy(&refused.stderr).contains("upgrade authority"));
-
-    let args = init(&admin);
-    let done = run(&args.iter().map(String::as_str).collect::<Vec<_>>()).await;
-    assert!(done.contains("initialised"), "{done}");
-    assert!(
-        done.contains(&format!("gateway authority: {authority}")),
-        "{done}"
-    );
-    assert!(
-        done.contains("price per key:     0.02 SOL (20000000 lamports)"),
-        "{done}"
-    );
-
-    let again = Command::new(CLI).args(init(&admin)).output().await.unwrap();
-    assert!(!again.status.success());
-    assert!(String::from_utf8_lossy(&again.stderr).contains("already initialised"));
-    let _ = std::fs::remove_dir_all(dir);
 }

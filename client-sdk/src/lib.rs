@@ -9,7 +9,7 @@
 //! - [`chat`]: a room you can talk in: the gateway client and the crypto core together.
 //! - [`invite`]: free-room invites (code plus room secret).
 //! - [`payments`]: claimable in-chat payments: deposit, voucher, claim, reclaim.
-//! - [`holdings`]: the AnoGhost keys a wallet holds, read over JSON-RPC.
+//! - [`paid`]: paid rooms: holder addresses, ghost contacts, sealed invites, held keys.
 //! - [`chain`]: sending transactions, with typed errors.
 //! - [`wallet`]: a Solana wallet key from a keypair file.
 //!
@@ -20,8 +20,8 @@
 pub mod chain;
 pub mod chat;
 pub mod gateway;
-pub mod holdings;
 pub mod invite;
 pub mod mls;
+pub mod paid;
 pub mod payments;
 pub mod wallet;

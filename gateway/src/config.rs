@@ -8,7 +8,7 @@ use clap::Parser;
 
 use anoghost_protocol::Limits;
 
-/// AnoGhost gateway: wallet sign-in, rotating ghostIds, free rooms and a relay that only
+/// AnoGhost gateway: wallet sign-in, ghostIds, free and paid rooms and a relay that only
 /// ever sees ciphertext. It writes no files and logs no identifiers.
 #[derive(Debug, Clone, Parser)]
 #[command(name = "anoghost-gateway", version, about, long_about = None)]
@@ -26,9 +26,9 @@ pub struct GatewayConfig {
     #[arg(long, env = "ANOGHOST_CHAIN_ID", default_value = "solana:localnet")]
     pub chain_id: String,
 
-    /// Browser origins allowed to open a WebSocket (repeat or comma-separate). Requests with
-    /// no Origin header (native clients) are always allowed; with none listed, browsers are
-    /// refused.
+    /// Browser origins allowed to open a WebSocket (repeat or comma-separate), beside the
+    /// gateway's own origin (`http://` or `https://` and --domain), whose page it serves at
+    /// `/`. Requests with no Origin header (native clients) are always allowed.
     #[arg(
         long = "allowed-origin",
         env = "ANOGHOST_ALLOWED_ORIGINS",
@@ -36,15 +36,38 @@ pub struct GatewayConfig {
     )]
     pub allowed_origins: Vec<String>,
 
+    /// Solana JSON-RPC URL the browser client may reach (its Content-Security-Policy allows
+    /// connections only to this gateway and this URL). Default: none.
+    #[arg(long, env = "ANOGHOST_WEB_RPC_URL")]
+    pub web_rpc_url: Option<String>,
+
     /// Seconds a sign-in challenge stays valid.
     #[arg(long, env = "ANOGHOST_CHALLENGE_TTL_SECS", default_value_t = 300)]
     pub challenge_ttl_secs: u64,
 
-    /// Most sign-in challenges outstanding at once.
-    #[arg(long, env = "ANOGHOST_MAX_CHALLENGES", default_value_t = 100_000)]
-    pub max_challenges: usize,
+    /// Most spent sign-in nonces remembered at once (each until its challenge expires).
+    /// Issuing challenges stores nothing; past this many recent sign-ins, new ones answer
+    /// `sign_in_busy` until some expire.
+    #[arg(long, env = "ANOGHOST_MAX_USED_NONCES", default_value_t = 1_000_000)]
+    pub max_used_nonces: usize,
 
-    /// Seconds between ghostId rotations.
+    /// Address of a reverse proxy in front of the gateway (repeat, or comma-separate). Only
+    /// requests whose TCP peer is one of these have their `Forwarded` or `X-Forwarded-For`
+    /// header read for the client address that per-address limits count.
+    #[arg(
+        long = "trusted-proxy",
+        env = "ANOGHOST_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+
+    /// The gateway's public base URL (e.g. `https://chat.example`), from which Solana Pay
+    /// answers build their icon URL (never from a request's Host header). Without it:
+    /// `http://` and the address the gateway listens on, which suits loopback only.
+    #[arg(long, env = "ANOGHOST_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
+    /// Seconds between ghostId epoch-key rotations.
     #[arg(long, env = "ANOGHOST_GHOST_PERIOD_SECS", default_value_t = 120, value_parser = clap::value_parser!(u64).range(1..))]
     pub ghost_period_secs: u64,
 
@@ -56,8 +79,9 @@ pub struct GatewayConfig {
     #[arg(long, env = "ANOGHOST_MAX_FRAME_BYTES", default_value_t = 64 * 1024)]
     pub max_frame_bytes: usize,
 
-    /// Largest control (JSON) message, in bytes; a larger one closes with code 1009.
-    #[arg(long, env = "ANOGHOST_MAX_CONTROL_BYTES", default_value_t = 4 * 1024)]
+    /// Largest control (JSON) message, in bytes; a larger one closes with code 1009. The
+    /// default fits a `room_create_paid` with 50 invitees.
+    #[arg(long, env = "ANOGHOST_MAX_CONTROL_BYTES", default_value_t = anoghost_protocol::limits::DEFAULT_MAX_CONTROL_BYTES)]
     pub max_control_bytes: usize,
 
     /// Messages (text or binary) per second per connection; extra ones are dropped.
@@ -68,9 +92,14 @@ pub struct GatewayConfig {
     #[arg(long, env = "ANOGHOST_JOINS_PER_MINUTE", default_value_t = 10)]
     pub joins_per_minute: u32,
 
-    /// Join attempts per minute per client IP address (kept in memory only).
+    /// Join attempts per minute per client address (an IPv6 client counts by its /64;
+    /// kept in memory only).
     #[arg(long, env = "ANOGHOST_JOINS_PER_MINUTE_PER_IP", default_value_t = 30)]
     pub joins_per_minute_per_ip: u32,
+
+    /// `POST /v1/keys/burn` requests per minute per client address.
+    #[arg(long, env = "ANOGHOST_BURNS_PER_MINUTE_PER_IP", default_value_t = 10)]
+    pub burns_per_minute_per_ip: u32,
 
     /// Most simultaneous WebSocket connections; lowered at start, with a warning, to fit
     /// the open-files limit.
@@ -148,11 +177,32 @@ pub struct GatewayConfig {
     )]
     pub old_master_keys: Vec<OldMasterKey>,
 
-    /// Keypair file (Solana CLI format) of the gateway authority, which mints keys and
-    /// settles escrows and must match the program config. Without it a random one is used,
-    /// with a warning, and minting fails until the config names it.
+    /// Keypair file (Solana CLI format) of the gateway authority, which locks escrows, mints
+    /// keys, settles escrows and pays for key burns, and must match the program config.
+    /// Without it a random one is used, with a warning, and minting fails until the config
+    /// names it.
     #[arg(long, env = "ANOGHOST_AUTHORITY_KEYPAIR")]
     pub authority_keypair: Option<std::path::PathBuf>,
+
+    /// Longest random wait, in milliseconds, before each key mint: keys of all rooms are
+    /// minted one at a time from one pool, in random order, so a room's keys do not go out
+    /// back to back. 0 mints at once (tests).
+    #[arg(long, env = "ANOGHOST_MINT_DELAY_MAX_MS", default_value_t = 3_000)]
+    pub mint_delay_max_ms: u64,
+
+    /// Longest random wait, in seconds, before settling a locked escrow (never more than
+    /// half the time left before its payer may refund it).
+    #[arg(long, env = "ANOGHOST_SETTLE_DELAY_MAX_SECS", default_value_t = 120)]
+    pub settle_delay_max_secs: u64,
+
+    /// Seconds between sweeps for locked escrows to settle (there is one at start, and one
+    /// soon after each lock).
+    #[arg(long, env = "ANOGHOST_SETTLE_SWEEP_SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+    pub settle_sweep_secs: u64,
+
+    /// Cluster mode (off by default).
+    #[command(flatten)]
+    pub cluster: crate::cluster::ClusterOptions,
 
     /// Worker threads (0: one per core).
     #[arg(long, env = "ANOGHOST_WORKERS", default_value_t = 0)]
@@ -196,6 +246,15 @@ impl GatewayConfig {
         // unwrap: parsing an empty argument list only applies the declared defaults.
         #[allow(clippy::unwrap_used)]
         Self::try_parse_from(["anoghost-gateway"]).unwrap()
+    }
+
+    /// The base URL the gateway is reached at from outside: `--public-url` (which `start`
+    /// fills in with the bound address when it is not given), or `http://` and `--listen`.
+    pub fn public_base(&self) -> String {
+        match &self.public_url {
+            Some(url) => url.trim_end_matches('/').to_owned(),
+            None => format!("http://{}", self.listen),
+        }
     }
 
     /// The limits announced to clients in `welcome`.

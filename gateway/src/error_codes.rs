@@ -5,7 +5,7 @@
 use anoghost_protocol::ErrorCode;
 
 use crate::auth::SignInError;
-use crate::paid::minting::CreateError;
+use crate::paid::creation::CreateError;
 use crate::paid::KeyRefused;
 use crate::rooms::JoinError;
 
@@ -19,6 +19,7 @@ impl From<SignInError> for ErrorCode {
             SignInError::BadSignature => ErrorCode::BadSignature,
             SignInError::UnknownNonce => ErrorCode::NonceUnknown,
             SignInError::ReusedNonce => ErrorCode::NonceReused,
+            SignInError::Busy => ErrorCode::SignInBusy,
         }
     }
 }
@@ -39,7 +40,6 @@ impl From<CreateError> for ErrorCode {
             CreateError::EscrowNotFound => ErrorCode::EscrowNotFound,
             CreateError::EscrowTooSmall => ErrorCode::EscrowTooSmall,
             CreateError::EscrowUsed => ErrorCode::EscrowUsed,
-            CreateError::BadName => ErrorCode::BadRoomName,
             CreateError::Chain(_) => ErrorCode::ChainUnavailable,
         }
     }

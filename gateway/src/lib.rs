@@ -1,27 +1,34 @@
-//! AnoGhost gateway: wallet sign-in, rotating ghostIds, free and paid rooms, Solana Pay
-//! transaction requests, and a relay that only ever sees ciphertext. It keeps everything in
+//! AnoGhost gateway: wallet sign-in for initiators, ghostIds for one-time key holders, free
+//! and paid rooms, Solana Pay transaction requests, and a relay that only ever sees
+//! ciphertext. It keeps everything in
 //! memory, writes no files and logs no identifiers. The wire protocol is specified in
 //! `docs/protocol.md` and encoded by the `anoghost-protocol` crate.
 //!
 //! # Layout
 //! - [`config`]: every option, as flags and environment variables.
 //! - [`server`]: starts the HTTP server and shuts it down gracefully.
-//! - [`state`]: the shared in-memory state and the ghost-key rotation task.
+//! - [`state`]: the shared in-memory state and the ghost epoch-key rotation task.
 //! - [`ws`]: the WebSocket transport: the upgrade, and one task per socket.
 //! - [`session`]: one connection's protocol state (hello, wallet, rooms, join budget).
 //! - [`commands`]: one file per control message, one dispatch, and the relay.
 //! - [`error_codes`]: how every internal failure maps to a protocol error code.
-//! - [`http`]: health, the sign-in challenge, and Solana Pay transaction requests.
-//! - [`auth`]: SIWS messages and single-use nonces.
+//! - [`http`]: health, the sign-in challenge, key burns paid by the gateway, and Solana Pay
+//!   transaction requests.
+//! - [`auth`]: SIWS messages, stateless single-use nonces, and holder proofs bound to a
+//!   connection.
 //! - [`ghost`]: the epoch-key chain and ghostIds.
-//! - [`rooms`]: rooms, members, outbound queues and fan-out.
-//! - [`paid`]: paid rooms: sealed key fields, the chain reader, key checks, minting.
-//! - [`limits`]: rate and join limits, and the connection cap.
+//! - [`rooms`]: rooms as ordered events, members, outbound queues and fan-out.
+//! - [`cluster`]: cluster mode: rooms shared with other gateways over core NATS.
+//! - [`paid`]: paid rooms: master keys and room bindings, the chain reader, key checks,
+//!   escrow locks, the shared minter, the settlement sweep, key burns.
+//! - [`limits`]: rate and per-address limits (behind trusted proxies, IPv6 by /64), and the
+//!   connection cap.
 //! - [`secret`]: zeroizing, redacted newtypes. [`logging`]: identifier-free logging.
 //! - [`sync`]: locks that survive a panic elsewhere.
 #![warn(missing_docs)]
 
 pub mod auth;
+pub mod cluster;
 pub mod commands;
 pub mod config;
 pub mod error_codes;

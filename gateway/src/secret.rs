@@ -4,45 +4,64 @@ use std::fmt;
 
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
-/// A wallet's public key. Public on chain, but to this gateway an identifier it must not
-/// keep or log: held only in memory while a connection is signed in or a request needs it.
-#[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
-pub struct WalletAddress([u8; 32]);
+/// Defines a 32-byte public-key newtype the gateway must not keep or log: zeroized on drop,
+/// printed as `Name(***)`.
+macro_rules! address_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
+        pub struct $name([u8; 32]);
 
-impl WalletAddress {
-    /// Wraps raw public key bytes.
-    pub fn from_bytes(bytes: [u8; 32]) -> Self {
-        Self(bytes)
-    }
+        impl $name {
+            /// Wraps raw public key bytes.
+            pub fn from_bytes(bytes: [u8; 32]) -> Self {
+                Self(bytes)
+            }
 
-    /// Parses a base58 address; `None` unless it decodes to exactly 32 bytes.
-    pub fn from_base58(text: &str) -> Option<Self> {
-        let mut bytes = [0u8; 32];
-        match bs58::decode(text).onto(&mut bytes) {
-            Ok(32) => Some(Self(bytes)),
-            _ => {
-                bytes.zeroize();
-                None
+            /// Parses a base58 address; `None` unless it decodes to exactly 32 bytes.
+            pub fn from_base58(text: &str) -> Option<Self> {
+                let mut bytes = [0u8; 32];
+                match bs58::decode(text).onto(&mut bytes) {
+                    Ok(32) => Some(Self(bytes)),
+                    _ => {
+                        bytes.zeroize();
+                        None
+                    }
+                }
+            }
+
+            /// The base58 text.
+            pub fn to_base58(&self) -> String {
+                bs58::encode(&self.0).into_string()
+            }
+
+            /// The raw bytes.
+            pub fn as_bytes(&self) -> &[u8; 32] {
+                &self.0
             }
         }
-    }
 
-    /// The base58 text, for building a sign-in message.
-    pub fn to_base58(&self) -> String {
-        bs58::encode(&self.0).into_string()
-    }
-
-    /// The raw bytes.
-    pub fn as_bytes(&self) -> &[u8; 32] {
-        &self.0
-    }
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(concat!(stringify!($name), "(***)"))
+            }
+        }
+    };
 }
 
-impl fmt::Debug for WalletAddress {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("WalletAddress(***)")
-    }
-}
+address_type!(
+    /// A wallet's public key. Public on chain, but to this gateway an identifier it must not
+    /// keep or log: held only in memory while a connection is signed in or a request needs
+    /// it. Only initiators sign in with a wallet.
+    WalletAddress
+);
+
+address_type!(
+    /// A one-time key holder address, derived by an invitee's client from its wallet. The
+    /// gateway sees it inside ghostIds and at paid joins, never together with the wallet,
+    /// and must not keep or log it.
+    HolderAddress
+);
 
 /// 32 secret bytes: an epoch key or a master key.
 #[derive(Clone, Zeroize, ZeroizeOnDrop)]
@@ -75,6 +94,8 @@ mod tests {
         let wallet = WalletAddress::from_bytes([7; 32]);
         let secret = SecretBytes32::new([9; 32]);
         assert_eq!(format!("{wallet:?}"), "WalletAddress(***)");
+        let holder = HolderAddress::from_bytes([7; 32]);
+        assert_eq!(format!("{holder:?}"), "HolderAddress(***)");
         assert_eq!(format!("{secret:?}"), "***");
         assert!(!format!("{wallet:?}").contains(&wallet.to_base58()));
     }

@@ -10,17 +10,20 @@ use actix_service::{fn_service, map_config};
 use actix_web::dev::AppConfig;
 use actix_web::{web, App};
 
+use crate::cluster::Cluster;
 use crate::config::GatewayConfig;
 use solana_sdk::signature::Keypair;
-use tokio::sync::mpsc::UnboundedReceiver;
+use tokio::sync::watch;
 
-use crate::paid::minting::{run_settlements, Minter, Settlement};
-use crate::paid::{load_sealer, Chain, RpcChain};
-use crate::state::{run_ghost_rotation, Gateway, PaidRooms};
+use crate::paid::minter::BatchMinter;
+use crate::paid::settlement::Settler;
+use crate::paid::{load_master_keys, Chain, PaidRooms, RpcChain};
+use crate::state::{run_ghost_rotation, Gateway};
 use crate::{http, ws};
 use anoghost_program_client::keypair_file;
 
-/// Largest HTTP request body accepted (the challenge request is ~60 bytes).
+/// Largest HTTP request body accepted (a challenge request is ~60 bytes, a key-burn
+/// transaction ~560).
 const MAX_HTTP_BODY: usize = 1024;
 
 /// Connections a worker takes beyond `--max-connections`, so health checks, challenges and
@@ -57,25 +60,41 @@ pub fn start_with_chain(
     // Sign-in messages name the address clients actually reach (a `--listen` port of 0
     // is only known once bound).
     config.domain.get_or_insert_with(|| addr.to_string());
-    let (paid, settlements) = match chain {
-        Some(chain) => {
-            let (paid, settlements) = paid_rooms(&config, chain)?;
-            (Some(paid), Some(settlements))
-        }
-        None => (None, None),
-    };
+    // The page this gateway serves at `/` may open its WebSocket: its own origin is always
+    // allowed, beside any --allowed-origin.
+    let own_origin = config.sign_in_uri();
+    if !config.allowed_origins.contains(&own_origin) {
+        config.allowed_origins.push(own_origin);
+    }
+    // Without --public-url the gateway is reached where it listens (loopback, in practice).
+    if config.public_url.is_none() {
+        config.public_url = Some(format!("http://{addr}"));
+    }
+    let paid = chain.map(|chain| paid_rooms(&config, chain)).transpose()?;
     let workers = match config.workers {
         0 => std::thread::available_parallelism().map_or(1, usize::from),
         n => n,
     };
-    let gateway = Gateway::new(config, paid);
+    let cluster = if config.cluster.enabled() {
+        let (cluster, events) = Cluster::connect(&config.cluster).map_err(std::io::Error::other)?;
+        Some((cluster, events))
+    } else {
+        None
+    };
+    let (shutdown_tx, shutdown) = watch::channel(false);
+    let joined = cluster.as_ref().map(|(cluster, _)| cluster.clone());
+    let gateway = Gateway::new(config, paid, joined, (shutdown_tx, shutdown.clone()));
+    if let Some((cluster, events)) = cluster {
+        tokio::spawn(cluster.run(gateway.clone(), events));
+    }
     tokio::spawn(run_ghost_rotation(gateway.clone()));
-    if let (Some(paid), Some(queue)) = (&gateway.paid, settlements) {
-        tokio::spawn(run_settlements(
-            paid.minter.clone(),
-            paid.chain.clone(),
-            queue,
-        ));
+    if let Some(paid) = &gateway.paid {
+        tokio::spawn(
+            paid.minter
+                .clone()
+                .run(paid.chain.clone(), shutdown.clone()),
+        );
+        tokio::spawn(paid.settler.clone().run(paid.chain.clone(), shutdown));
     }
     let server = serve(gateway.clone(), listener, workers)?;
     let handle = server.handle();
@@ -123,7 +142,10 @@ fn serve(gateway: Arc<Gateway>, listener: TcpListener, workers: usize) -> std::i
                     "/v1/pay/payment",
                     web::get().to(http::solana_pay::payment_label),
                 )
-                .route("/v1/pay/payment", web::post().to(http::solana_pay::payment));
+                .route("/v1/pay/payment", web::post().to(http::solana_pay::payment))
+                .route("/v1/keys/burn", web::post().to(http::keys_burn))
+                // Last: the browser client at `/` and its files (anything else is a 404).
+                .default_service(web::get().to(http::web::serve));
             HttpService::build()
                 // Relay frames are small and latency-bound: without TCP_NODELAY, Nagle's
                 // algorithm holds a frame back until the peer's delayed ACK, adding ~40 ms
@@ -163,15 +185,12 @@ impl RunningGateway {
     }
 }
 
-fn paid_rooms(
-    config: &GatewayConfig,
-    chain: Arc<dyn Chain>,
-) -> std::io::Result<(PaidRooms, UnboundedReceiver<Settlement>)> {
-    let (sealer, generated) = load_sealer(config).map_err(std::io::Error::other)?;
+fn paid_rooms(config: &GatewayConfig, chain: Arc<dyn Chain>) -> std::io::Result<PaidRooms> {
+    let (keys, generated) = load_master_keys(config).map_err(std::io::Error::other)?;
     if generated {
         tracing::warn!(
             "no master key configured (--master-key-file): using a random one; \
-             paid-room keys minted now will stop working when this gateway restarts"
+             paid-room keys minted now will stop opening their rooms when this gateway restarts"
         );
     }
     let authority = match &config.authority_keypair {
@@ -184,11 +203,21 @@ fn paid_rooms(
             Keypair::new()
         }
     };
-    let (minter, settlements) = Minter::new(authority);
-    let paid = PaidRooms {
+    let authority = Arc::new(authority);
+    let minter = BatchMinter::new(
+        authority.clone(),
+        Duration::from_millis(config.mint_delay_max_ms),
+    );
+    let settler = Settler::new(
+        authority.clone(),
+        Duration::from_secs(config.settle_sweep_secs),
+        Duration::from_secs(config.settle_delay_max_secs),
+    );
+    Ok(PaidRooms {
         chain,
-        sealer,
+        keys,
+        authority,
         minter: Arc::new(minter),
-    };
-    Ok((paid, settlements))
+        settler: Arc::new(settler),
+    })
 }

@@ -10,7 +10,7 @@ use std::time::Instant;
 use anoghost_protocol::{ErrorCode, ServerMessage};
 
 use crate::limits::JoinWindow;
-use crate::rooms::{JoinTarget, Joined, MemberHandle, MemberNumber, Room, RoomKey};
+use crate::rooms::{Admission, JoinTarget, Joined, MemberHandle, MemberNumber, Room, RoomKey};
 use crate::secret::WalletAddress;
 use crate::state::Gateway;
 
@@ -25,6 +25,11 @@ impl Membership {
     /// The room.
     pub fn room(&self) -> &Room {
         &self.room
+    }
+
+    /// How the room is found.
+    pub fn key(&self) -> RoomKey {
+        self.key
     }
 
     /// This connection's member number in it.
@@ -123,12 +128,13 @@ impl Session {
     }
 
     /// Joins the room `target` names, unless this connection is already in it or in as
-    /// many rooms as it may be, or `admits` refuses the room (see `Registry::join`). Tells
-    /// the other members and returns the `joined` reply.
-    pub fn join(
+    /// many rooms as it may be, or `admission` does not admit it (see `Registry::join`; in a
+    /// cluster, `Cluster::join`). Returns the `joined` reply; the others hear of it from
+    /// the room's order.
+    pub async fn join(
         &mut self,
         target: JoinTarget,
-        admits: impl FnOnce(Option<&Room>) -> bool,
+        admission: Admission,
     ) -> Result<ServerMessage, ErrorCode> {
         let already_in = |key: RoomKey| self.memberships.values().any(|m| m.key == key);
         let in_target = match target {
@@ -142,23 +148,18 @@ impl Session {
         if self.memberships.len() >= self.gateway.config.max_rooms_per_connection {
             return Err(ErrorCode::TooManyRoomsPerConnection);
         }
-        let joined = self
-            .gateway
-            .rooms
-            .join(target, self.handle.clone(), admits)?;
+        let gateway = self.gateway.clone();
+        let handle = self.handle.clone();
+        let joined = match &gateway.cluster {
+            None => gateway.rooms.join(target, handle, &admission)?,
+            Some(cluster) => cluster.join(&gateway, target, handle, admission).await?,
+        };
         Ok(self.enter(joined))
     }
 
-    /// Records a membership, tells the room, and builds the `joined` reply.
+    /// Records a membership and builds the `joined` reply.
     fn enter(&mut self, joined: Joined) -> ServerMessage {
         let reference = joined.room.reference();
-        let announcement = ServerMessage::MemberJoined {
-            room: reference,
-            member: joined.member,
-        };
-        joined
-            .room
-            .announce(joined.member, crate::commands::encode(&announcement).into());
         let code = match joined.key {
             RoomKey::Free(code) => Some(format!("{code:06}")),
             RoomKey::Paid(_) => None,
@@ -177,6 +178,31 @@ impl Session {
             member: joined.member,
             members: joined.others,
         }
+    }
+
+    /// `sync`: `synced` once everything this connection sent is in its rooms' order. A
+    /// room ordered here has ordered it already; a room ordered by another gateway of the
+    /// cluster answers through its order. Returns `synced` when no room needs asking.
+    pub fn sync(&self) -> Option<ServerMessage> {
+        let followed: Vec<&Membership> = self
+            .memberships
+            .values()
+            .filter(|m| !m.room.is_ordered_here())
+            .collect();
+        if followed.is_empty() {
+            return Some(ServerMessage::Synced {});
+        }
+        let rooms = u32::try_from(followed.len()).unwrap_or(u32::MAX);
+        let barrier = self.handle.open_barrier(rooms);
+        let synced = crate::commands::encode(&ServerMessage::Synced {}).into();
+        for membership in followed {
+            if membership.room.sync(membership.member, barrier).is_err() {
+                // The room cannot reach its orderer, so nothing more reaches it either:
+                // there is nothing to wait for.
+                self.handle.answer_barrier(barrier, &synced);
+            }
+        }
+        None
     }
 
     /// Leaves the room with this reference and tells the others.
@@ -198,12 +224,5 @@ impl Session {
         self.gateway
             .rooms
             .leave(membership.key, &membership.room, membership.member);
-        let left = ServerMessage::MemberLeft {
-            room: membership.room.reference(),
-            member: membership.member,
-        };
-        membership
-            .room
-            .announce(membership.member, crate::commands::encode(&left).into());
     }
 }

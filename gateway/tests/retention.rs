@@ -6,8 +6,9 @@ mod support;
 use std::net::{IpAddr, SocketAddr};
 
 use serde_json::json;
+use support::cluster::{self, NatsServer, Secret};
 use support::process::GatewayProcess;
-use support::{Client, Wallet};
+use support::{Client, Holder, Wallet};
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 
 /// A client address no other part of the system uses, so any appearance in logs is a leak.
@@ -16,30 +17,31 @@ const CLIENT_IP: [u8; 4] = [127, 0, 0, 2];
 /// The identifiers one full session exposed to the gateway.
 struct SessionIdentifiers {
     wallets: Vec<String>,
+    holders: Vec<String>,
     ghost_ids: Vec<String>,
     room_code: String,
-    room: u32,
+    rooms: Vec<u32>,
     members: Vec<u16>,
 }
 
-/// Signs in two wallets, rotates and checks ghostIds, creates and joins a room, relays,
-/// leaves, and disconnects.
-async fn full_session(addr: SocketAddr) -> SessionIdentifiers {
+/// Signs in two wallets, has ghostIds issued for two holders and checks them, creates and
+/// joins a room, relays, leaves, and disconnects. Alice uses the gateway at `first`, Bob the
+/// one at `second` (the same one, or another of a cluster).
+async fn full_session(first: SocketAddr, second: SocketAddr) -> SessionIdentifiers {
     let source: IpAddr = CLIENT_IP.into();
     let alice_wallet = Wallet::new();
     let bob_wallet = Wallet::new();
-    let mut alice = Client::connect_from(addr, source).await;
+    let mut alice = Client::connect_from(first, source).await;
     alice.hello().await;
-    let mut bob = Client::connect_from(addr, source).await;
+    let mut bob = Client::connect_from(second, source).await;
     bob.hello().await;
-    let alice_ghost = alice_wallet.sign_in(addr, &mut alice).await;
-    let bob_ghost = bob_wallet.sign_in(addr, &mut bob).await;
-    alice.send_json(json!({"type": "ghost_rotate"})).await;
-    let rotated = alice.expect("ghost").await["ghost_id"]
-        .as_str()
-        .expect("a ghostId")
-        .to_owned();
-    bob.send_json(json!({"type": "presence", "ghost_ids": [alice_ghost, rotated]}))
+    alice_wallet.sign_in(first, &mut alice).await;
+    bob_wallet.sign_in(second, &mut bob).await;
+    let (alice_holder, bob_holder) = (Holder::new(), Holder::new());
+    let alice_ghost = alice_holder.issue_ghost(&mut alice).await;
+    let bob_ghost = bob_holder.issue_ghost(&mut bob).await;
+    let second = alice_holder.issue_ghost(&mut alice).await;
+    bob.send_json(json!({"type": "presence", "ghost_ids": [alice_ghost, second]}))
         .await;
     bob.expect("presence").await;
 
@@ -48,7 +50,8 @@ async fn full_session(addr: SocketAddr) -> SessionIdentifiers {
     alice.expect("member_joined").await;
     alice.send_frame(room.room, b"opaque").await;
     bob.recv_frame().await;
-    bob.send_json(json!({"type": "room_leave", "room": room.room}))
+    // Each gateway has its own reference for the room.
+    bob.send_json(json!({"type": "room_leave", "room": bob_in.room}))
         .await;
     bob.expect("left").await;
     alice.expect("member_left").await;
@@ -56,9 +59,10 @@ async fn full_session(addr: SocketAddr) -> SessionIdentifiers {
     bob.close().await;
     SessionIdentifiers {
         wallets: vec![alice_wallet.address(), bob_wallet.address()],
-        ghost_ids: vec![alice_ghost, bob_ghost, rotated],
+        holders: vec![alice_holder.address(), bob_holder.address()],
+        ghost_ids: vec![alice_ghost, bob_ghost, second],
         room_code: room.code,
-        room: room.room,
+        rooms: vec![room.room, bob_in.room],
         members: vec![room.member, bob_in.member],
     }
 }
@@ -76,80 +80,136 @@ fn digit_tokens(log: &str) -> Vec<String> {
         .collect()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn logs_of_a_full_session_contain_no_identifiers() {
-    let mut gateway = GatewayProcess::spawn(&[], &["--log-level", "trace"]);
-    let ids = full_session(gateway.addr).await;
-    assert!(gateway.terminate().success());
-    let log = gateway.output();
-    assert!(log.contains("connection opened"), "logging was on:\n{log}");
-    assert!(log.contains("sign-in accepted"), "logging was on:\n{log}");
-
-    for text in ids.wallets.iter().chain(&ids.ghost_ids) {
+/// Fails if `log` names any identifier of the session.
+fn assert_no_identifiers(log: &str, ids: &SessionIdentifiers) {
+    for text in ids.wallets.iter().chain(&ids.holders).chain(&ids.ghost_ids) {
         assert!(!log.contains(text.as_str()), "log leaks {text}:\n{log}");
     }
     let ip = IpAddr::from(CLIENT_IP).to_string();
     assert!(!log.contains(&ip), "log leaks the client IP:\n{log}");
-    let tokens = digit_tokens(&log);
-    let numbers = [ids.room_code.clone(), ids.room.to_string()]
+    let tokens = digit_tokens(log);
+    let numbers = [ids.room_code.clone()]
         .into_iter()
+        .chain(ids.rooms.iter().map(u32::to_string))
         .chain(ids.members.iter().map(u16::to_string));
     for number in numbers {
         assert!(!tokens.contains(&number), "log leaks {number}:\n{log}");
     }
 }
 
+/// The file system calls strace watches, and where it writes what it saw.
+struct Strace {
+    log: std::path::PathBuf,
+}
+
+impl Strace {
+    fn new(name: &str) -> Self {
+        assert!(
+            std::process::Command::new("strace")
+                .arg("-V")
+                .output()
+                .is_ok(),
+            "strace is required for this test: apt-get install strace (scripts/install-deps.sh)"
+        );
+        let log =
+            std::env::temp_dir().join(format!("anoghost-strace-{name}-{}.log", std::process::id()));
+        Self { log }
+    }
+
+    /// The wrapper command line for [`GatewayProcess::spawn`].
+    fn wrapper(&self) -> Vec<String> {
+        let syscalls = "trace=open,openat,openat2,creat,rename,renameat,renameat2,unlink,unlinkat,mkdir,mkdirat,truncate,link,linkat,symlink,symlinkat";
+        ["strace", "-f", "-qq", "-e", syscalls, "-o"]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .chain([self.log.display().to_string()])
+            .collect()
+    }
+
+    /// Fails if the traced process opened a file for writing or changed the tree.
+    fn assert_no_file_writes(&self) {
+        let calls = std::fs::read_to_string(&self.log).expect("strace wrote its log");
+        let _ = std::fs::remove_file(&self.log);
+        assert!(
+            calls.contains("openat("),
+            "strace saw the process start:\n{calls}"
+        );
+        let writes: Vec<&str> = calls
+            .lines()
+            .filter(|line| {
+                let opens_for_writing = line.contains("open")
+                    && ["O_WRONLY", "O_RDWR", "O_CREAT", "O_TRUNC", "O_APPEND"]
+                        .iter()
+                        .any(|flag| line.contains(flag));
+                let changes_the_tree = [
+                    "creat(",
+                    "rename",
+                    "unlink",
+                    "mkdir",
+                    "truncate(",
+                    "link(",
+                    "linkat(",
+                    "symlink",
+                ]
+                .iter()
+                .any(|call| line.contains(call));
+                opens_for_writing || changes_the_tree
+            })
+            .collect();
+        assert!(
+            writes.is_empty(),
+            "the gateway touched the file system:\n{}",
+            writes.join("\n")
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logs_of_a_full_session_contain_no_identifiers() {
+    let mut gateway = GatewayProcess::spawn(&[], &["--log-level", "trace"]);
+    let ids = full_session(gateway.addr, gateway.addr).await;
+    assert!(gateway.terminate().success());
+    let log = gateway.output();
+    assert!(log.contains("connection opened"), "logging was on:\n{log}");
+    assert!(log.contains("sign-in accepted"), "logging was on:\n{log}");
+    assert_no_identifiers(&log, &ids);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn gateway_opens_no_file_for_writing() {
-    let trace = std::env::temp_dir().join(format!("anoghost-strace-{}.log", std::process::id()));
-    let trace_arg = trace.display().to_string();
-    assert!(
-        std::process::Command::new("strace")
-            .arg("-V")
-            .output()
-            .is_ok(),
-        "strace is required for this test: apt-get install strace (scripts/install-deps.sh)"
-    );
-    let syscalls = "trace=open,openat,openat2,creat,rename,renameat,renameat2,unlink,unlinkat,mkdir,mkdirat,truncate,link,linkat,symlink,symlinkat";
-    let mut gateway = GatewayProcess::spawn(
-        &["strace", "-f", "-qq", "-e", syscalls, "-o", &trace_arg],
-        &[],
-    );
-    full_session(gateway.addr).await;
+    let strace = Strace::new("alone");
+    let wrapper = strace.wrapper();
+    let wrapper: Vec<&str> = wrapper.iter().map(String::as_str).collect();
+    let mut gateway = GatewayProcess::spawn(&wrapper, &[]);
+    full_session(gateway.addr, gateway.addr).await;
     assert!(gateway.terminate().success());
-    let calls = std::fs::read_to_string(&trace).expect("strace wrote its log");
-    let _ = std::fs::remove_file(&trace);
+    strace.assert_no_file_writes();
+}
+
+/// In cluster mode too: a session spanning two gateways, watched on one of them with strace
+/// and trace-level logs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_a_cluster_the_gateway_writes_no_file_and_logs_no_identifier() {
+    let nats = NatsServer::start();
+    let secret = Secret::new();
+    let strace = Strace::new("cluster");
+    let wrapper = strace.wrapper();
+    let wrapper: Vec<&str> = wrapper.iter().map(String::as_str).collect();
+    let shared = ["--domain", "chat.cluster.test"];
+    let traced_args = [&shared[..], &["--log-level", "trace"]].concat();
+    let mut watched = cluster::gateway(&nats.url(), &secret, &wrapper, &traced_args);
+    let other = cluster::gateway(&nats.url(), &secret, &[], &shared);
+    cluster::wait_for_peers(&[&watched, &other]).await;
+    let ids = full_session(watched.addr, other.addr).await;
+    assert!(watched.terminate().success());
+    let log = watched.output();
     assert!(
-        calls.contains("openat("),
-        "strace saw the process start:\n{calls}"
+        log.contains("cluster: connected"),
+        "cluster mode was on:\n{log}"
     );
-    let writes: Vec<&str> = calls
-        .lines()
-        .filter(|line| {
-            let opens_for_writing = line.contains("open")
-                && ["O_WRONLY", "O_RDWR", "O_CREAT", "O_TRUNC", "O_APPEND"]
-                    .iter()
-                    .any(|flag| line.contains(flag));
-            let changes_the_tree = [
-                "creat(",
-                "rename",
-                "unlink",
-                "mkdir",
-                "truncate(",
-                "link(",
-                "linkat(",
-                "symlink",
-            ]
-            .iter()
-            .any(|call| line.contains(call));
-            opens_for_writing || changes_the_tree
-        })
-        .collect();
-    assert!(
-        writes.is_empty(),
-        "the gateway touched the file system:\n{}",
-        writes.join("\n")
-    );
+    assert!(log.contains("connection opened"), "logging was on:\n{log}");
+    assert_no_identifiers(&log, &ids);
+    strace.assert_no_file_writes();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -13,13 +13,11 @@ async fn send_auth(client: &mut Client, message: &str, signature: &str) {
 }
 
 #[actix_web::test]
-async fn wallet_signs_in_and_gets_a_ghost_id() {
+async fn wallet_signs_in_once_per_connection() {
     let gateway = spawn(test_config());
     let wallet = Wallet::new();
     let mut client = Client::ready(gateway.addr).await;
-    let ghost_id = wallet.sign_in(gateway.addr, &mut client).await;
-    assert!(ghost_id.len() > 80, "a base58 ghostId of 69 bytes");
-    assert!(!ghost_id.contains(&wallet.address()));
+    wallet.sign_in(gateway.addr, &mut client).await;
     client
         .send_json(json!({"type": "auth", "message": "x", "signature": "y"}))
         .await;
@@ -154,4 +152,44 @@ async fn challenge_is_a_siws_message_for_the_configured_domain() {
     assert_eq!(message.address, wallet.address());
     assert!(text.starts_with("chat.example wants you to sign in with your Solana account:\n"));
     assert!(message.expiration_time > message.issued_at);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_hundred_thousand_challenges_do_not_turn_a_real_sign_in_away() {
+    let mut config = test_config();
+    // A used-nonce cap far below the flood: issuing must not touch it at all.
+    config.max_used_nonces = 10;
+    let gateway = spawn(config);
+    let url = format!("http://{}/v1/auth/challenge", gateway.addr);
+    let flooders: Vec<_> = (0..16)
+        .map(|_| {
+            let url = url.clone();
+            tokio::spawn(async move {
+                let http = reqwest::Client::new();
+                let body = json!({"address": Wallet::new().address()}).to_string();
+                for _ in 0..200_000 / 16 {
+                    let response = http
+                        .post(&url)
+                        .header("content-type", "application/json")
+                        .body(body.clone())
+                        .send()
+                        .await
+                        .unwrap();
+                    assert_eq!(response.status(), 200);
+                    response.bytes().await.unwrap();
+                }
+            })
+        })
+        .collect();
+    for flooder in flooders {
+        flooder.await.unwrap();
+    }
+    assert_eq!(
+        gateway.gateway.nonces.spent_len(),
+        0,
+        "issuing stored nothing"
+    );
+    let wallet = Wallet::new();
+    let mut client = Client::ready(gateway.addr).await;
+    wallet.sign_in(gateway.addr, &mut client).await;
 }

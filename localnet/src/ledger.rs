@@ -1,5 +1,6 @@
 //! What the bank does not index for us: the transactions this localnet processed (for
-//! `getTransaction`) and every account a transaction touched (for `getTokenAccountsByOwner`).
+//! `getTransaction`) and every account a transaction touched (for `getTokenAccountsByOwner`
+//! and `getProgramAccounts`).
 //!
 //! An instruction can only create or change accounts listed in its transaction, so the
 //! union of all transactions' account keys covers every token account that exists. Reads
@@ -55,7 +56,13 @@ impl Ledger {
         self.transactions.get(signature)
     }
 
-    /// Every account any recorded transaction listed.
+    /// Records accounts created before the ledger existed (at genesis), so account scans
+    /// see them too.
+    pub fn note_genesis_accounts(&mut self, accounts: impl IntoIterator<Item = Pubkey>) {
+        self.touched.extend(accounts);
+    }
+
+    /// Every account any recorded transaction listed, and every genesis account noted.
     pub fn touched_accounts(&self) -> Vec<Pubkey> {
         self.touched.iter().copied().collect()
     }

@@ -128,9 +128,10 @@ async fn run(options: Options) -> ExitCode {
         println!("price per key:     {} lamports", options.price_per_key);
     }
     println!();
-    println!("run the gateway against it with:");
+    println!("run the gateway against it with (the master key binds paid-room keys to rooms):");
+    println!("  openssl rand -hex 32 > master.hex");
     println!(
-        "  cargo run -p anoghost-gateway -- --rpc-url {} --authority-keypair {}",
+        "  cargo run -p anoghost-gateway -- --rpc-url {} --authority-keypair {} \\\n      --master-key-file master.hex",
         localnet.url(),
         options.authority_out.display()
     );

@@ -95,11 +95,13 @@ pub async fn start(
     }
     let bank_gate = Arc::new(Mutex::new(()));
     let (events, _) = broadcast::channel(EVENT_BACKLOG);
+    let mut ledger = Ledger::default();
+    ledger.note_genesis_accounts([anoghost_program_client::pda::config()]);
     let localnet = web::Data::new(Localnet {
         client: context.banks_client.clone(),
         faucet: context.payer.insecure_clone(),
         bank_gate: bank_gate.clone(),
-        ledger: std::sync::Mutex::new(Ledger::default()),
+        ledger: std::sync::Mutex::new(ledger),
         events: events.clone(),
         request_counts: Default::default(),
     });

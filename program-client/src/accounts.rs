@@ -3,7 +3,7 @@
 
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::AccountDeserialize;
-pub use anoghost::state::{Config, PaymentVault, RoomEscrow};
+pub use anoghost::state::{Config, EscrowState, PaymentVault, RoomEscrow};
 
 use crate::PROGRAM_ID;
 
@@ -42,4 +42,9 @@ pub fn decode_escrow(owner: &Pubkey, data: &[u8]) -> Result<RoomEscrow, AccountE
 /// A claimable in-chat payment.
 pub fn decode_payment(owner: &Pubkey, data: &[u8]) -> Result<PaymentVault, AccountError> {
     decode(owner, data, "payment")
+}
+
+/// The size of a room escrow account, for `dataSize` filters.
+pub fn escrow_len() -> usize {
+    8 + <RoomEscrow as anchor_lang::Space>::INIT_SPACE
 }

@@ -10,6 +10,7 @@ use anchor_spl::associated_token::get_associated_token_address_with_program_id;
 use anchor_spl::associated_token::ID as ASSOCIATED_TOKEN_PROGRAM_ID;
 use anchor_spl::token_2022::ID as TOKEN_2022_PROGRAM_ID;
 
+use crate::limits::{INVITE_LEN, ROOM_BINDING_LEN};
 use crate::{pda, PROGRAM_ID};
 pub use anoghost::instructions::ConfigUpdateArgs;
 pub use anoghost::state::ConfigParams;
@@ -37,20 +38,47 @@ pub fn config_init(admin: &Pubkey, params: ConfigParams) -> Instruction {
             admin: *admin,
             config: pda::config(),
             program_data: pda::program_data(),
+            treasury: params.treasury,
             system_program: SYSTEM_PROGRAM_ID,
         },
         anoghost::instruction::ConfigInit { params },
     )
 }
 
-/// `config_update`, signed by the config admin.
+/// `config_update`, signed by the config admin. A new treasury in `args` is passed as an
+/// account too, for the program to check its owner.
 pub fn config_update(admin: &Pubkey, args: ConfigUpdateArgs) -> Instruction {
     instruction(
         anoghost::accounts::ConfigUpdate {
             admin: *admin,
             config: pda::config(),
+            treasury: args.treasury,
         },
         anoghost::instruction::ConfigUpdate { args },
+    )
+}
+
+/// `admin_propose`: the admin proposes `new_admin`.
+pub fn admin_propose(admin: &Pubkey, new_admin: &Pubkey) -> Instruction {
+    instruction(
+        anoghost::accounts::AdminPropose {
+            admin: *admin,
+            config: pda::config(),
+        },
+        anoghost::instruction::AdminPropose {
+            new_admin: *new_admin,
+        },
+    )
+}
+
+/// `admin_accept`: the proposed admin takes over.
+pub fn admin_accept(new_admin: &Pubkey) -> Instruction {
+    instruction(
+        anoghost::accounts::AdminAccept {
+            new_admin: *new_admin,
+            config: pda::config(),
+        },
+        anoghost::instruction::AdminAccept {},
     )
 }
 
@@ -67,16 +95,32 @@ pub fn room_deposit(payer: &Pubkey, nonce: [u8; 32], keys: u16) -> Instruction {
     )
 }
 
-/// `key_mint`: the gateway authority mints one key for `holder`. Returns the instruction and
-/// the key's mint address.
+/// `room_lock`: the gateway authority locks `payer`'s escrow for `keys` keys.
+pub fn room_lock(
+    gateway_authority: &Pubkey,
+    payer: &Pubkey,
+    nonce: [u8; 32],
+    keys: u16,
+) -> Instruction {
+    instruction(
+        anoghost::accounts::RoomLock {
+            gateway_authority: *gateway_authority,
+            config: pda::config(),
+            escrow: pda::escrow(payer, &nonce),
+        },
+        anoghost::instruction::RoomLock { nonce, keys },
+    )
+}
+
+/// `key_mint`: the gateway authority mints the key of `holder`, carrying a room binding and
+/// a sealed invite. Returns the instruction and the key's mint address.
 pub fn key_mint(
     gateway_authority: &Pubkey,
     holder: &Pubkey,
-    sealed_room: Vec<u8>,
-    sealed_ghost: Vec<u8>,
-    name: String,
+    room_binding: [u8; ROOM_BINDING_LEN],
+    invite: [u8; INVITE_LEN],
 ) -> (Instruction, Pubkey) {
-    let mint = pda::key_mint(&sealed_ghost);
+    let mint = pda::key_mint(holder);
     let ix = instruction(
         anoghost::accounts::KeyMint {
             gateway_authority: *gateway_authority,
@@ -90,21 +134,19 @@ pub fn key_mint(
             system_program: SYSTEM_PROGRAM_ID,
         },
         anoghost::instruction::KeyMint {
-            sealed_room,
-            sealed_ghost,
-            name,
+            room_binding,
+            invite,
         },
     );
     (ix, mint)
 }
 
-/// `room_settle`: the gateway authority settles `payer`'s escrow for `minted` keys.
+/// `room_settle`: the gateway authority settles `payer`'s locked escrow.
 pub fn room_settle(
     gateway_authority: &Pubkey,
     payer: &Pubkey,
     treasury: &Pubkey,
     nonce: [u8; 32],
-    minted: u16,
 ) -> Instruction {
     instruction(
         anoghost::accounts::RoomSettle {
@@ -114,11 +156,11 @@ pub fn room_settle(
             payer: *payer,
             treasury: *treasury,
         },
-        anoghost::instruction::RoomSettle { nonce, minted },
+        anoghost::instruction::RoomSettle { nonce },
     )
 }
 
-/// `room_refund`: `payer` takes back an unsettled escrow after the timeout.
+/// `room_refund`: `payer` takes back its escrow after the refund time.
 pub fn room_refund(payer: &Pubkey, nonce: [u8; 32]) -> Instruction {
     instruction(
         anoghost::accounts::RoomRefund {
@@ -126,6 +168,24 @@ pub fn room_refund(payer: &Pubkey, nonce: [u8; 32]) -> Instruction {
             escrow: pda::escrow(payer, &nonce),
         },
         anoghost::instruction::RoomRefund {},
+    )
+}
+
+/// `key_burn`: `holder` burns its key; both rents go to `gateway_authority`, which may also
+/// pay the fee (`POST /v1/keys/burn`).
+pub fn key_burn(holder: &Pubkey, gateway_authority: &Pubkey) -> Instruction {
+    let mint = pda::key_mint(holder);
+    instruction(
+        anoghost::accounts::KeyBurn {
+            holder: *holder,
+            config: pda::config(),
+            key_authority: pda::key_authority(),
+            mint,
+            holder_token_account: key_token_account(holder, &mint),
+            rent_recipient: *gateway_authority,
+            token_program: TOKEN_2022_PROGRAM_ID,
+        },
+        anoghost::instruction::KeyBurn {},
     )
 }
 
@@ -142,25 +202,6 @@ pub fn key_close(closer: &Pubkey, mint: &Pubkey, gateway_authority: &Pubkey) -> 
         },
         anoghost::instruction::KeyClose {},
     )
-}
-
-/// Burns a held key and closes its accounts, in one transaction signed by `holder`: the
-/// Token-2022 burn, the close of the holder's token account (its rent back to the holder),
-/// and `key_close` for the mint (its rent back to `gateway_authority`, which fronted it).
-pub fn key_burn_and_close(
-    holder: &Pubkey,
-    mint: &Pubkey,
-    gateway_authority: &Pubkey,
-) -> Vec<Instruction> {
-    use anchor_spl::token_2022::spl_token_2022::instruction as token;
-    let holding = key_token_account(holder, mint);
-    let burn = token::burn(&TOKEN_2022_PROGRAM_ID, &holding, mint, holder, &[], 1);
-    let close = token::close_account(&TOKEN_2022_PROGRAM_ID, &holding, holder, holder, &[]);
-    // Both builders only fail for a wrong token program id, which is fixed here.
-    burn.into_iter()
-        .chain(close)
-        .chain(std::iter::once(key_close(holder, mint, gateway_authority)))
-        .collect()
 }
 
 /// `payment_deposit`: `depositor` locks `amount` lamports for `claim_pubkey` until `expiry`.

@@ -12,7 +12,7 @@ use anchor_spl::token_2022::spl_token_2022::extension::{
 };
 use anchor_spl::token_2022::spl_token_2022::state::{Account as TokenAccount, Mint};
 use anchor_spl::token_interface::spl_token_metadata_interface::state::TokenMetadata;
-use anoghost::key_metadata::{FIELD_GHOST, FIELD_ROOM};
+use anoghost::key_metadata::{FIELD_INVITE, FIELD_ROOM, INVITE_LEN, ROOM_BINDING_LEN};
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
 
@@ -25,8 +25,8 @@ pub enum KeyReadError {
     /// Raised if the mint has no TokenMetadata entry.
     #[error("the mint carries no token metadata")]
     NoMetadata,
-    /// Raised if the `room` or `ghost` field is missing or not base64.
-    #[error("metadata field `{0}` is missing or not base64")]
+    /// Raised if the `room` or `invite` field is missing, not base64, or of the wrong length.
+    #[error("metadata field `{0}` is missing, not base64, or of the wrong length")]
     BadField(&'static str),
     /// Raised if the bytes are not a Token-2022 token account.
     #[error("not a Token-2022 token account")]
@@ -54,10 +54,10 @@ pub struct KeyMintInfo {
     pub name: String,
     /// The key's symbol.
     pub symbol: String,
-    /// The sealed room id (decoded from base64).
-    pub sealed_room: Vec<u8>,
-    /// The sealed ghostId (decoded from base64).
-    pub sealed_ghost: Vec<u8>,
+    /// The room binding: master key id and MAC of the mint address (decoded from base64).
+    pub room_binding: [u8; ROOM_BINDING_LEN],
+    /// The HPKE-sealed invite for the holder (decoded from base64).
+    pub invite: [u8; INVITE_LEN],
 }
 
 /// Parses a key mint account's data.
@@ -94,8 +94,12 @@ pub fn read_key_mint(data: &[u8]) -> Result<KeyMintInfo, KeyReadError> {
         metadata_update_authority: Option::<Pubkey>::from(metadata.update_authority),
         name: metadata.name.clone(),
         symbol: metadata.symbol.clone(),
-        sealed_room: field(FIELD_ROOM)?,
-        sealed_ghost: field(FIELD_GHOST)?,
+        room_binding: field(FIELD_ROOM)?
+            .try_into()
+            .map_err(|_| KeyReadError::BadField(FIELD_ROOM))?,
+        invite: field(FIELD_INVITE)?
+            .try_into()
+            .map_err(|_| KeyReadError::BadField(FIELD_INVITE))?,
     })
 }
 

@@ -25,10 +25,9 @@ pub fn key_authority() -> Pubkey {
     Pubkey::find_program_address(&[SEED_KEY_AUTHORITY], &PROGRAM_ID).0
 }
 
-/// A key mint, `[SEED_KEY, sha256(sealed_ghost)]`.
-pub fn key_mint(sealed_ghost: &[u8]) -> Pubkey {
-    let seed = anoghost::instructions::key_seed(sealed_ghost);
-    Pubkey::find_program_address(&[SEED_KEY, seed.as_ref()], &PROGRAM_ID).0
+/// The key mint of a holder, `[SEED_KEY, holder]`: a holder has at most one key.
+pub fn key_mint(holder: &Pubkey) -> Pubkey {
+    Pubkey::find_program_address(&[SEED_KEY, holder.as_ref()], &PROGRAM_ID).0
 }
 
 /// A claimable payment, `[SEED_PAYMENT, claim_pubkey]`.

@@ -23,8 +23,15 @@ pub enum ClientMessage {
         /// Base58 ed25519 signature over `message`.
         signature: String,
     },
-    /// Ask for a fresh ghostId.
-    GhostRotate {},
+    /// Ask for a ghostId sealing a one-time holder address. No wallet sign-in is needed:
+    /// the holder proves itself, and the gateway never learns which wallet derived it.
+    GhostIssue {
+        /// The holder address, base58.
+        holder: String,
+        /// Base58 ed25519 signature by the holder over `"anoghost/ghost-issue/v1" ‖
+        /// challenge (32, from welcome) ‖ holder (32)`.
+        signature: String,
+    },
     /// Ask which ghostIds this gateway issued within its window.
     Presence {
         /// The ghostIds to check.
@@ -45,20 +52,26 @@ pub enum ClientMessage {
         /// Base58 of a 64-byte Ed25519 signature.
         proof: String,
     },
-    /// Have the gateway mint one key NFT per invitee, paid from the signed-in wallet's
-    /// escrow.
+    /// Have the gateway lock the signed-in wallet's escrow and mint one key NFT per
+    /// invitee, each to the holder its ghostId seals.
     RoomCreatePaid {
-        /// The room's name, written into every key.
-        name: String,
         /// The escrow's nonce, base58 of 32 bytes.
         escrow_nonce: String,
-        /// The invitees' ghostIds.
-        invitees: Vec<String>,
+        /// The room tag, base58 of 32 bytes: derived from the room secret, which the gateway
+        /// never sees.
+        room_tag: String,
+        /// One entry per invitee.
+        invitees: Vec<PaidInvitee>,
     },
-    /// Join a paid room with a key NFT held by the signed-in wallet.
+    /// Join a paid room with the key NFT a holder address holds.
     RoomJoinPaid {
-        /// The key's mint address, base58.
-        mint: String,
+        /// The holder address, base58.
+        holder: String,
+        /// The room tag, base58 of 32 bytes.
+        room_tag: String,
+        /// Base58 ed25519 signature by the holder over `"anoghost/paid-join/v1" ‖
+        /// challenge (32) ‖ room tag (32)`.
+        signature: String,
     },
     /// Leave a room.
     RoomLeave {
@@ -71,6 +84,17 @@ pub enum ClientMessage {
     /// A `type` this side does not know (sent by a newer client). Never sent.
     #[serde(other, skip_serializing)]
     Unknown,
+}
+
+/// One invitee of `room_create_paid`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PaidInvitee {
+    /// The invitee's ghostId (the first part of its ghost contact).
+    pub ghost_id: String,
+    /// Base64 of the 97-byte HPKE-sealed invite for the invitee's invite key: written into
+    /// its key as is; the gateway cannot open it.
+    pub invite: String,
 }
 
 impl ClientMessage {

@@ -30,6 +30,8 @@ pub enum ErrorCode {
     NonceUnknown,
     /// The SIWS nonce was already used.
     NonceReused,
+    /// Too many sign-ins completed within the challenge lifetime; retry shortly.
+    SignInBusy,
     /// The SIWS message names another domain.
     DomainMismatch,
     /// The SIWS message has expired.
@@ -42,7 +44,7 @@ pub enum ErrorCode {
     AlreadyAuthenticated,
     /// This needs a signed-in wallet.
     NotAuthenticated,
-    /// `presence` or `room_create_paid` named too many ghostIds at once.
+    /// `presence` or `room_create_paid` named too many ghostIds or invitees at once.
     TooManyGhostIds,
     /// No room with that code (also returned for a malformed code).
     RoomNotFound,
@@ -56,12 +58,14 @@ pub enum ErrorCode {
     EscrowNotFound,
     /// The escrow paid for fewer keys than there are invitees.
     EscrowTooSmall,
-    /// The escrow was already used for a room.
+    /// The escrow is no longer open: it was already locked for a room.
     EscrowUsed,
-    /// The paid room's name is empty or too long.
-    BadRoomName,
-    /// The key does not admit this wallet (fake, not held by it, or not sealed by this
-    /// gateway: deliberately one answer for all).
+    /// The room tag is not base58 of 32 bytes.
+    BadRoomTag,
+    /// An invite is not base64 of a 97-byte sealed invite.
+    BadInvite,
+    /// The key does not admit this holder to this room (missing, fake, not held by it, bound
+    /// to another room or master key, or a bad signature: deliberately one answer for all).
     KeyRefused,
     /// The chain could not be read; retry.
     ChainUnavailable,
@@ -80,6 +84,9 @@ pub enum ErrorCode {
     BadVerifier,
     /// A directed frame names a member who is not in the room.
     NoSuchMember,
+    /// In a cluster, this gateway cannot reach the others right now, so it admits nobody to a
+    /// room it cannot coordinate; retry shortly.
+    ClusterUnavailable,
     /// A code this side does not know, sent by a newer peer.
     #[serde(other)]
     Unknown,
@@ -99,6 +106,7 @@ impl ErrorCode {
             Self::BadMessage => "the sign-in message is not a valid SIWS message",
             Self::NonceUnknown => "unknown or expired sign-in nonce: request a new challenge",
             Self::NonceReused => "this sign-in nonce was already used: request a new challenge",
+            Self::SignInBusy => "too many sign-ins right now: retry in a minute",
             Self::DomainMismatch => "the sign-in message is for another domain",
             Self::MessageExpired => "the sign-in message has expired: request a new challenge",
             Self::MessageNotYetValid => "the sign-in message is not valid yet",
@@ -112,9 +120,10 @@ impl ErrorCode {
             Self::TooManyRoomsPerConnection => "this connection is in too many rooms",
             Self::EscrowNotFound => "no escrow of this wallet under that nonce",
             Self::EscrowTooSmall => "the escrow paid for fewer keys than there are invitees",
-            Self::EscrowUsed => "this escrow was already used for a room",
-            Self::BadRoomName => "the room name must be 1 to 32 bytes",
-            Self::KeyRefused => "this key does not admit this wallet",
+            Self::EscrowUsed => "this escrow was already locked for a room",
+            Self::BadRoomTag => "the room tag must be base58 of 32 bytes",
+            Self::BadInvite => "each invite must be base64 of a 97-byte sealed invite",
+            Self::KeyRefused => "this key does not admit this holder to this room",
             Self::ChainUnavailable => "the chain could not be read; retry shortly",
             Self::PaidRoomsUnavailable => {
                 "this gateway has no chain configured: paid rooms are off"
@@ -128,6 +137,9 @@ impl ErrorCode {
             }
             Self::BadVerifier => "the room verifier must be a base58 32-byte Ed25519 public key",
             Self::NoSuchMember => "no member with that number is in the room",
+            Self::ClusterUnavailable => {
+                "this gateway cannot reach its cluster right now: retry shortly"
+            }
             Self::Unknown => "an error this client does not know (the gateway is newer)",
         }
     }

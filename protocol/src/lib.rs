@@ -32,7 +32,7 @@ pub mod samples;
 pub mod server;
 pub mod siws;
 
-pub use client::ClientMessage;
+pub use client::{ClientMessage, PaidInvitee};
 pub use error_code::ErrorCode;
 pub use limits::PROTOCOL_VERSION;
 pub use server::{Limits, ServerMessage};

@@ -18,17 +18,19 @@ pub const ROOM_CODES: u32 = 1_000_000;
 
 /// Default largest binary frame, header included.
 pub const DEFAULT_MAX_FRAME_BYTES: usize = 64 * 1024;
-/// Default largest control message.
-pub const DEFAULT_MAX_CONTROL_BYTES: usize = 4 * 1024;
+/// Default largest control message: a `room_create_paid` with [`MAX_INVITEES`] invitees of
+/// the longest length fits (a test in this crate checks it).
+pub const DEFAULT_MAX_CONTROL_BYTES: usize = 16 * 1024;
 
 /// Characters of a ghostId in base58, at most: 69 bytes encode to 93 or 94 characters.
 pub const GHOST_ID_MAX_CHARS: usize = 94;
 
-/// Most ghostIds one `presence` request may ask about. 40 ghostIds of the longest length
-/// fit in one control message of the default size, quotes and commas included (a test in
-/// this crate checks it).
+/// Most ghostIds one `presence` request may ask about.
 pub const MAX_PRESENCE_IDS: usize = 40;
 
-/// Most invitees one `room_create_paid` may name: as many as fit in one control message of
-/// the default size.
-pub const MAX_INVITEES: usize = 40;
+/// Most invitees one `room_create_paid` may name; they fit in one control message of the
+/// default size.
+pub const MAX_INVITEES: usize = 50;
+
+/// Characters of a sealed paid invite in base64: 97 bytes encode to 132 characters.
+pub const INVITE_CHARS: usize = 132;

@@ -2,11 +2,19 @@
 //! the round-trip tests here and of the cross-crate test that feeds the SDK's encoding to
 //! the gateway's decoder and back.
 
-use crate::limits::GHOST_ID_MAX_CHARS;
-use crate::{ClientMessage, ErrorCode, Limits, ServerMessage};
+use crate::limits::{GHOST_ID_MAX_CHARS, INVITE_CHARS};
+use crate::{ClientMessage, ErrorCode, Limits, PaidInvitee, ServerMessage};
 
 fn ghost_id() -> String {
     "4".repeat(GHOST_ID_MAX_CHARS)
+}
+
+/// An invitee with a ghostId and an invite of the longest length.
+pub fn paid_invitee() -> PaidInvitee {
+    PaidInvitee {
+        ghost_id: ghost_id(),
+        invite: "A".repeat(INVITE_CHARS),
+    }
 }
 
 /// One of each client message, with every optional part present.
@@ -17,7 +25,10 @@ pub fn client_samples() -> Vec<ClientMessage> {
             message: "localhost wants you to sign in…".into(),
             signature: "5x".into(),
         },
-        ClientMessage::GhostRotate {},
+        ClientMessage::GhostIssue {
+            holder: "9xQeWvG816bUx9EPjHmaT23yvVM2ZWbrrpZb9PusVFin".into(),
+            signature: "5x".into(),
+        },
         ClientMessage::Presence {
             ghost_ids: vec![ghost_id(), ghost_id()],
         },
@@ -29,12 +40,14 @@ pub fn client_samples() -> Vec<ClientMessage> {
             proof: "5Zq1CHxUoJdqHV8ThdYb4y".into(),
         },
         ClientMessage::RoomCreatePaid {
-            name: "council".into(),
             escrow_nonce: "8b3T".into(),
-            invitees: vec![ghost_id()],
+            room_tag: "4Fq".into(),
+            invitees: vec![paid_invitee()],
         },
         ClientMessage::RoomJoinPaid {
-            mint: "9xQe".into(),
+            holder: "9xQe".into(),
+            room_tag: "4Fq".into(),
+            signature: "5x".into(),
         },
         ClientMessage::RoomLeave {
             room: 2_734_119_012,
@@ -50,7 +63,7 @@ pub fn server_samples() -> Vec<ServerMessage> {
             v: 2,
             limits: Limits {
                 max_frame_bytes: 65_536,
-                max_control_bytes: 4_096,
+                max_control_bytes: 16_384,
                 messages_per_second: 50,
                 joins_per_minute: 10,
                 max_members_per_room: 200,
@@ -62,9 +75,7 @@ pub fn server_samples() -> Vec<ServerMessage> {
             ghost_window: 5,
             challenge: "9Ua2cK3o9jMRY4nAbqNQ1kkQ7uS4s4wZH3Yu9hMB8Lw1".into(),
         },
-        ServerMessage::Authenticated {
-            ghost_id: ghost_id(),
-        },
+        ServerMessage::Authenticated {},
         ServerMessage::Ghost {
             ghost_id: ghost_id(),
         },
@@ -78,7 +89,7 @@ pub fn server_samples() -> Vec<ServerMessage> {
             members: vec![1377, 9002],
         },
         ServerMessage::PaidRoomCreated {
-            mints: vec![Some("9xQe".into()), None],
+            minted: vec![true, false],
         },
         ServerMessage::Left { room: 7 },
         ServerMessage::MemberJoined {

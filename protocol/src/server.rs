@@ -45,14 +45,11 @@ pub enum ServerMessage {
         /// `room_join_paid`).
         challenge: String,
     },
-    /// Signed in; carries the first ghostId.
-    Authenticated {
-        /// The wallet's current ghostId.
-        ghost_id: String,
-    },
-    /// A new ghostId: pushed at each rotation, or in reply to `ghost_rotate`.
+    /// The wallet is signed in (an initiator, about to spend its escrow).
+    Authenticated {},
+    /// Reply to `ghost_issue`: a ghostId sealing the holder.
     Ghost {
-        /// The wallet's new ghostId.
+        /// The ghostId, base58.
         ghost_id: String,
     },
     /// Reply to `presence`: one boolean per ghostId asked about, in order.
@@ -72,11 +69,11 @@ pub enum ServerMessage {
         /// The other members already in the room.
         members: Vec<u16>,
     },
-    /// The keys of a paid room were minted: one mint address per invitee, in order, or
-    /// `null` where the invitee's ghostId did not open or the mint failed.
+    /// The keys of a paid room were minted: for each invitee, in order, whether its key
+    /// was minted. No mint address is ever sent: it would reveal the invitee's holder.
     PaidRoomCreated {
-        /// Mint addresses, base58.
-        mints: Vec<Option<String>>,
+        /// `true` where a key was minted.
+        minted: Vec<bool>,
     },
     /// This connection left a room.
     Left {

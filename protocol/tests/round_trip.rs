@@ -7,7 +7,7 @@
 use anoghost_protocol::limits::{
     DEFAULT_MAX_CONTROL_BYTES, GHOST_ID_MAX_CHARS, MAX_INVITEES, MAX_PRESENCE_IDS,
 };
-use anoghost_protocol::samples::{client_samples, server_samples};
+use anoghost_protocol::samples::{client_samples, paid_invitee, server_samples};
 use anoghost_protocol::{ClientMessage, ErrorCode, ServerMessage};
 
 fn ghost_id() -> String {
@@ -21,7 +21,7 @@ fn client_index(message: &ClientMessage) -> usize {
     match message {
         ClientMessage::Hello { .. } => 0,
         ClientMessage::Auth { .. } => 1,
-        ClientMessage::GhostRotate {} => 2,
+        ClientMessage::GhostIssue { .. } => 2,
         ClientMessage::Presence { .. } => 3,
         ClientMessage::RoomCreate { .. } => 4,
         ClientMessage::RoomJoin { .. } => 5,
@@ -36,7 +36,7 @@ fn client_index(message: &ClientMessage) -> usize {
 fn server_index(message: &ServerMessage) -> usize {
     match message {
         ServerMessage::Welcome { .. } => 0,
-        ServerMessage::Authenticated { .. } => 1,
+        ServerMessage::Authenticated {} => 1,
         ServerMessage::Ghost { .. } => 2,
         ServerMessage::Presence { .. } => 3,
         ServerMessage::Joined { .. } => 4,
@@ -109,16 +109,17 @@ fn unknown_types_are_told_apart_from_malformed_messages() {
 }
 
 #[test]
-fn the_largest_presence_and_invitee_lists_fit_in_one_control_message() {
+fn the_largest_presence_and_fifty_invitees_fit_in_one_control_message() {
     let presence = ClientMessage::Presence {
         ghost_ids: vec![ghost_id(); MAX_PRESENCE_IDS],
     };
     assert!(presence.to_json().len() <= DEFAULT_MAX_CONTROL_BYTES);
     let create = ClientMessage::RoomCreatePaid {
-        name: "n".repeat(32),
         escrow_nonce: "1".repeat(44),
-        invitees: vec![ghost_id(); MAX_INVITEES],
+        room_tag: "1".repeat(44),
+        invitees: vec![paid_invitee(); MAX_INVITEES],
     };
+    assert_eq!(MAX_INVITEES, 50);
     assert!(
         create.to_json().len() <= DEFAULT_MAX_CONTROL_BYTES,
         "{} bytes",

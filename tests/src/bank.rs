@@ -1,10 +1,14 @@
 //! A real bank with the AnoGhost program, Token-2022 and ATA, and the helpers every program
 //! test uses.
 
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex};
+
 use anchor_lang::error::ERROR_CODE_OFFSET;
 use anchor_lang::solana_program::system_instruction;
 use anchor_lang::AccountDeserialize;
 use anoghost::errors::AnoGhostError;
+use anoghost_program_client::limits::{INVITE_LEN, ROOM_BINDING_LEN};
 use anoghost_program_client::{instructions as ix, ConfigParams};
 use solana_program_test::{BanksClientError, ProgramTestBanksClientExt, ProgramTestContext};
 use solana_sdk::account::Account;
@@ -33,27 +37,46 @@ pub struct Bank {
     pub gateway: Keypair,
     /// The treasury in the config.
     pub treasury: Pubkey,
+    /// Every address a transaction sent through this bank listed (and every injected one):
+    /// what the gateway's bank-backed chain scans for `getProgramAccounts`, as the localnet
+    /// does, since the bank itself has no index of accounts by owner.
+    pub touched: Touched,
 }
 
-/// Length of a real sealed field: key id (1) + nonce (12) + wallet or room id (32) + tag (16).
-pub const SEALED_LEN: usize = 61;
+/// Addresses transactions have listed, shared between a [`Bank`] and its chain readers.
+pub type Touched = Arc<Mutex<BTreeSet<Pubkey>>>;
+
+/// Records every account key of `transaction` in `touched`.
+pub fn record_touched(touched: &Touched, transaction: &Transaction) {
+    touched
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .extend(transaction.message.account_keys.iter().copied());
+}
 
 /// A key minted by [`Bank::mint_key`].
 #[derive(Debug, Clone)]
 pub struct MintedKey {
+    /// The key's one-time holder address.
+    pub holder: Pubkey,
     /// The key's mint address.
     pub mint: Pubkey,
     /// The holder's token account.
     pub token_account: Pubkey,
-    /// The sealed room bytes written into the metadata.
-    pub sealed_room: Vec<u8>,
-    /// The sealed ghost bytes written into the metadata.
-    pub sealed_ghost: Vec<u8>,
+    /// The room binding written into the metadata.
+    pub room_binding: [u8; ROOM_BINDING_LEN],
+    /// The sealed invite written into the metadata.
+    pub invite: [u8; INVITE_LEN],
 }
 
-/// Random bytes standing in for a sealed field: the program never opens them.
-pub fn random_sealed() -> Vec<u8> {
-    (0..SEALED_LEN).map(|_| rand::random::<u8>()).collect()
+/// Random bytes standing in for a room binding: the program never reads it.
+pub fn random_binding() -> [u8; ROOM_BINDING_LEN] {
+    std::array::from_fn(|_| rand::random())
+}
+
+/// Random bytes standing in for a sealed invite: the program never opens it.
+pub fn random_invite() -> [u8; INVITE_LEN] {
+    std::array::from_fn(|_| rand::random())
 }
 
 /// What a failed transaction failed with, reduced to what tests compare.
@@ -112,6 +135,7 @@ impl Bank {
             admin: keys.admin,
             gateway: keys.gateway_authority,
             treasury: keys.treasury.pubkey(),
+            touched: Touched::default(),
         }
     }
 
@@ -160,6 +184,7 @@ impl Bank {
             &all_signers,
             blockhash,
         );
+        record_touched(&self.touched, &tx);
         self.ctx
             .banks_client
             .process_transaction(tx)
@@ -167,34 +192,49 @@ impl Bank {
             .map_err(Failure::from)
     }
 
-    /// Mints a key for `holder` as the gateway authority, with fresh random sealed fields.
+    /// Mints the key of `holder` as the gateway authority, with random field contents.
     pub async fn mint_key(&mut self, holder: &Pubkey) -> Result<MintedKey, Failure> {
-        self.mint_key_sealed(holder, random_sealed(), random_sealed())
+        self.mint_key_with(holder, random_binding(), random_invite())
             .await
     }
 
-    /// Mints a key for `holder` carrying the given sealed fields.
-    pub async fn mint_key_sealed(
+    /// Mints the key of `holder` carrying the given room binding and sealed invite.
+    pub async fn mint_key_with(
         &mut self,
         holder: &Pubkey,
-        sealed_room: Vec<u8>,
-        sealed_ghost: Vec<u8>,
+        room_binding: [u8; ROOM_BINDING_LEN],
+        invite: [u8; INVITE_LEN],
     ) -> Result<MintedKey, Failure> {
-        let (instruction, mint) = ix::key_mint(
-            &self.gateway.pubkey(),
-            holder,
-            sealed_room.clone(),
-            sealed_ghost.clone(),
-            "AnoGhost room key".to_owned(),
-        );
+        let (instruction, mint) =
+            ix::key_mint(&self.gateway.pubkey(), holder, room_binding, invite);
         let gateway = self.gateway.insecure_clone();
         self.send_paid_by(&[instruction], &gateway, &[]).await?;
         Ok(MintedKey {
+            holder: *holder,
             mint,
             token_account: ix::key_token_account(holder, &mint),
-            sealed_room,
-            sealed_ghost,
+            room_binding,
+            invite,
         })
+    }
+
+    /// Locks `payer`'s escrow `nonce` for `keys` keys, as the gateway authority.
+    pub async fn lock(
+        &mut self,
+        payer: &Pubkey,
+        nonce: [u8; 32],
+        keys: u16,
+    ) -> Result<(), Failure> {
+        let gateway = self.gateway.insecure_clone();
+        let lock = ix::room_lock(&gateway.pubkey(), payer, nonce, keys);
+        self.send_paid_by(&[lock], &gateway, &[]).await
+    }
+
+    /// Settles `payer`'s escrow `nonce`, as the gateway authority, to the config's treasury.
+    pub async fn settle(&mut self, payer: &Pubkey, nonce: [u8; 32]) -> Result<(), Failure> {
+        let gateway = self.gateway.insecure_clone();
+        let settle = ix::room_settle(&gateway.pubkey(), payer, &self.treasury, nonce);
+        self.send_paid_by(&[settle], &gateway, &[]).await
     }
 
     /// `payer` deposits an escrow for `keys` keys under a fresh random nonce, paying its own
@@ -212,6 +252,7 @@ impl Bank {
 
     /// Processes a transaction signed elsewhere (for example by a wallet).
     pub async fn process(&mut self, transaction: Transaction) -> Result<(), Failure> {
+        record_touched(&self.touched, &transaction);
         self.ctx
             .banks_client
             .process_transaction(transaction)
@@ -235,6 +276,21 @@ impl Bank {
         )
         .await
         .expect("funding a test wallet");
+    }
+
+    /// A recent blockhash, for transactions signed elsewhere.
+    pub async fn latest_blockhash(&mut self) -> solana_sdk::hash::Hash {
+        self.ctx
+            .banks_client
+            .get_latest_blockhash()
+            .await
+            .expect("banks client blockhash")
+    }
+
+    /// Lamports held by the config's treasury.
+    pub async fn treasury_balance(&mut self) -> u64 {
+        let treasury = self.treasury;
+        self.balance(&treasury).await
     }
 
     /// Lamports held by `address` (0 if it does not exist).
@@ -267,6 +323,10 @@ impl Bank {
     /// Writes `account` at `address` directly into the bank, as an attacker-crafted or
     /// pre-existing account would be.
     pub fn inject(&mut self, address: &Pubkey, account: Account) {
+        self.touched
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(*address);
         self.ctx.set_account(address, &account.into());
     }
 

@@ -5,6 +5,7 @@
 //!   Token-2022 and ATA programs, plus helpers to send transactions and read accounts.
 //! - the native entry shim lives in `anoghost_localnet::shim`, shared with the localnet.
 //! - [`chain`]: the gateway's chain reader backed by the bank (in process, no RPC).
+//! - [`measure`]: compute units of a transaction, as far as the bank counts them.
 //! - [`paid`]: a gateway wired to the bank, with helpers to mint keys and sign in.
 //! - [`rpc`]: helpers for tests that reach the localnet over JSON-RPC.
 // solana-program-test marks its whole API deprecated ahead of moving it behind an
@@ -13,5 +14,6 @@
 
 pub mod bank;
 pub mod chain;
+pub mod measure;
 pub mod paid;
 pub mod rpc;

@@ -65,6 +65,9 @@ pub fn spawn_rpc_gateway(
     config.rpc_url = Some(net.url());
     config.authority_keypair = Some(keypair_file.clone());
     config.master_key = Some("11".repeat(32));
+    config.mint_delay_max_ms = 0;
+    config.settle_delay_max_secs = 0;
+    config.settle_sweep_secs = 1;
     config.workers = 2;
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("loopback port");
     let gateway = anoghost_gateway::start(config, listener).expect("gateway starts");
@@ -74,14 +77,13 @@ pub fn spawn_rpc_gateway(
 }
 
 /// The whole paid-room path over JSON-RPC: an initiator (airdropped here) funds an escrow
-/// for one key, and the gateway at `url` mints it for `invitee`, who is signed in on
-/// `invitee_client`. Returns the escrow nonce and the key's mint.
+/// for one key, and the gateway at `url` locks it and mints the key for `invitee`'s contact.
+/// Returns the initiator, the escrow nonce and the room's invite.
 pub async fn mint_key_over_rpc(
     rpc: &RpcClient,
     url: &str,
-    invitee_client: &mut anoghost_sdk::gateway::GatewayClient,
-    invitee: &anoghost_sdk::wallet::Wallet,
-) -> (Keypair, [u8; 32], String) {
+    invitee: &crate::paid::Invitee,
+) -> (Keypair, [u8; 32], anoghost_sdk::paid::PaidInvite) {
     let secret: [u8; 32] = rand::random();
     let initiator_keys = Keypair::new_from_array(secret);
     let initiator = anoghost_sdk::wallet::Wallet::from_secret(&secret);
@@ -92,10 +94,8 @@ pub async fn mint_key_over_rpc(
     rpc.confirm_transaction(&airdrop)
         .await
         .expect("airdrop lands");
-    let ghost = invitee_client
-        .sign_in(invitee)
-        .await
-        .expect("invitee signs in");
+    let contact = invitee.contact(url).await;
+    let (invite, tag) = crate::paid::new_room("over rpc");
     let nonce: [u8; 32] = rand::random();
     let blockhash = rpc.get_latest_blockhash().await.expect("blockhash");
     let deposit = Transaction::new_signed_with_payer(
@@ -111,17 +111,14 @@ pub async fn mint_key_over_rpc(
     rpc.send_and_confirm_transaction(&deposit)
         .await
         .expect("escrow funded");
-    let mut initiator_client = anoghost_sdk::gateway::GatewayClient::connect(url)
-        .await
-        .expect("gateway reachable");
-    initiator_client
-        .sign_in(&initiator)
-        .await
-        .expect("initiator signs in");
-    let mints = initiator_client
-        .create_paid_room("over rpc", &nonce, std::slice::from_ref(&ghost))
+    let mut initiator_client = crate::paid::signed_in(url, &initiator).await;
+    let invitee_entry =
+        anoghost_sdk::gateway::paid_invitee(&contact, &invite, &mut rand::rngs::OsRng)
+            .expect("invite sealed");
+    let minted = initiator_client
+        .create_paid_room(&nonce, &tag, &[invitee_entry])
         .await
         .expect("room created");
-    let mint = mints[0].clone().expect("minted over RPC");
-    (initiator_keys, nonce, mint)
+    assert_eq!(minted, vec![true], "minted over RPC");
+    (initiator_keys, nonce, invite)
 }

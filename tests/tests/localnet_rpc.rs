@@ -10,7 +10,8 @@ use anoghost_gateway::paid::{Chain, RpcChain};
 use anoghost_localnet::server::{start, LocalnetOptions, RunningLocalnet};
 use anoghost_program_client::{instructions as ix, pda};
 use anoghost_sdk::gateway::GatewayClient;
-use anoghost_sdk::wallet::Wallet;
+use anoghost_sdk::paid::held_keys;
+use anoghost_tests::paid::Invitee;
 use anoghost_tests::rpc::{mint_key_over_rpc, spawn_rpc_gateway};
 use serde_json::{json, Value};
 use solana_rpc_client::nonblocking::rpc_client::RpcClient;
@@ -261,14 +262,20 @@ async fn gateway_runs_a_paid_room_through_its_rpc_chain_reader() {
 
     // The gateway, configured the way an operator would: --rpc-url and an authority file.
     let (_gateway, url) = spawn_rpc_gateway(&net);
-    let invitee = Wallet::from_secret(&rand::random());
+    let invitee = Invitee::new(3);
+    let (initiator_keys, nonce, invite) = mint_key_over_rpc(&rpc, &url, &invitee).await;
+    // The invitee finds its key over RPC from its wallet alone.
+    let held = held_keys(&rpc, &invitee.root).await.unwrap();
+    assert_eq!(held.len(), 1);
+    assert_eq!((held[0].index, &held[0].invite), (3, &invite));
     let mut invitee_client = GatewayClient::connect(&url).await.unwrap();
-    let (initiator_keys, nonce, mint) =
-        mint_key_over_rpc(&rpc, &url, &mut invitee_client, &invitee).await;
-    let joined = invitee_client.join_paid_room(&mint).await.unwrap();
+    let joined = invitee_client
+        .join_paid_room(&held[0].holder, &invite.room_tag())
+        .await
+        .unwrap();
     assert_eq!(joined.code, None);
 
-    // The escrow is settled through RPC too.
+    // The escrow is found by the sweep's getProgramAccounts and settled through RPC too.
     let escrow = pda::escrow(&initiator_keys.pubkey(), &nonce);
     for _ in 0..100 {
         if rpc.get_account(&escrow).await.is_err() {
@@ -277,4 +284,61 @@ async fn gateway_runs_a_paid_room_through_its_rpc_chain_reader() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     panic!("the escrow was never settled over RPC");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn get_program_accounts_filters_by_size_and_memcmp_like_a_validator() {
+    let net = localnet().await;
+    let rpc = RpcClient::new(net.url());
+    let payer = Keypair::new();
+    airdrop(&rpc, &payer, 1_000_000_000).await;
+    let (locked, open) = ([1u8; 32], [2u8; 32]);
+    for nonce in [locked, open] {
+        let blockhash = rpc.get_latest_blockhash().await.unwrap();
+        let deposit = Transaction::new_signed_with_payer(
+            &[ix::room_deposit(&payer.pubkey(), nonce, 1)],
+            Some(&payer.pubkey()),
+            &[&payer],
+            blockhash,
+        );
+        rpc.send_and_confirm_transaction(&deposit).await.unwrap();
+    }
+    let authority = &net.keys.gateway_authority;
+    let blockhash = rpc.get_latest_blockhash().await.unwrap();
+    let lock = Transaction::new_signed_with_payer(
+        &[ix::room_lock(
+            &authority.pubkey(),
+            &payer.pubkey(),
+            locked,
+            1,
+        )],
+        Some(&authority.pubkey()),
+        &[authority],
+        blockhash,
+    );
+    rpc.send_and_confirm_transaction(&lock).await.unwrap();
+
+    // The gateway's sweep filter, sent by the gateway's own RPC chain reader.
+    let reader = RpcChain::new(&net.url());
+    let found = reader
+        .get_program_accounts(
+            &anoghost_program_client::PROGRAM_ID,
+            &anoghost_gateway::paid::settlement::locked_escrows(),
+        )
+        .await
+        .unwrap();
+    let addresses: Vec<_> = found.iter().map(|(address, _)| *address).collect();
+    assert_eq!(addresses, vec![pda::escrow(&payer.pubkey(), &locked)]);
+    // The CLI's search by nonce (base58 memcmp, jsonParsed-free base64 answer).
+    let by_nonce = anoghost_sdk::paid::escrow::escrows_with_nonce(&rpc, &open)
+        .await
+        .unwrap();
+    assert_eq!(by_nonce.len(), 1);
+    assert_eq!(by_nonce[0].1.payer, payer.pubkey());
+    let answer = raw(
+        &net,
+        r#"{"jsonrpc":"2.0","id":1,"method":"getProgramAccounts","params":["5tsoq7CPtUVda1jWoZZfjhBqgsw23UdJLpZibCrfGAH1",{"filters":[{"memcmp":{"offset":0,"bytes":"!!"}}]}]}"#,
+    )
+    .await;
+    assert_eq!(answer["error"]["code"], -32602, "{answer}");
 }

@@ -9,10 +9,11 @@ use std::net::TcpListener;
 use std::path::PathBuf;
 
 use anoghost_localnet::server::{start, LocalnetOptions};
-use anoghost_sdk::gateway::GatewayClient;
-use anoghost_sdk::wallet::Wallet;
+use anoghost_program_client::pda;
+use anoghost_tests::paid::Invitee;
 use anoghost_tests::rpc::{mint_key_over_rpc, spawn_rpc_gateway};
 use solana_rpc_client::nonblocking::rpc_client::RpcClient;
+use solana_sdk::signature::Signer;
 
 fn node_dir() -> PathBuf {
     // Read at run time: a build cache shared between clones would bake in another path.
@@ -35,15 +36,14 @@ async fn web3_js_and_spl_token_read_a_gateway_minted_key_and_cannot_move_it() {
     .unwrap();
     let rpc = RpcClient::new(net.url());
     let (_gateway, url) = spawn_rpc_gateway(&net);
-    let secret: [u8; 32] = rand::random();
-    let holder = Wallet::from_secret(&secret);
-    let mut holder_client = GatewayClient::connect(&url).await.unwrap();
-    let (_initiator, _nonce, mint) =
-        mint_key_over_rpc(&rpc, &url, &mut holder_client, &holder).await;
+    let invitee = Invitee::new(0);
+    let _ = mint_key_over_rpc(&rpc, &url, &invitee).await;
+    // The key sits at the invitee's one-time holder address, derived from its wallet.
+    let keypair = invitee.holder();
+    let mint = pda::key_mint(&keypair.pubkey()).to_string();
 
     let keypair_file =
         std::env::temp_dir().join(format!("anoghost-node-holder-{}.json", std::process::id()));
-    let keypair = solana_sdk::signature::Keypair::new_from_array(secret);
     std::fs::write(
         &keypair_file,
         serde_json::to_string(&keypair.to_bytes().to_vec()).unwrap(),

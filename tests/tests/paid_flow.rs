@@ -1,36 +1,45 @@
-//! The paid-room flow end to end: an initiator funds an escrow, the gateway mints one key
-//! per invitee and settles the escrow, the invitees join with their keys and chat, and every
-//! balance adds up to the lamport.
+//! The paid-room flow end to end: an initiator funds an escrow, the gateway locks it, mints
+//! one key per invitee to a one-time holder address and settles from chain state; invitees
+//! find their keys from their wallets alone, join, and verify each other with the room
+//! secret; every balance adds up to the lamport.
+// Helpers panic on anything unexpected: in a test, a panic is the failure report.
+#![allow(clippy::unwrap_used)]
 
-use anoghost_protocol::frame::FrameKind;
 use std::time::Duration;
 
 use anchor_lang::prelude::Pubkey;
-use anoghost_program_client::pda;
-use anoghost_protocol::ErrorCode;
-use anoghost_sdk::gateway::{ClientError, GatewayEvent};
+use anoghost::state::{EscrowState, RoomEscrow};
+use anoghost_program_client::{key_token_account, pda};
+use anoghost_protocol::PaidInvitee;
+use anoghost_sdk::chat::{ChatEvent, ChatRoom};
+use anoghost_sdk::gateway::{paid_invitee, ClientError};
+use anoghost_sdk::paid::{GhostContact, PaidInvite};
 use anoghost_sdk::wallet::Wallet;
 use anoghost_tests::bank::{Bank, PRICE_PER_KEY, WALLET_LAMPORTS};
-use anoghost_tests::paid::{signed_in, spawn_paid_gateway};
+use anoghost_tests::paid::{
+    new_room, signed_in, spawn_paid_gateway, spawn_paid_gateway_with, Invitee,
+};
 use solana_sdk::signature::{Keypair, Signer};
 
-/// A wallet the bank can fund and sign with, and the gateway can sign in.
-fn wallet_pair() -> (Keypair, Wallet) {
+const FEE: u64 = 5_000;
+
+/// A funded initiator: its keypair (for the bank) and wallet (for the gateway).
+async fn initiator(bank: &mut Bank) -> (Keypair, Wallet) {
     let secret: [u8; 32] = rand::random();
-    (
-        Keypair::new_from_array(secret),
-        Wallet::from_secret(&secret),
-    )
+    let keys = Keypair::new_from_array(secret);
+    bank.fund(&keys.pubkey(), WALLET_LAMPORTS).await;
+    (keys, Wallet::from_secret(&secret))
 }
 
-async fn funded(bank: &mut Bank) -> (Keypair, Wallet) {
-    let (keypair, wallet) = wallet_pair();
-    bank.fund(&keypair.pubkey(), WALLET_LAMPORTS).await;
-    (keypair, wallet)
+fn seal_for(contacts: &[GhostContact], invite: &PaidInvite) -> Vec<PaidInvitee> {
+    contacts
+        .iter()
+        .map(|contact| paid_invitee(contact, invite, &mut rand::rngs::OsRng).unwrap())
+        .collect()
 }
 
 async fn wait_until_closed(bank: &mut Bank, address: &Pubkey) {
-    for _ in 0..200 {
+    for _ in 0..400 {
         if bank.account(address).await.is_none() {
             return;
         }
@@ -39,24 +48,26 @@ async fn wait_until_closed(bank: &mut Bank, address: &Pubkey) {
     panic!("the escrow was never settled");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn deposit_mint_join_chat_leave_and_settle_to_the_lamport() {
-    let mut bank = Bank::start().await;
-    let (gateway, _, url) = spawn_paid_gateway(&bank);
-    let (initiator_keys, initiator) = funded(&mut bank).await;
-    let invitees: Vec<Wallet> = (0..3).map(|_| wallet_pair().1).collect();
-    let mut clients = Vec::new();
-    let mut ghost_ids = Vec::new();
-    for invitee in &invitees {
-        let mut client = anoghost_sdk::gateway::GatewayClient::connect(&url)
-            .await
-            .unwrap();
-        ghost_ids.push(client.sign_in(invitee).await.unwrap());
-        clients.push(client);
-    }
+async fn next_chat_event(room: &mut ChatRoom) -> ChatEvent {
+    tokio::time::timeout(Duration::from_secs(10), room.next_event())
+        .await
+        .expect("an event in time")
+        .expect("the room stays open")
+}
 
-    let treasury = bank.treasury;
-    let authority = bank.gateway.pubkey();
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deposit_lock_mint_join_verify_chat_and_settle_to_the_lamport() {
+    let mut bank = Bank::start().await;
+    let (_gateway, _, url) = spawn_paid_gateway(&bank);
+    let (initiator_keys, initiator_wallet) = initiator(&mut bank).await;
+    let invitees: Vec<Invitee> = (0..3).map(Invitee::new).collect();
+    let mut contacts = Vec::new();
+    for invitee in &invitees {
+        contacts.push(invitee.contact(&url).await);
+    }
+    let (invite, tag) = new_room("DAO council");
+
+    let (treasury, authority) = (bank.treasury, bank.gateway.pubkey());
     let payer = initiator_keys.pubkey();
     let payer_start = bank.balance(&payer).await;
     let treasury_start = bank.balance(&treasury).await;
@@ -64,152 +75,220 @@ async fn deposit_mint_join_chat_leave_and_settle_to_the_lamport() {
 
     let nonce = bank.deposit(&initiator_keys, 3).await.unwrap();
     let escrow = pda::escrow(&payer, &nonce);
-    let mut initiator_client = signed_in(&url, &initiator).await;
-    let mints = initiator_client
-        .create_paid_room("DAO council", &nonce, &ghost_ids)
+    let mut initiator_client = signed_in(&url, &initiator_wallet).await;
+    let minted = initiator_client
+        .create_paid_room(&nonce, &tag, &seal_for(&contacts, &invite))
         .await
         .unwrap();
-    assert_eq!(mints.len(), 3);
-    let mints: Vec<String> = mints
-        .into_iter()
-        .map(|m| m.expect("every invitee got a key"))
-        .collect();
-
-    let mut joined = Vec::new();
-    for (client, mint) in clients.iter_mut().zip(&mints) {
-        joined.push(client.join_paid_room(mint).await.unwrap());
-    }
-    let room = joined[0].room;
-    assert!(
-        joined.iter().all(|j| j.room == room),
-        "all three keys open one room"
+    assert_eq!(
+        minted,
+        vec![true; 3],
+        "a boolean per invitee, no mint address"
     );
 
-    for other in &joined[1..] {
-        clients[0]
-            .send_frame(room, FrameKind::Welcome, Some(other.member), b"ciphertext")
-            .await
-            .unwrap();
+    // Each invitee finds its key from its wallet alone and reads the room from it.
+    let mut keys = Vec::new();
+    for invitee in &invitees {
+        let key = invitee.held_key(&mut bank).await.expect("the key is there");
+        assert_eq!(key.invite, invite, "room secret and name arrive end to end");
+        assert_ne!(key.holder.pubkey(), invitee.wallet.pubkey());
+        assert_eq!(
+            bank.balance(&invitee.wallet.pubkey()).await,
+            0,
+            "the invitee's wallet never appears on chain"
+        );
+        keys.push(key);
     }
-    for client in clients.iter_mut().skip(1) {
-        loop {
-            if let GatewayEvent::Frame { payload, .. } = client.next_event().await.unwrap() {
-                assert_eq!(payload, b"ciphertext");
-                break;
+
+    // Each enters the MLS group only by proving the room secret from its key's invite.
+    let mut alice = ChatRoom::join_paid(&url, &keys[0]).await.unwrap();
+    let mut bob = ChatRoom::join_paid(&url, &keys[1]).await.unwrap();
+    let formed = async {
+        while !(alice.in_group() && bob.in_group() && bob.roster().len() == 2) {
+            tokio::select! {
+                event = alice.next_event() => { event.unwrap(); }
+                event = bob.next_event() => { event.unwrap(); }
             }
         }
+    };
+    tokio::time::timeout(Duration::from_secs(30), formed)
+        .await
+        .expect("the two invitees form the group");
+    alice.send_text("hello council").await.unwrap();
+    loop {
+        if let ChatEvent::Message { text, .. } = next_chat_event(&mut bob).await {
+            assert_eq!(text, "hello council");
+            break;
+        }
     }
-    for (client, j) in clients.iter_mut().zip(&joined) {
-        client.leave_room(j.room).await.unwrap();
-    }
-    assert_eq!(gateway.gateway.rooms.room_count(), 0, "the room is gone");
 
     wait_until_closed(&mut bank, &escrow).await;
-    let fee = 5_000;
     assert_eq!(
         bank.balance(&treasury).await,
         treasury_start + 3 * PRICE_PER_KEY
     );
     assert_eq!(
         bank.balance(&payer).await,
-        payer_start - 3 * PRICE_PER_KEY - fee,
+        payer_start - 3 * PRICE_PER_KEY - FEE,
         "the payer paid for three keys and its deposit fee; the escrow's rent came back"
     );
     let mut rent = 0;
-    for mint in &mints {
-        let mint: Pubkey = mint.parse().unwrap();
-        let holder_of = |i: usize| Pubkey::new_from_array(invitees[i].public_key());
-        rent += bank.balance(&mint).await;
-        let index = mints.iter().position(|m| *m == mint.to_string()).unwrap();
+    for key in &keys {
+        rent += bank.balance(&key.mint).await;
         rent += bank
-            .balance(&anoghost_program_client::key_token_account(
-                &holder_of(index),
-                &mint,
-            ))
+            .balance(&key_token_account(&key.holder.pubkey(), &key.mint))
             .await;
     }
     assert_eq!(
         bank.balance(&authority).await,
-        authority_start - rent - 4 * fee,
-        "the authority fronted three keys' rent and paid three mint fees and one settle fee"
+        authority_start - rent - 5 * FEE,
+        "the authority fronted three keys' rent and paid a lock, three mints and a settle"
     );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn expired_invitee_gets_no_key_and_the_escrow_refunds_it() {
+async fn the_escrow_is_locked_on_chain_before_any_key_is_minted() {
+    let mut bank = Bank::start().await;
+    let (_gateway, _, url) = spawn_paid_gateway_with(&bank, |config| {
+        config.mint_delay_max_ms = 1_500;
+        config.settle_delay_max_secs = 3_600;
+    });
+    let (initiator_keys, initiator_wallet) = initiator(&mut bank).await;
+    let invitee = Invitee::new(0);
+    let contacts = [invitee.contact(&url).await];
+    let (invite, tag) = new_room("locked first");
+    let nonce = bank.deposit(&initiator_keys, 1).await.unwrap();
+    let mut client = signed_in(&url, &initiator_wallet).await;
+    let invitees = seal_for(&contacts, &invite);
+    let request =
+        tokio::spawn(async move { client.create_paid_room(&nonce, &tag, &invitees).await });
+    let escrow = pda::escrow(&initiator_keys.pubkey(), &nonce);
+    let mint = pda::key_mint(&invitee.holder().pubkey());
+    let mut seen_locked_before_mint = false;
+    for _ in 0..400 {
+        let locked = bank
+            .account(&escrow)
+            .await
+            .map(|account| {
+                anchor_lang::AccountDeserialize::try_deserialize(&mut account.data.as_slice())
+                    .map(|e: RoomEscrow| e.state == EscrowState::Locked)
+                    .unwrap()
+            })
+            .unwrap_or(false);
+        let minted = bank.account(&mint).await.is_some();
+        assert!(
+            !minted || locked || seen_locked_before_mint,
+            "a key minted before the lock"
+        );
+        if locked && !minted {
+            seen_locked_before_mint = true;
+        }
+        if minted {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(seen_locked_before_mint);
+    assert_eq!(request.await.unwrap().unwrap(), vec![true]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invitees_that_cannot_get_a_key_are_not_charged() {
     let mut bank = Bank::start().await;
     let (_gateway, _, url) = spawn_paid_gateway(&bank);
-    let (initiator_keys, initiator) = funded(&mut bank).await;
-    let invitee = wallet_pair().1;
-    let mut client = anoghost_sdk::gateway::GatewayClient::connect(&url)
-        .await
-        .unwrap();
-    let ghost = client.sign_in(&invitee).await.unwrap();
+    let (initiator_keys, initiator_wallet) = initiator(&mut bank).await;
+    let fresh = Invitee::new(0);
+    // Its holder already has a key (another room's contact landed on the same index).
+    let taken = Invitee::new(5);
+    bank.mint_key(&taken.holder().pubkey()).await.unwrap();
+    let stale = GhostContact {
+        ghost_id: bs58::encode([2u8; 69]).into_string(),
+        invite_key: fresh.root.invite_key(0).public(),
+    };
+    let fresh_contact = fresh.contact(&url).await;
+    let contacts = [
+        fresh_contact.clone(),
+        stale,
+        taken.contact(&url).await,
+        fresh_contact,
+    ];
+    let (invite, tag) = new_room("three unlucky");
     let payer = initiator_keys.pubkey();
-    let nonce = bank.deposit(&initiator_keys, 2).await.unwrap();
+    let nonce = bank.deposit(&initiator_keys, 4).await.unwrap();
     let after_deposit = bank.balance(&payer).await;
     let escrow = pda::escrow(&payer, &nonce);
     let escrow_balance = bank.balance(&escrow).await;
-
-    let mut initiator_client = signed_in(&url, &initiator).await;
-    let stale = "3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy".to_owned();
-    let mints = initiator_client
-        .create_paid_room("two invited", &nonce, &[ghost, stale])
+    let mut client = signed_in(&url, &initiator_wallet).await;
+    let minted = client
+        .create_paid_room(&nonce, &tag, &seal_for(&contacts, &invite))
         .await
         .unwrap();
-    assert!(mints[0].is_some());
-    assert_eq!(mints[1], None, "an expired or foreign ghostId gets no key");
+    assert_eq!(
+        minted,
+        vec![true, false, false, false],
+        "a foreign ghostId, a holder with a key, and the same holder twice get none"
+    );
     wait_until_closed(&mut bank, &escrow).await;
     assert_eq!(
         bank.balance(&payer).await,
         after_deposit + escrow_balance - PRICE_PER_KEY,
-        "one key paid, one refunded with the rent"
+        "one key paid, three refunded with the rent"
     );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn escrow_that_is_too_small_missing_or_reused_is_refused() {
+async fn escrows_and_requests_that_do_not_fit_are_refused_by_name() {
     let mut bank = Bank::start().await;
-    let (_gateway, _, url) = spawn_paid_gateway(&bank);
-    let (initiator_keys, initiator) = funded(&mut bank).await;
-    let mut invitees = Vec::new();
-    for _ in 0..2 {
-        let mut client = anoghost_sdk::gateway::GatewayClient::connect(&url)
-            .await
-            .unwrap();
-        invitees.push(client.sign_in(&wallet_pair().1).await.unwrap());
+    // Settlement waits long here, so a locked escrow stays locked for the whole test.
+    let (_gateway, _, url) = spawn_paid_gateway_with(&bank, |config| {
+        config.settle_delay_max_secs = 3_600;
+    });
+    let (initiator_keys, initiator_wallet) = initiator(&mut bank).await;
+    let mut contacts = Vec::new();
+    for index in 0..2 {
+        contacts.push(Invitee::new(index).contact(&url).await);
     }
+    let (invite, tag) = new_room("refusals");
+    let invitees = seal_for(&contacts, &invite);
     let nonce = bank.deposit(&initiator_keys, 1).await.unwrap();
-    let mut client = signed_in(&url, &initiator).await;
-    let refused = |result: Result<Vec<Option<String>>, ClientError>, expected: &str| match result {
+    let mut client = signed_in(&url, &initiator_wallet).await;
+    let refused = |result: Result<Vec<bool>, ClientError>, expected: &str| match result {
         Err(ClientError::Refused { code, .. }) => assert_eq!(code.wire_name(), expected),
         other => panic!("expected {expected}, got {other:?}"),
     };
     refused(
-        client.create_paid_room("x", &nonce, &invitees).await,
+        client.create_paid_room(&nonce, &tag, &invitees).await,
         "escrow_too_small",
     );
     refused(
-        client.create_paid_room("x", &[9; 32], &invitees[..1]).await,
+        client
+            .create_paid_room(&[9; 32], &tag, &invitees[..1])
+            .await,
         "escrow_not_found",
     );
-    client
-        .create_paid_room("x", &nonce, &invitees[..1])
-        .await
-        .unwrap();
-    // Before settlement the escrow is in use; after it, the escrow is closed. Either way a
-    // second batch of keys is refused.
-    match client.create_paid_room("x", &nonce, &invitees[..1]).await {
-        Err(ClientError::Refused { code, .. }) => {
-            assert!(
-                code == ErrorCode::EscrowUsed || code == ErrorCode::EscrowNotFound,
-                "{code}"
-            )
-        }
-        other => panic!("a used escrow paid twice: {other:?}"),
-    }
+    let mut bad_invite = invitees[..1].to_vec();
+    bad_invite[0].invite = "AAAA".into();
     refused(
-        client.create_paid_room("", &[8; 32], &invitees[..1]).await,
-        "bad_room_name",
+        client.create_paid_room(&nonce, &tag, &bad_invite).await,
+        "bad_invite",
+    );
+    assert_eq!(
+        client
+            .create_paid_room(&nonce, &tag, &invitees[..1])
+            .await
+            .unwrap(),
+        vec![true]
+    );
+    // Locked: the escrow pays for one batch of keys only.
+    refused(
+        client.create_paid_room(&nonce, &tag, &invitees[1..]).await,
+        "escrow_used",
+    );
+    // Another gateway on the same chain sees the same lock: nothing lives in memory.
+    let nonce = bank.deposit(&initiator_keys, 1).await.unwrap();
+    bank.lock(&initiator_keys.pubkey(), nonce, 1).await.unwrap();
+    refused(
+        client.create_paid_room(&nonce, &tag, &invitees[..1]).await,
+        "escrow_used",
     );
 }

@@ -1,42 +1,48 @@
 //! Joining paid rooms with key NFTs: a real bank, a real gateway, SDK clients over real
-//! WebSockets. Every refusal gets the same answer, `key_refused`.
+//! WebSockets. The holder proves its address on the connection; no wallet signs in. Every
+//! refusal gets the same answer, `key_refused`.
+// Helpers panic on anything unexpected: in a test, a panic is the failure report.
+#![allow(clippy::unwrap_used)]
 
-use anchor_lang::prelude::Pubkey;
 use anoghost_gateway::config::OldMasterKey;
 use anoghost_gateway::paid::admission::InvalidKey;
-use anoghost_gateway::paid::{check_key, KeyRefused, SealKind};
+use anoghost_gateway::paid::{check_key, KeyRefused};
+use anoghost_gateway::secret::HolderAddress;
+use anoghost_program_client::instructions as ix;
 use anoghost_protocol::frame::FrameKind;
-use anoghost_sdk::gateway::{ClientError, GatewayEvent};
-use anoghost_sdk::wallet::Wallet;
+use anoghost_sdk::gateway::{ClientError, GatewayClient, GatewayEvent};
 use anoghost_tests::bank::Bank;
 use anoghost_tests::paid::{
-    address_of, mint_room_key, signed_in, spawn_paid_gateway, spawn_paid_gateway_with, test_sealer,
-    MASTER_KEY_HEX,
+    mint_room_key, spawn_paid_gateway, spawn_paid_gateway_with, test_master_keys, MASTER_KEY_HEX,
 };
+use serde_json::json;
+use solana_sdk::signature::{Keypair, Signer};
 
-fn refused_with(result: Result<anoghost_sdk::gateway::Joined, ClientError>, expected: &str) {
+fn refused_with<T: std::fmt::Debug>(result: Result<T, ClientError>, expected: &str) {
     match result {
         Err(ClientError::Refused { code, .. }) => assert_eq!(code.wire_name(), expected),
         other => panic!("expected {expected}, got {other:?}"),
     }
 }
 
+async fn connect(url: &str) -> GatewayClient {
+    GatewayClient::connect(url).await.unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn key_holders_join_the_same_room_with_one_chain_read_each_and_relay() {
     let mut bank = Bank::start().await;
     let (gateway, reader, url) = spawn_paid_gateway(&bank);
-    let room_id: [u8; 32] = rand::random();
-    let alice = Wallet::from_secret(&rand::random());
-    let bob = Wallet::from_secret(&rand::random());
-    let alice_key = mint_room_key(&mut bank, &alice, &room_id).await.unwrap();
-    let bob_key = mint_room_key(&mut bank, &bob, &room_id).await.unwrap();
-
-    let mut alice_client = signed_in(&url, &alice).await;
-    let before = reader.requests();
-    let alice_in = alice_client
-        .join_paid_room(&alice_key.mint.to_string())
+    let tag: [u8; 32] = rand::random();
+    let (alice, bob) = (Keypair::new(), Keypair::new());
+    mint_room_key(&mut bank, &alice.pubkey(), &tag)
         .await
         .unwrap();
+    mint_room_key(&mut bank, &bob.pubkey(), &tag).await.unwrap();
+
+    let mut alice_client = connect(&url).await;
+    let before = reader.requests();
+    let alice_in = alice_client.join_paid_room(&alice, &tag).await.unwrap();
     assert_eq!(
         reader.requests() - before,
         1,
@@ -45,11 +51,8 @@ async fn key_holders_join_the_same_room_with_one_chain_read_each_and_relay() {
     assert_eq!(alice_in.code, None, "paid rooms have no code");
     assert!(alice_in.members.is_empty());
 
-    let mut bob_client = signed_in(&url, &bob).await;
-    let bob_in = bob_client
-        .join_paid_room(&bob_key.mint.to_string())
-        .await
-        .unwrap();
+    let mut bob_client = connect(&url).await;
+    let bob_in = bob_client.join_paid_room(&bob, &tag).await.unwrap();
     assert_eq!(bob_in.room, alice_in.room, "both keys open the same room");
     assert_eq!(bob_in.members, vec![alice_in.member]);
 
@@ -63,128 +66,119 @@ async fn key_holders_join_the_same_room_with_one_chain_read_each_and_relay() {
         .await
         .unwrap();
     loop {
-        match bob_client.next_event().await.unwrap() {
-            GatewayEvent::Frame {
-                sender, payload, ..
-            } => {
-                assert_eq!(
-                    (sender, payload.as_slice()),
-                    (alice_in.member, &b"sealed-payload"[..])
-                );
-                break;
-            }
-            _ => continue,
+        if let GatewayEvent::Frame {
+            sender, payload, ..
+        } = bob_client.next_event().await.unwrap()
+        {
+            assert_eq!(
+                (sender, payload.as_slice()),
+                (alice_in.member, &b"sealed-payload"[..])
+            );
+            break;
         }
     }
     alice_client.leave_room(alice_in.room).await.unwrap();
     bob_client.leave_room(bob_in.room).await.unwrap();
-    assert_eq!(
-        gateway.gateway.rooms.room_count(),
-        0,
-        "the room vanished with its last member"
-    );
+    assert_eq!(gateway.gateway.rooms.room_count(), 0);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn key_presented_by_another_wallet_is_refused() {
+async fn a_key_is_refused_for_another_room_another_holder_or_another_connections_proof() {
     let mut bank = Bank::start().await;
     let (_gateway, _, url) = spawn_paid_gateway(&bank);
-    let owner = Wallet::from_secret(&rand::random());
-    let thief = Wallet::from_secret(&rand::random());
-    let key = mint_room_key(&mut bank, &owner, &rand::random())
+    let tag: [u8; 32] = rand::random();
+    let holder = Keypair::new();
+    mint_room_key(&mut bank, &holder.pubkey(), &tag)
         .await
         .unwrap();
-    let mut client = signed_in(&url, &thief).await;
+
+    let mut client = connect(&url).await;
     refused_with(
-        client.join_paid_room(&key.mint.to_string()).await,
+        client.join_paid_room(&holder, &rand::random()).await,
         "key_refused",
     );
+    // A thief that knows the room and the holder's address cannot sign for the holder.
+    let thief = Keypair::new();
+    refused_with(client.join_paid_room(&thief, &tag).await, "key_refused");
+    let mut stolen = json!({
+        "type": "room_join_paid",
+        "holder": holder.pubkey().to_string(),
+        "room_tag": bs58::encode(tag).into_string(),
+    });
+    let mut proof = b"anoghost/paid-join/v1".to_vec();
+    proof.extend_from_slice(client.challenge());
+    proof.extend_from_slice(&tag);
+    stolen["signature"] = json!(thief.sign_message(&proof).to_string());
+    let request = anoghost_protocol::ClientMessage::from_json(&stolen.to_string()).unwrap();
+    refused_with(client.request(request).await, "key_refused");
+    // A proof made for one connection does not work on another.
+    let holders_proof = holder.sign_message(&proof).to_string();
+    stolen["signature"] = json!(holders_proof);
+    let replay = anoghost_protocol::ClientMessage::from_json(&stolen.to_string()).unwrap();
+    let mut elsewhere = connect(&url).await;
+    refused_with(elsewhere.request(replay.clone()).await, "key_refused");
+    client
+        .request(replay)
+        .await
+        .expect("on its own connection it joins");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn key_whose_ghost_seal_belongs_to_someone_else_is_refused() {
-    let mut bank = Bank::start().await;
-    let (_gateway, _, url) = spawn_paid_gateway(&bank);
-    let holder = Wallet::from_secret(&rand::random());
-    let someone_else = Wallet::from_secret(&rand::random());
-    let sealer = test_sealer();
-    let key = bank
-        .mint_key_sealed(
-            &address_of(&holder),
-            sealer.seal(SealKind::Room, &rand::random::<[u8; 32]>()),
-            sealer.seal(SealKind::Ghost, &someone_else.public_key()),
-        )
-        .await
-        .unwrap();
-    let mut client = signed_in(&url, &holder).await;
-    refused_with(
-        client.join_paid_room(&key.mint.to_string()).await,
-        "key_refused",
-    );
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn key_whose_room_seal_does_not_open_is_refused() {
-    let mut bank = Bank::start().await;
-    let (_gateway, _, url) = spawn_paid_gateway(&bank);
-    let holder = Wallet::from_secret(&rand::random());
-    let key = bank
-        .mint_key_sealed(
-            &address_of(&holder),
-            anoghost_tests::bank::random_sealed(),
-            test_sealer().seal(SealKind::Ghost, &holder.public_key()),
-        )
-        .await
-        .unwrap();
-    let mut client = signed_in(&url, &holder).await;
-    refused_with(
-        client.join_paid_room(&key.mint.to_string()).await,
-        "key_refused",
-    );
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn missing_or_malformed_mints_are_refused_and_sign_in_is_required() {
+async fn no_sign_in_is_needed_and_missing_or_malformed_keys_are_refused() {
     let bank = Bank::start().await;
     let (_gateway, _, url) = spawn_paid_gateway(&bank);
-    let wallet = Wallet::from_secret(&rand::random());
-    let mut anonymous = anoghost_sdk::gateway::GatewayClient::connect(&url)
-        .await
-        .unwrap();
+    let mut anonymous = connect(&url).await;
     refused_with(
         anonymous
-            .join_paid_room(&Pubkey::new_unique().to_string())
-            .await,
-        "not_authenticated",
-    );
-    let mut client = signed_in(&url, &wallet).await;
-    refused_with(
-        client
-            .join_paid_room(&Pubkey::new_unique().to_string())
+            .join_paid_room(&Keypair::new(), &rand::random())
             .await,
         "key_refused",
     );
-    refused_with(client.join_paid_room("not-a-mint").await, "key_refused");
+    let malformed = anoghost_protocol::ClientMessage::RoomJoinPaid {
+        holder: "not-a-holder".into(),
+        room_tag: "x".into(),
+        signature: "y".into(),
+    };
+    refused_with(anonymous.request(malformed).await, "key_refused");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burned_key_no_longer_admits() {
+    let mut bank = Bank::start().await;
+    let (_gateway, _, url) = spawn_paid_gateway(&bank);
+    let tag: [u8; 32] = rand::random();
+    let holder = Keypair::new();
+    mint_room_key(&mut bank, &holder.pubkey(), &tag)
+        .await
+        .unwrap();
+    let gateway_authority = bank.gateway.insecure_clone();
+    let burn = ix::key_burn(&holder.pubkey(), &gateway_authority.pubkey());
+    bank.send_paid_by(&[burn], &gateway_authority, &[&holder])
+        .await
+        .unwrap();
+    refused_with(
+        connect(&url).await.join_paid_room(&holder, &tag).await,
+        "key_refused",
+    );
 }
 
 /// Builds, outside the program, a Token-2022 mint that looks like a key: the same
-/// extensions and authorities, metadata copied from genuine keys, one token held by `holder`.
+/// extensions and authorities, a binding copied from a genuine key of the room, one token
+/// held by `holder`. It cannot sit at the holder's key address: only the program can create
+/// an account there.
 // A forgery that cannot be built is a broken test, so panicking is the right report.
-#[allow(clippy::unwrap_used)]
 async fn forge_key(
     bank: &mut Bank,
-    forger: &solana_sdk::signature::Keypair,
-    holder: &Pubkey,
-    sealed_room: &[u8],
-    sealed_ghost: &[u8],
-) -> Pubkey {
+    forger: &Keypair,
+    holder: &solana_sdk::pubkey::Pubkey,
+    room_binding: &[u8],
+) -> solana_sdk::pubkey::Pubkey {
     use anchor_lang::solana_program::system_instruction;
     use anchor_spl::token_2022::spl_token_2022::extension::ExtensionType;
     use anchor_spl::token_2022::spl_token_2022::{self, instruction as token_ix, state::Mint};
     use anchor_spl::token_interface::spl_token_metadata_interface::instruction as meta_ix;
     use anchor_spl::token_interface::spl_token_metadata_interface::state::Field;
     use base64::Engine as _;
-    use solana_sdk::signature::{Keypair, Signer};
 
     let token = anchor_spl::token_2022::ID;
     let mint = Keypair::new();
@@ -197,17 +191,16 @@ async fn forge_key(
     .unwrap();
     let lamports = bank.rent(base + 1024).await;
     let b64 = |bytes: &[u8]| base64::engine::general_purpose::STANDARD.encode(bytes);
-    let m = mint.pubkey();
-    let f = forger.pubkey();
+    let (m, f) = (mint.pubkey(), forger.pubkey());
     let instructions = vec![
         system_instruction::create_account(&f, &m, lamports, base as u64, &token),
         token_ix::initialize_non_transferable_mint(&token, &m).unwrap(),
         spl_token_2022::extension::metadata_pointer::instruction::initialize(&token, &m, Some(authority), Some(m)).unwrap(),
         token_ix::initialize_mint_close_authority(&token, &m, Some(&authority)).unwrap(),
         token_ix::initialize_mint2(&token, &m, &f, None, 0).unwrap(),
-        meta_ix::initialize(&token, &m, &f, &m, &f, "AnoGhost room key".into(), "GHOST".into(), String::new()),
-        meta_ix::update_field(&token, &m, &f, Field::Key("room".into()), b64(sealed_room)),
-        meta_ix::update_field(&token, &m, &f, Field::Key("ghost".into()), b64(sealed_ghost)),
+        meta_ix::initialize(&token, &m, &f, &m, &f, "AnoGhost key".into(), "GHOST".into(), String::new()),
+        meta_ix::update_field(&token, &m, &f, Field::Key("room".into()), b64(room_binding)),
+        meta_ix::update_field(&token, &m, &f, Field::Key("invite".into()), b64(&[0; 97])),
         meta_ix::update_authority(&token, &m, &f, Some(authority).try_into().unwrap()),
         anchor_spl::associated_token::spl_associated_token_account::instruction::create_associated_token_account(&f, holder, &m, &token),
         token_ix::mint_to(&token, &m, &anoghost_program_client::key_token_account(holder, &m), &f, &[], 1).unwrap(),
@@ -220,70 +213,48 @@ async fn forge_key(
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn forged_mint_with_copied_metadata_is_refused() {
+async fn a_look_alike_mint_outside_the_key_address_is_never_read() {
     let mut bank = Bank::start().await;
     let (_gateway, reader, url) = spawn_paid_gateway(&bank);
-    let victim = Wallet::from_secret(&rand::random());
-    let forger_wallet = Wallet::from_secret(&rand::random());
-    let target_room: [u8; 32] = rand::random();
-    // The forger holds a genuine key of its own (another room) and sees the victim's key.
-    let victims_key = mint_room_key(&mut bank, &victim, &target_room)
+    let tag: [u8; 32] = rand::random();
+    let victim = mint_room_key(&mut bank, &Keypair::new().pubkey(), &tag)
         .await
         .unwrap();
-    let own_key = mint_room_key(&mut bank, &forger_wallet, &rand::random())
-        .await
-        .unwrap();
-    let read = |account: solana_sdk::account::Account| {
-        anoghost_program_client::key::read_key_mint(&account.data).unwrap()
-    };
-    let victims = read(bank.account(&victims_key.mint).await.unwrap());
-    let own = read(bank.account(&own_key.mint).await.unwrap());
-    // Room seal from the victim's key, ghost seal from its own: both open for the forger.
-    let payer = bank.funded_wallet().await;
+    let forger = bank.funded_wallet().await;
+    let forger_holder = Keypair::new();
     let forged = forge_key(
         &mut bank,
-        &payer,
-        &address_of(&forger_wallet),
-        &victims.sealed_room,
-        &own.sealed_ghost,
+        &forger,
+        &forger_holder.pubkey(),
+        &victim.room_binding,
     )
     .await;
-    let info = read(bank.account(&forged).await.unwrap());
+    let info =
+        anoghost_program_client::key::read_key_mint(&bank.account(&forged).await.unwrap().data)
+            .unwrap();
     assert!(info.non_transferable && info.supply == 1 && info.mint_authority.is_none());
-    assert_eq!(
-        info.close_authority,
-        Some(anoghost_program_client::pda::key_authority())
-    );
-
-    let mut client = signed_in(&url, &forger_wallet).await;
     refused_with(
-        client.join_paid_room(&forged.to_string()).await,
+        connect(&url)
+            .await
+            .join_paid_room(&forger_holder, &tag)
+            .await,
         "key_refused",
     );
-
-    // Every other check passes: only the address binding catches the forgery.
-    let wallet = anoghost_gateway::secret::WalletAddress::from_bytes(forger_wallet.public_key());
-    let verdict = check_key(reader.as_ref(), &test_sealer(), &wallet, forged).await;
+    let holder = HolderAddress::from_bytes(forger_holder.pubkey().to_bytes());
+    let verdict = check_key(reader.as_ref(), &test_master_keys(), &holder, &tag).await;
     assert!(
-        matches!(
-            verdict,
-            Err(KeyRefused::Invalid(InvalidKey::NotMintedByProgram))
-        ),
-        "{verdict:?}"
-    );
-    assert!(
-        check_key(reader.as_ref(), &test_sealer(), &wallet, own_key.mint)
-            .await
-            .is_ok()
+        matches!(verdict, Err(KeyRefused::Invalid(InvalidKey::Missing))),
+        "the gateway reads the holder's key address, where no forgery can be: {verdict:?}"
     );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_key_sealed_under_a_rotated_master_key_still_joins_and_an_unknown_key_id_is_refused() {
+async fn a_binding_under_a_rotated_master_key_still_opens_and_an_unknown_key_id_is_refused() {
     let mut bank = Bank::start().await;
-    let holder = Wallet::from_secret(&rand::random());
-    // Sealed under the test gateway's key, id 1.
-    let key = mint_room_key(&mut bank, &holder, &rand::random())
+    let tag: [u8; 32] = rand::random();
+    let holder = Keypair::new();
+    // Bound under the test gateway's key, id 1.
+    mint_room_key(&mut bank, &holder.pubkey(), &tag)
         .await
         .unwrap();
     let old_key_file = std::env::temp_dir().join(format!(
@@ -296,7 +267,6 @@ async fn a_key_sealed_under_a_rotated_master_key_still_joins_and_an_unknown_key_
         config.master_key = Some("43".repeat(32));
         config.master_key_id = 2;
     };
-
     let (_rotated, _, url) = spawn_paid_gateway_with(&bank, |config| {
         rotate(config);
         config.old_master_keys = vec![OldMasterKey {
@@ -304,16 +274,14 @@ async fn a_key_sealed_under_a_rotated_master_key_still_joins_and_an_unknown_key_
             path: old_key_file.clone(),
         }];
     });
-    let mut client = signed_in(&url, &holder).await;
-    client
-        .join_paid_room(&key.mint.to_string())
+    connect(&url)
         .await
-        .expect("the old key still opens the seals made under it");
-
+        .join_paid_room(&holder, &tag)
+        .await
+        .expect("the old key still verifies the bindings made under it");
     let (_forgetful, _, url) = spawn_paid_gateway_with(&bank, rotate);
-    let mut client = signed_in(&url, &holder).await;
     refused_with(
-        client.join_paid_room(&key.mint.to_string()).await,
+        connect(&url).await.join_paid_room(&holder, &tag).await,
         "key_refused",
     );
     let _ = std::fs::remove_file(old_key_file);

@@ -1,15 +1,17 @@
 //! Zero retention across the paid flow: with the gateway logging at trace level, the logs of
-//! sign-in, minting, joining, relaying and settlement contain no wallet, ghostId, mint or
-//! member number.
+//! sign-in, locking, minting, joining, relaying, settlement and burning contain no wallet,
+//! holder, ghostId, mint, room tag, escrow, room name or member number.
+// Helpers panic on anything unexpected: in a test, a panic is the failure report.
+#![allow(clippy::unwrap_used)]
 
 use anoghost_protocol::frame::FrameKind;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use anoghost_sdk::gateway::GatewayClient;
+use anoghost_sdk::gateway::{paid_invitee, GatewayClient};
 use anoghost_sdk::wallet::Wallet;
 use anoghost_tests::bank::{Bank, WALLET_LAMPORTS};
-use anoghost_tests::paid::{signed_in, spawn_paid_gateway};
+use anoghost_tests::paid::{new_room, signed_in, spawn_paid_gateway, Invitee};
 use solana_sdk::signature::{Keypair, Signer};
 
 /// Log lines captured in memory.
@@ -40,17 +42,23 @@ async fn paid_flow_logs_no_identifiers() {
         Wallet::from_secret(&secret),
     );
     bank.fund(&initiator_keys.pubkey(), WALLET_LAMPORTS).await;
-    let invitee = Wallet::from_secret(&rand::random());
-    let mut invitee_client = GatewayClient::connect(&url).await.unwrap();
-    let ghost = invitee_client.sign_in(&invitee).await.unwrap();
+    let invitee = Invitee::new(0);
+    let contact = invitee.contact(&url).await;
+    let (invite, tag) = new_room("private");
     let nonce = bank.deposit(&initiator_keys, 1).await.unwrap();
     let mut initiator_client = signed_in(&url, &initiator).await;
-    let mints = initiator_client
-        .create_paid_room("private", &nonce, std::slice::from_ref(&ghost))
+    let entry = paid_invitee(&contact, &invite, &mut rand::rngs::OsRng).unwrap();
+    let minted = initiator_client
+        .create_paid_room(&nonce, &tag, &[entry])
         .await
         .unwrap();
-    let mint = mints[0].clone().expect("a key");
-    let joined = invitee_client.join_paid_room(&mint).await.unwrap();
+    assert_eq!(minted, vec![true]);
+    let key = invitee.held_key(&mut bank).await.expect("a key");
+    let mut invitee_client = GatewayClient::connect(&url).await.unwrap();
+    let joined = invitee_client
+        .join_paid_room(&key.holder, &tag)
+        .await
+        .unwrap();
     invitee_client
         // An MLS application message's cleartext header (one-byte group id, epoch 0),
         // then ciphertext: what the gateway orders and relays.
@@ -63,14 +71,44 @@ async fn paid_flow_logs_no_identifiers() {
         .await
         .unwrap();
     invitee_client.leave_room(joined.room).await.unwrap();
+    let escrow = anoghost_program_client::pda::escrow(&initiator_keys.pubkey(), &nonce);
+    for _ in 0..200 {
+        if bank.account(&escrow).await.is_none() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    let authority = bank.gateway.pubkey();
+    let hash = bank.latest_blockhash().await;
+    anoghost_sdk::gateway::burn_key(&url, &key.holder, &authority, hash)
+        .await
+        .unwrap();
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
 
     let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
-    assert!(
-        log.contains("paid room minted") && log.contains("paid room joined"),
-        "{log}"
-    );
-    for identifier in [initiator.address(), invitee.address(), ghost, mint] {
+    for event in [
+        "escrow locked",
+        "key minted",
+        "paid room minted",
+        "paid room joined",
+        "escrow settled",
+        "key burned",
+    ] {
+        assert!(log.contains(event), "no {event:?} in:\n{log}");
+    }
+    let identifiers = [
+        initiator.address(),
+        invitee.wallet.address(),
+        key.holder.pubkey().to_string(),
+        key.mint.to_string(),
+        contact.ghost_id.clone(),
+        contact.to_string(),
+        bs58::encode(tag).into_string(),
+        bs58::encode(nonce).into_string(),
+        escrow.to_string(),
+        invite.name.clone(),
+    ];
+    for identifier in identifiers {
         assert!(!log.contains(&identifier), "log leaks {identifier}:\n{log}");
     }
     let tokens: Vec<&str> = log

@@ -1,7 +1,8 @@
-//! `room_deposit`, `room_settle` and `room_refund`: the paid-room escrow.
+//! `room_deposit`, `room_lock`, `room_settle` and `room_refund`: the paid-room escrow's
+//! happy paths, to the lamport.
 
 use anoghost::errors::AnoGhostError;
-use anoghost::state::RoomEscrow;
+use anoghost::state::{EscrowState, RoomEscrow};
 use anoghost_program_client::{instructions as ix, pda, ConfigUpdateArgs};
 use anoghost_tests::bank::{
     code, Bank, FEE_ONE_SIGNATURE, PRICE_PER_KEY, REFUND_TIMEOUT_SECS, WALLET_LAMPORTS,
@@ -9,7 +10,7 @@ use anoghost_tests::bank::{
 use solana_sdk::signature::Signer;
 
 #[tokio::test]
-async fn deposit_funds_escrow_with_price_times_keys() {
+async fn deposit_funds_an_open_escrow_with_price_times_keys() {
     let mut bank = Bank::start().await;
     let payer = bank.funded_wallet().await;
     let now = bank.now().await;
@@ -22,6 +23,8 @@ async fn deposit_funds_escrow_with_price_times_keys() {
     assert_eq!(escrow.keys, 3);
     assert_eq!(escrow.price_per_key, PRICE_PER_KEY);
     assert_eq!(escrow.amount, 3 * PRICE_PER_KEY);
+    assert_eq!(escrow.state, EscrowState::Open);
+    assert_eq!(escrow.locked_keys, 0);
     assert_eq!(escrow.refundable_at, now + REFUND_TIMEOUT_SECS);
 
     let escrow_len = bank.account(&address).await.unwrap().data.len();
@@ -37,19 +40,26 @@ async fn deposit_funds_escrow_with_price_times_keys() {
 }
 
 #[tokio::test]
-async fn settle_pays_treasury_for_minted_keys_and_refunds_the_rest() {
+async fn lock_restarts_the_refund_time_and_settle_pays_for_the_locked_keys() {
     let mut bank = Bank::start().await;
     let payer = bank.funded_wallet().await;
     let nonce = bank.deposit(&payer, 5).await.expect("room_deposit");
     let escrow = pda::escrow(&payer.pubkey(), &nonce);
+    bank.advance_clock(600).await;
+    let locked_at = bank.now().await;
+    bank.lock(&payer.pubkey(), nonce, 3)
+        .await
+        .expect("room_lock");
+    let locked: RoomEscrow = bank.anchor_account(&escrow).await;
+    assert_eq!(locked.state, EscrowState::Locked);
+    assert_eq!(locked.locked_keys, 3);
+    assert_eq!(locked.refundable_at, locked_at + REFUND_TIMEOUT_SECS);
+
     let escrow_balance = bank.balance(&escrow).await;
     let payer_before = bank.balance(&payer.pubkey()).await;
     let treasury = bank.treasury;
     let treasury_before = bank.balance(&treasury).await;
-
-    let gateway = bank.gateway.insecure_clone();
-    let settle = ix::room_settle(&gateway.pubkey(), &payer.pubkey(), &bank.treasury, nonce, 3);
-    bank.send_paid_by(&[settle], &gateway, &[])
+    bank.settle(&payer.pubkey(), nonce)
         .await
         .expect("room_settle");
 
@@ -61,61 +71,76 @@ async fn settle_pays_treasury_for_minted_keys_and_refunds_the_rest() {
     assert_eq!(
         bank.balance(&payer.pubkey()).await,
         payer_before + escrow_balance - 3 * PRICE_PER_KEY,
-        "payer gets the unused keys and the rent back"
+        "payer gets the unlocked keys and the rent back"
     );
 }
 
 #[tokio::test]
-async fn settle_with_more_minted_than_paid_is_refused() {
+async fn lock_and_settle_by_anyone_but_gateway_are_refused() {
     let mut bank = Bank::start().await;
     let payer = bank.funded_wallet().await;
     let nonce = bank.deposit(&payer, 2).await.expect("room_deposit");
-    let gateway = bank.gateway.insecure_clone();
-    let settle = ix::room_settle(&gateway.pubkey(), &payer.pubkey(), &bank.treasury, nonce, 3);
-    let result = bank.send_paid_by(&[settle], &gateway, &[]).await;
-    assert_eq!(result, Err(code(AnoGhostError::MintedExceedsKeys)));
-    assert!(bank
-        .account(&pda::escrow(&payer.pubkey(), &nonce))
+    // The payer tries to lock for nothing, then to settle its own escrow.
+    let lock = ix::room_lock(&payer.pubkey(), &payer.pubkey(), nonce, 0);
+    let result = bank.send_paid_by(&[lock], &payer, &[]).await;
+    assert_eq!(result, Err(code(AnoGhostError::NotGatewayAuthority)));
+    bank.lock(&payer.pubkey(), nonce, 2)
         .await
-        .is_some());
-}
-
-#[tokio::test]
-async fn settle_by_anyone_but_gateway_is_refused() {
-    let mut bank = Bank::start().await;
-    let payer = bank.funded_wallet().await;
-    let nonce = bank.deposit(&payer, 2).await.expect("room_deposit");
-    // The payer tries to settle their own escrow as if nothing had been minted.
-    let settle = ix::room_settle(&payer.pubkey(), &payer.pubkey(), &bank.treasury, nonce, 0);
+        .expect("room_lock");
+    let settle = ix::room_settle(&payer.pubkey(), &payer.pubkey(), &bank.treasury, nonce);
     let result = bank.send_paid_by(&[settle], &payer, &[]).await;
     assert_eq!(result, Err(code(AnoGhostError::NotGatewayAuthority)));
 }
 
 #[tokio::test]
-async fn refund_before_timeout_is_refused() {
-    let mut bank = Bank::start().await;
-    let payer = bank.funded_wallet().await;
-    let nonce = bank.deposit(&payer, 2).await.expect("room_deposit");
-    bank.advance_clock(REFUND_TIMEOUT_SECS - 10).await;
-    let result = bank
-        .send_paid_by(&[ix::room_refund(&payer.pubkey(), nonce)], &payer, &[])
-        .await;
-    assert_eq!(result, Err(code(AnoGhostError::RefundTooEarly)));
-}
-
-#[tokio::test]
-async fn refund_after_timeout_returns_everything_to_payer() {
+async fn refund_of_an_open_escrow_waits_for_the_timeout_then_returns_everything() {
     let mut bank = Bank::start().await;
     let payer = bank.funded_wallet().await;
     let nonce = bank.deposit(&payer, 2).await.expect("room_deposit");
     let escrow = pda::escrow(&payer.pubkey(), &nonce);
+    bank.advance_clock(REFUND_TIMEOUT_SECS - 10).await;
+    let refund = ix::room_refund(&payer.pubkey(), nonce);
+    let result = bank
+        .send_paid_by(std::slice::from_ref(&refund), &payer, &[])
+        .await;
+    assert_eq!(result, Err(code(AnoGhostError::RefundTooEarly)));
+
+    bank.advance_clock(10).await;
     let escrow_balance = bank.balance(&escrow).await;
     let payer_before = bank.balance(&payer.pubkey()).await;
-    bank.advance_clock(REFUND_TIMEOUT_SECS).await;
-    bank.send_paid_by(&[ix::room_refund(&payer.pubkey(), nonce)], &payer, &[])
+    bank.send_paid_by(&[refund], &payer, &[])
         .await
         .expect("room_refund");
     assert!(bank.account(&escrow).await.is_none());
+    assert_eq!(
+        bank.balance(&payer.pubkey()).await,
+        payer_before + escrow_balance - FEE_ONE_SIGNATURE
+    );
+}
+
+#[tokio::test]
+async fn a_locked_escrow_the_gateway_never_settles_is_refunded_after_a_fresh_timeout() {
+    let mut bank = Bank::start().await;
+    let payer = bank.funded_wallet().await;
+    let nonce = bank.deposit(&payer, 2).await.expect("room_deposit");
+    // Locked just before the deposit's own timeout: the lock's timeout is what counts.
+    bank.advance_clock(REFUND_TIMEOUT_SECS - 1).await;
+    bank.lock(&payer.pubkey(), nonce, 2)
+        .await
+        .expect("room_lock");
+    bank.advance_clock(REFUND_TIMEOUT_SECS - 1).await;
+    let refund = ix::room_refund(&payer.pubkey(), nonce);
+    let result = bank
+        .send_paid_by(std::slice::from_ref(&refund), &payer, &[])
+        .await;
+    assert_eq!(result, Err(code(AnoGhostError::RefundTooEarly)));
+    bank.advance_clock(1).await;
+    let escrow = pda::escrow(&payer.pubkey(), &nonce);
+    let escrow_balance = bank.balance(&escrow).await;
+    let payer_before = bank.balance(&payer.pubkey()).await;
+    bank.send_paid_by(&[refund], &payer, &[])
+        .await
+        .expect("room_refund of a locked escrow");
     assert_eq!(
         bank.balance(&payer.pubkey()).await,
         payer_before + escrow_balance - FEE_ONE_SIGNATURE
@@ -147,8 +172,13 @@ async fn refund_by_another_wallet_is_refused() {
 }
 
 #[tokio::test]
-async fn paused_program_refuses_deposits_and_mints() {
+async fn paused_program_refuses_deposits_locks_and_mints() {
     let mut bank = Bank::start().await;
+    let payer = bank.funded_wallet().await;
+    let open = bank
+        .deposit(&payer, 1)
+        .await
+        .expect("deposit before the pause");
     let admin = bank.admin.insecure_clone();
     let pause = ix::config_update(
         &admin.pubkey(),
@@ -158,10 +188,13 @@ async fn paused_program_refuses_deposits_and_mints() {
         },
     );
     bank.send(&[pause], &[&admin]).await.expect("pause");
-    let payer = bank.funded_wallet().await;
     assert_eq!(
         bank.deposit(&payer, 1).await,
         Err(code(AnoGhostError::Paused)).map(|()| [0; 32])
+    );
+    assert_eq!(
+        bank.lock(&payer.pubkey(), open, 1).await,
+        Err(code(AnoGhostError::Paused))
     );
     let minted = bank.mint_key(&payer.pubkey()).await.map(|_| ());
     assert_eq!(minted, Err(code(AnoGhostError::Paused)));
@@ -169,25 +202,11 @@ async fn paused_program_refuses_deposits_and_mints() {
     let deposit = ix::payment_deposit(
         &payer.pubkey(),
         &claim.pubkey(),
-        1_000,
+        1_000_000,
         bank.now().await + 60,
     );
     assert_eq!(
         bank.send_paid_by(&[deposit], &payer, &[]).await,
         Err(code(AnoGhostError::Paused))
     );
-}
-
-#[tokio::test]
-async fn deposit_of_zero_or_too_many_keys_is_refused() {
-    let mut bank = Bank::start().await;
-    let payer = bank.funded_wallet().await;
-    for keys in [0, 1001] {
-        let result = bank.deposit(&payer, keys).await.map(|_| ());
-        assert_eq!(
-            result,
-            Err(code(AnoGhostError::InvalidKeyCount)),
-            "keys = {keys}"
-        );
-    }
 }

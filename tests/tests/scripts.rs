@@ -27,6 +27,7 @@ fn deploy_without_the_solana_toolchain_says_what_is_missing_and_how_to_get_it() 
     let stderr = String::from_utf8_lossy(&output.stderr);
     for needle in [
         "the Solana toolchain is missing",
+        "platform-tools v1.52 or later, Rust 1.89",
         "solana (the Solana CLI)",
         "anchor (Anchor CLI 1.2.x) or cargo-build-sbf",
         "release.anza.xyz",

@@ -7,7 +7,7 @@
 use anoghost::state::{PaymentVault, RoomEscrow};
 use anoghost_program_client::{pda, PROGRAM_ID};
 use anoghost_tests::bank::{Bank, PRICE_PER_KEY};
-use anoghost_tests::paid::spawn_paid_gateway;
+use anoghost_tests::paid::{spawn_paid_gateway, spawn_paid_gateway_with};
 use base64::Engine as _;
 use serde_json::{json, Value};
 use solana_sdk::signature::{Keypair, Signer};
@@ -66,6 +66,52 @@ async fn get_answers_label_and_icon() {
         assert_eq!(response.headers()["content-type"], "image/svg+xml");
         assert!(response.text().await.unwrap().starts_with("<svg"));
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_icon_url_comes_from_the_public_url_not_the_host_header() {
+    let bank = Bank::start().await;
+    let (gateway, _, _) = spawn_paid_gateway_with(&bank, |config| {
+        config.public_url = Some("https://chat.example/".into());
+    });
+    let answer: Value = reqwest::Client::new()
+        .get(format!("http://{}/v1/pay/room-deposit", gateway.addr))
+        .header("Host", "evil.example")
+        .header("X-Forwarded-Proto", "http")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(answer["icon"], "https://chat.example/v1/pay/icon.svg");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_room_deposit_link_for_one_wallet_refuses_another() {
+    let mut bank = Bank::start().await;
+    let (gateway, _, _) = spawn_paid_gateway(&bank);
+    let expected = bank.funded_wallet().await;
+    let other = bank.funded_wallet().await;
+    let nonce: [u8; 32] = rand::random();
+    let url = format!(
+        "http://{}/v1/pay/room-deposit?nonce={}&keys=2&payer={}",
+        gateway.addr,
+        bs58::encode(nonce).into_string(),
+        expected.pubkey()
+    );
+    let (status, answer) = post(&url, json!({"account": other.pubkey().to_string()})).await;
+    assert_eq!(
+        (status, answer["error"].as_str()),
+        (400, Some("wrong_account"))
+    );
+    let (status, answer) = post(&url, json!({"account": expected.pubkey().to_string()})).await;
+    assert_eq!(status, 200, "{answer}");
+    bank.process(sign_answer(&answer, &expected)).await.unwrap();
+    let escrow: RoomEscrow = bank
+        .anchor_account(&pda::escrow(&expected.pubkey(), &nonce))
+        .await;
+    assert_eq!(escrow.payer, expected.pubkey());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

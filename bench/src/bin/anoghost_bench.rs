@@ -219,11 +219,11 @@ const CRYPTO: &[CryptoFigure] = &[
         target_us: None,
     },
     CryptoFigure {
-        name: "seal room id",
+        name: "room binding",
         target_us: None,
     },
     CryptoFigure {
-        name: "open sealed room id",
+        name: "room binding verify",
         target_us: None,
     },
 ];

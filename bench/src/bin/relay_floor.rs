@@ -104,7 +104,10 @@ fn control(
 ) -> Value {
     let mut rooms = lock(rooms);
     match request["type"].as_str() {
-        Some("hello") => json!({"type": "welcome", "v": 1}),
+        // The gateway's challenge is random; the floor checks no proof, so any will do.
+        Some("hello") => {
+            json!({"type": "welcome", "v": 2, "challenge": "11111111111111111111111111111111"})
+        }
         Some("room_create") => {
             rooms.next_room += 1;
             let room = rooms.next_room;
@@ -156,8 +159,11 @@ fn leave(rooms: &mut Rooms, room: u32, member: u16) {
     }
 }
 
+/// Relays a group frame (`version 2 | room | kind | payload`) to the room's other members
+/// as `version | room | sender | kind | payload`: the gateway's framing, without its order
+/// or its checks.
 fn relay(rooms: &Shared, joined: &[(u32, u16)], frame: &[u8]) {
-    if frame.len() < 5 || frame[0] != 1 {
+    if frame.len() < 6 || frame[0] != 2 {
         return;
     }
     let room = u32::from_be_bytes([frame[1], frame[2], frame[3], frame[4]]);

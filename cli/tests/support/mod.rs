@@ -5,6 +5,7 @@
 #![allow(dead_code, clippy::unwrap_used)]
 
 pub mod gateway;
+pub mod web;
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -29,12 +30,14 @@ pub struct PaidStack {
 
 impl PaidStack {
     pub async fn start(name: &str) -> Self {
-        let localnet = start(
-            TcpListener::bind("127.0.0.1:0").unwrap(),
-            LocalnetOptions::default(),
-        )
-        .await
-        .unwrap();
+        Self::start_with(name, LocalnetOptions::default()).await
+    }
+
+    /// A stack whose localnet starts with `options` (a short refund timeout, say).
+    pub async fn start_with(name: &str, options: LocalnetOptions) -> Self {
+        let localnet = start(TcpListener::bind("127.0.0.1:0").unwrap(), options)
+            .await
+            .unwrap();
         let dir = std::env::temp_dir().join(format!("anoghost-{name}-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let authority = keypair_file(&dir, "authority", &localnet.keys.gateway_authority);
@@ -42,6 +45,9 @@ impl PaidStack {
         config.rpc_url = Some(localnet.url());
         config.authority_keypair = Some(authority);
         config.master_key = Some("22".repeat(32));
+        config.mint_delay_max_ms = 0;
+        config.settle_delay_max_secs = 0;
+        config.settle_sweep_secs = 1;
         config.workers = 2;
         let gateway =
             anoghost_gateway::start(config, TcpListener::bind("127.0.0.1:0").unwrap()).unwrap();
@@ -79,6 +85,17 @@ pub fn keypair_file(dir: &Path, name: &str, keypair: &Keypair) -> PathBuf {
     path
 }
 
+/// Runs `anoghost args…` to completion; panics if it succeeds. Returns stderr.
+pub async fn run_failing(args: &[&str]) -> String {
+    let output = Command::new(CLI).args(args).output().await.unwrap();
+    assert!(
+        !output.status.success(),
+        "anoghost {args:?} should have failed:\n{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
 /// Runs `anoghost args…` to completion; panics unless it succeeds. Returns stdout.
 pub async fn run(args: &[&str]) -> String {
     let output = Command::new(CLI).args(args).output().await.unwrap();
@@ -113,17 +130,28 @@ impl Session {
             .args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(Stdio::piped())
             .kill_on_drop(true)
             .spawn()
             .unwrap();
         let stdin = child.stdin.take().unwrap();
         let stdout = child.stdout.take().unwrap();
+        let stderr = child.stderr.take().unwrap();
+        // Both streams feed one list of lines: an error is something to expect too.
         let (sender, lines) = mpsc::unbounded_channel();
+        let errors = sender.clone();
         tokio::spawn(async move {
             let mut reader = BufReader::new(stdout).lines();
             while let Ok(Some(line)) = reader.next_line().await {
                 if sender.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        tokio::spawn(async move {
+            let mut reader = BufReader::new(stderr).lines();
+            while let Ok(Some(line)) = reader.next_line().await {
+                if errors.send(line).is_err() {
                     break;
                 }
             }

@@ -94,22 +94,27 @@ impl From<RoomEvent> for ChatEvent {
 }
 
 impl ChatRoom {
-    /// Waits for the next gateway event or tick, feeds it to the group, and returns the
-    /// first event it produced (the rest wait in the queue).
+    /// Returns the first queued event, waiting for gateway events and ticks until one is.
     pub(super) async fn step(&mut self) -> Result<ChatEvent, ChatError> {
         loop {
             if let Some(event) = self.pending.pop_front() {
                 return Ok(event);
             }
-            tokio::select! {
-                event = self.client.next_event() => {
-                    let event = event?;
-                    self.on_gateway_event(event).await?;
-                }
-                now = self.ticker.tick() => {
-                    let out = self.group.tick(now.into_std());
-                    self.apply(out).await?;
-                }
+            self.pump().await?;
+        }
+    }
+
+    /// Waits for the next gateway event or tick and feeds it to the group; the events it
+    /// produced join the queue.
+    pub(super) async fn pump(&mut self) -> Result<(), ChatError> {
+        tokio::select! {
+            event = self.client.next_event() => {
+                let event = event?;
+                self.on_gateway_event(event).await
+            }
+            now = self.ticker.tick() => {
+                let out = self.group.tick(now.into_std());
+                self.apply(out).await
             }
         }
     }

@@ -100,18 +100,15 @@ impl ChatRoom {
         .await
     }
 
-    /// Signs in with `wallet` and joins the paid room its key NFT `mint` opens; `secret` is
-    /// the room's secret from the key's invitation.
-    pub async fn join_paid(
-        url: &str,
-        wallet: &crate::wallet::Wallet,
-        mint: &str,
-        secret: &RoomSecret,
-    ) -> Result<Self, ChatError> {
+    /// Joins the paid room of the held key `key`: its holder proves the key to the gateway
+    /// (no wallet sign-in), and the room secret from the key's sealed invite admits it to
+    /// the group, as an invite's secret does in a free room.
+    pub async fn join_paid(url: &str, key: &crate::paid::HeldKey) -> Result<Self, ChatError> {
         let mut client = GatewayClient::connect(url).await?;
-        client.sign_in(wallet).await?;
-        let joined = client.join_paid_room(mint).await?;
-        Self::enter(client, joined, secret, Admission::Open, None).await
+        let joined = client
+            .join_paid_room(&key.holder, &key.invite.room_tag())
+            .await?;
+        Self::enter(client, joined, &key.invite.secret, Admission::Open, None).await
     }
 
     /// Creates the group if nobody is in the room yet, or waits for a member's challenge.
@@ -236,11 +233,10 @@ impl ChatRoom {
     pub async fn wait_for_company(&mut self, limit: Duration) -> Result<(), ChatError> {
         let company = async {
             while !(self.group.in_group() && self.group.roster().len() > 1) {
-                let event = self.step().await?;
-                if event == ChatEvent::Denied {
-                    return Err(ChatError::Denied);
-                }
-                self.pending.push_back(event);
+                self.check_not_denied()?;
+                // Events produced meanwhile stay queued for `next_event`; re-reading the
+                // queue here would hand back the same event forever without waiting.
+                self.pump().await?;
             }
             Ok::<(), ChatError>(())
         };
@@ -255,17 +251,21 @@ impl ChatRoom {
                 if self.group.removed() {
                     return Err(ChatError::Mls(MlsError::Removed));
                 }
-                let event = self.step().await?;
-                if event == ChatEvent::Denied {
-                    return Err(ChatError::Denied);
-                }
-                self.pending.push_back(event);
+                self.check_not_denied()?;
+                self.pump().await?;
             }
             Ok(())
         };
         tokio::time::timeout(SEND_WAIT, ready)
             .await
             .map_err(|_| ChatError::NotReady(SEND_WAIT))?
+    }
+
+    fn check_not_denied(&self) -> Result<(), ChatError> {
+        if self.pending.contains(&ChatEvent::Denied) {
+            return Err(ChatError::Denied);
+        }
+        Ok(())
     }
 
     /// The next thing that happened in the room. The group's work (adding, removing,

@@ -16,8 +16,6 @@ use crate::wallet::Wallet;
 const REPLY_TIMEOUT: Duration = Duration::from_secs(15);
 /// The cluster a sign-in message must name unless told otherwise.
 pub const DEFAULT_CHAIN_ID: &str = "solana:localnet";
-/// How long minting a paid room's keys may take.
-const MINT_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// A room this client joined.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,6 +84,15 @@ pub enum ClientError {
         /// The challenge endpoint.
         url: String,
         /// What went wrong.
+        reason: String,
+    },
+    /// Raised if an HTTP request to the gateway (other than the sign-in challenge) failed or
+    /// was refused.
+    #[error("the gateway at {url} refused or failed: {reason}")]
+    Http {
+        /// The endpoint.
+        url: String,
+        /// What went wrong, with the gateway's explanation.
         reason: String,
     },
     /// Raised if a reply did not arrive in time.
@@ -217,7 +224,7 @@ impl GatewayClient {
         self.request_within(message, REPLY_TIMEOUT).await
     }
 
-    async fn request_within(
+    pub(super) async fn request_within(
         &mut self,
         message: ClientMessage,
         limit: Duration,
@@ -252,8 +259,8 @@ impl GatewayClient {
 
     /// Signs in with `wallet` (SIWS): fetches a challenge over HTTP from the same host,
     /// checks that it is a short-lived sign-in to this gateway, for this wallet and cluster
-    /// (see [`super::sign_in`]), signs it, and sends it. Returns the wallet's first ghostId.
-    pub async fn sign_in(&mut self, wallet: &Wallet) -> Result<String, ClientError> {
+    /// (see [`super::sign_in`]), signs it, and sends it. Only an initiator needs this: the escrow it spends must be its wallet's.
+    pub async fn sign_in(&mut self, wallet: &Wallet) -> Result<(), ClientError> {
         let (message, nonce) = self.sign_in_challenge(wallet).await?;
         let expected = super::sign_in::Expected {
             domain: super::sign_in::authority(&self.url)
@@ -270,7 +277,7 @@ impl GatewayClient {
             .request(ClientMessage::Auth { message, signature })
             .await?
         {
-            ServerMessage::Authenticated { ghost_id } => Ok(ghost_id),
+            ServerMessage::Authenticated {} => Ok(()),
             other => Err(ClientError::Protocol(format!("{other:?}"))),
         }
     }
@@ -302,53 +309,6 @@ impl GatewayClient {
                 body["message"].as_str().unwrap_or_default()
             ))),
         }
-    }
-
-    /// Asks for a fresh ghostId.
-    pub async fn rotate_ghost(&mut self) -> Result<String, ClientError> {
-        match self.request(ClientMessage::GhostRotate {}).await? {
-            ServerMessage::Ghost { ghost_id } => Ok(ghost_id),
-            other => Err(ClientError::Protocol(format!("{other:?}"))),
-        }
-    }
-
-    /// Asks which of `ghost_ids` this gateway issued within its window.
-    pub async fn presence(&mut self, ghost_ids: &[String]) -> Result<Vec<bool>, ClientError> {
-        let request = ClientMessage::Presence {
-            ghost_ids: ghost_ids.to_vec(),
-        };
-        match self.request(request).await? {
-            ServerMessage::Presence { present } => Ok(present),
-            other => Err(ClientError::Protocol(format!("{other:?}"))),
-        }
-    }
-
-    /// Asks the gateway to mint one key per invitee against the signed-in wallet's escrow
-    /// under `escrow_nonce`. Returns each invitee's mint address (`None` where the ghostId
-    /// did not open). Minting takes one transaction per key, so this can take a while.
-    pub async fn create_paid_room(
-        &mut self,
-        name: &str,
-        escrow_nonce: &[u8; 32],
-        invitees: &[String],
-    ) -> Result<Vec<Option<String>>, ClientError> {
-        let request = ClientMessage::RoomCreatePaid {
-            name: name.to_owned(),
-            escrow_nonce: bs58::encode(escrow_nonce).into_string(),
-            invitees: invitees.to_vec(),
-        };
-        match self.request_within(request, MINT_TIMEOUT).await? {
-            ServerMessage::PaidRoomCreated { mints } => Ok(mints),
-            other => Err(ClientError::Protocol(format!("{other:?}"))),
-        }
-    }
-
-    /// Joins the paid room that the key NFT `mint` (held by the signed-in wallet) opens.
-    pub async fn join_paid_room(&mut self, mint: &str) -> Result<Joined, ClientError> {
-        let request = ClientMessage::RoomJoinPaid {
-            mint: mint.to_owned(),
-        };
-        joined(self.request(request).await?)
     }
 
     /// Creates a free room whose joiners must prove the secret behind `verifier`, and
@@ -477,7 +437,7 @@ pub fn decode_control(text: &str) -> Result<ServerMessage, ClientError> {
     ServerMessage::from_json(text).map_err(|e| ClientError::Protocol(format!("{e}: {text}")))
 }
 
-fn joined(reply: ServerMessage) -> Result<Joined, ClientError> {
+pub(super) fn joined(reply: ServerMessage) -> Result<Joined, ClientError> {
     match reply {
         ServerMessage::Joined {
             room,

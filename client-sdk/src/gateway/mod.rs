@@ -4,11 +4,13 @@
 
 mod client;
 mod event;
+mod paid;
 mod replies;
 pub mod sign_in;
 
 pub use client::{decode_control, encode_control, http_base, ClientError, GatewayClient, Joined};
 pub use event::GatewayEvent;
+pub use paid::{burn_key, paid_invitee};
 
 /// The gateway a client talks to when none is given.
 pub const DEFAULT_GATEWAY: &str = "ws://127.0.0.1:8787/v1/ws";

@@ -9,7 +9,7 @@ pub(super) fn answers(request: &ClientMessage, reply: &ServerMessage) -> bool {
     match request {
         ClientMessage::Hello { .. } => matches!(reply, ServerMessage::Welcome { .. }),
         ClientMessage::Auth { .. } => matches!(reply, ServerMessage::Authenticated { .. }),
-        ClientMessage::GhostRotate {} => matches!(reply, ServerMessage::Ghost { .. }),
+        ClientMessage::GhostIssue { .. } => matches!(reply, ServerMessage::Ghost { .. }),
         ClientMessage::Presence { .. } => matches!(reply, ServerMessage::Presence { .. }),
         ClientMessage::RoomCreate { .. }
         | ClientMessage::RoomJoin { .. }

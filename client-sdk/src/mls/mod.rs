@@ -36,6 +36,8 @@ pub mod roster;
 pub mod secrets;
 #[cfg(feature = "testing")]
 pub mod testing;
+#[cfg(test)]
+mod web_vectors;
 
 pub use error::MlsError;
 pub use room::{Admission, OutFrame, Output, RoomEvent, RoomGroup};

@@ -48,7 +48,7 @@ pub fn safety_code(group: &MlsGroup) -> String {
 }
 
 /// Six groups of five digits from `SHA-256(label ‖ input)`.
-fn digits(label: &[u8], input: &[u8]) -> String {
+pub(crate) fn digits(label: &[u8], input: &[u8]) -> String {
     let hash = Sha256::new()
         .chain_update(label)
         .chain_update(input)

@@ -51,6 +51,10 @@ pub enum SignInError {
     /// Raised if the nonce was already used.
     #[error("nonce reused")]
     ReusedNonce,
+    /// Raised if the gateway remembers as many spent nonces as `--max-used-nonces` allows;
+    /// they are forgotten as they expire.
+    #[error("too many recent sign-ins")]
+    Busy,
 }
 
 /// Parses a sign-in text and the wallet it names.

@@ -1,6 +1,5 @@
-//! `auth`: signs a wallet in with a SIWS message and its signature.
-
-use std::time::Instant;
+//! `auth`: signs a wallet in with a SIWS message and its signature. Only initiators need it:
+//! the escrow they spend must be their wallet's.
 
 use anoghost_protocol::{ErrorCode, ServerMessage};
 use time::OffsetDateTime;
@@ -25,11 +24,13 @@ pub(super) fn run(
     )?;
     verify_signature(&wallet, text, signature)?;
     // The nonce is spent last, so a message refused for any other reason cannot burn it.
-    gateway
+    let spent = gateway
         .nonces
-        .consume(&message.nonce, &wallet, Instant::now())?;
-    let ghost_id = gateway.issue_ghost(&wallet);
+        .consume(&message.nonce, &wallet, crate::state::unix_now())?;
+    if let Some(cluster) = &gateway.cluster {
+        cluster.announce_spent(spent);
+    }
     session.sign_in(wallet);
     tracing::debug!("sign-in accepted");
-    Ok(ServerMessage::Authenticated { ghost_id })
+    Ok(ServerMessage::Authenticated {})
 }

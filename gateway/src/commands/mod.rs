@@ -3,7 +3,7 @@
 //! match is exhaustive, so a message without a command does not compile.
 
 mod auth;
-mod ghost_rotate;
+mod ghost_issue;
 mod hello;
 mod presence;
 mod relay;
@@ -24,8 +24,8 @@ use crate::session::Session;
 pub enum Reply {
     /// Send this now.
     Now(ServerMessage),
-    /// The answer comes later through the connection's outbound queue (minting takes
-    /// seconds, and the connection keeps serving meanwhile).
+    /// The answer comes later through the connection's outbound queue (locking and minting
+    /// take seconds, and the connection keeps serving meanwhile).
     Later,
 }
 
@@ -51,22 +51,32 @@ pub async fn dispatch(session: &mut Session, text: &str) -> Reply {
     let answer = match message {
         ClientMessage::Hello { v } => hello::run(session, v),
         ClientMessage::Auth { message, signature } => auth::run(session, &message, &signature),
-        ClientMessage::GhostRotate {} => ghost_rotate::run(session),
+        ClientMessage::GhostIssue { holder, signature } => {
+            ghost_issue::run(session, &holder, &signature)
+        }
         ClientMessage::Presence { ghost_ids } => presence::run(session, &ghost_ids),
-        ClientMessage::RoomCreate { verifier } => room_create::run(session, &verifier),
-        ClientMessage::RoomJoin { code, proof } => room_join::run(session, &code, &proof),
+        ClientMessage::RoomCreate { verifier } => room_create::run(session, &verifier).await,
+        ClientMessage::RoomJoin { code, proof } => room_join::run(session, &code, &proof).await,
         ClientMessage::RoomCreatePaid {
-            name,
             escrow_nonce,
+            room_tag,
             invitees,
-        } => match room_create_paid::run(session, name, &escrow_nonce, &invitees) {
+        } => match room_create_paid::run(session, &escrow_nonce, &room_tag, &invitees) {
             Ok(()) => return Reply::Later,
             Err(code) => Err(code),
         },
-        ClientMessage::RoomJoinPaid { mint } => room_join_paid::run(session, &mint).await,
+        ClientMessage::RoomJoinPaid {
+            holder,
+            room_tag,
+            signature,
+        } => room_join_paid::run(session, &holder, &room_tag, &signature).await,
         ClientMessage::RoomLeave { room } => room_leave::run(session, room),
-        // Messages are handled in order, so reaching this one means every earlier one was.
-        ClientMessage::Sync {} => Ok(ServerMessage::Synced {}),
+        // Messages are handled in order, so reaching this one means every earlier one was
+        // handled here; rooms ordered by another gateway answer through their order.
+        ClientMessage::Sync {} => match session.sync() {
+            Some(synced) => Ok(synced),
+            None => return Reply::Later,
+        },
         ClientMessage::Unknown => Err(ErrorCode::UnknownType),
     };
     Reply::Now(answer.unwrap_or_else(ServerMessage::error))

@@ -1,57 +1,51 @@
-//! Binary frames: read the routing header, stamp the sender, and hand the frame to the room.
-//! A group frame's MLS header is read too (never its content), so commits go into the
-//! room's one order; challenges, join requests, welcomes and refusals go to the one member
-//! they name.
+//! Binary frames: read the routing header and hand the payload to the room, which stamps
+//! the sender and puts it in the room's order. A group frame's MLS header is read too
+//! (never its content), so commits are ordered; challenges, join requests, welcomes and
+//! refusals go to the one member they name.
 
 use anoghost_protocol::frame::{ClientFrame, FrameKind};
 use anoghost_protocol::mls_header::private_message_header;
 use anoghost_protocol::{ErrorCode, ServerMessage};
+use bytes::Bytes;
 
-use crate::rooms::{RelayRefused, MAX_GROUP_ID};
+use crate::rooms::MAX_GROUP_ID;
 use crate::session::Session;
 
-/// Relays one binary frame. Returns the message to send back to the sender, if any.
-pub fn relay(session: &Session, frame: &[u8]) -> Option<ServerMessage> {
-    route(session, frame).err()
+/// Relays one binary frame. Returns the message to send back to the sender at once, if
+/// any; refusals that depend on the room's order (a stale commit, a directed frame to
+/// nobody) come through the order instead.
+pub fn relay(session: &Session, frame: Bytes) -> Option<ServerMessage> {
+    route(session, frame).err().map(ServerMessage::error)
 }
 
-fn route(session: &Session, bytes: &[u8]) -> Result<(), ServerMessage> {
-    let refuse = |code| ServerMessage::error(code);
+fn route(session: &Session, bytes: Bytes) -> Result<(), ErrorCode> {
     if !session.said_hello() {
-        return Err(refuse(ErrorCode::HelloRequired));
+        return Err(ErrorCode::HelloRequired);
     }
     if !session.in_any_room() {
-        return Err(refuse(ErrorCode::BinaryBeforeJoin));
+        return Err(ErrorCode::BinaryBeforeJoin);
     }
-    let frame = ClientFrame::decode(bytes).map_err(|e| refuse(e.into()))?;
-    let membership = session
-        .membership(frame.room)
-        .ok_or(refuse(ErrorCode::NotInRoom))?;
-    let (room, sender) = (membership.room(), membership.member());
-    let stamped = frame.stamp(sender);
-    match frame.kind {
+    let frame = ClientFrame::decode(&bytes)?;
+    let membership = session.membership(frame.room).ok_or(ErrorCode::NotInRoom)?;
+    let sender = membership.member();
+    let to = match frame.kind {
         FrameKind::Group => {
-            let header = private_message_header(frame.payload)
+            private_message_header(frame.payload)
                 .ok()
                 .filter(|header| header.group_id.len() <= MAX_GROUP_ID)
-                .ok_or(refuse(ErrorCode::BadFrame))?;
-            room.relay_group(sender, &header, stamped)
-                .map_err(|refused| match refused {
-                    RelayRefused::StaleCommit { current } => ServerMessage::CommitRefused {
-                        room: frame.room,
-                        epoch: header.epoch,
-                        current,
-                    },
-                    RelayRefused::NoSuchMember => refuse(ErrorCode::NoSuchMember),
-                })
+                .ok_or(ErrorCode::BadFrame)?;
+            None
         }
         FrameKind::Challenge | FrameKind::JoinRequest | FrameKind::Welcome | FrameKind::Denied => {
-            let to = frame.to.unwrap_or(sender);
-            if to == sender {
-                return Err(refuse(ErrorCode::NoSuchMember));
+            match frame.to {
+                Some(to) if to != sender => Some(to),
+                _ => return Err(ErrorCode::NoSuchMember),
             }
-            room.relay_to(to, stamped)
-                .map_err(|_| refuse(ErrorCode::NoSuchMember))
         }
-    }
+    };
+    let payload = bytes.slice(bytes.len() - frame.payload.len()..);
+    membership
+        .room()
+        .relay(sender, frame.kind, to, payload)
+        .map_err(|_| ErrorCode::ClusterUnavailable)
 }

@@ -5,17 +5,19 @@
 use anoghost_protocol::{ErrorCode, ServerMessage};
 use ed25519_dalek::VerifyingKey;
 
-use crate::rooms::JoinTarget;
+use crate::rooms::{Admission, JoinTarget};
 use crate::session::Session;
 
-pub(super) fn run(session: &mut Session, verifier: &str) -> Result<ServerMessage, ErrorCode> {
+pub(super) async fn run(session: &mut Session, verifier: &str) -> Result<ServerMessage, ErrorCode> {
     let mut bytes = [0u8; 32];
     match bs58::decode(verifier).onto(&mut bytes) {
         Ok(32) => {}
         _ => return Err(ErrorCode::BadVerifier),
     }
     let verifier = VerifyingKey::from_bytes(&bytes).map_err(|_| ErrorCode::BadVerifier)?;
-    let joined = session.join(JoinTarget::NewFree(verifier), |_| true)?;
+    let joined = session
+        .join(JoinTarget::NewFree(verifier), Admission::Creator)
+        .await?;
     tracing::debug!(rooms = session.gateway().rooms.room_count(), "room created");
     Ok(joined)
 }

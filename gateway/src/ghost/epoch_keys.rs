@@ -62,6 +62,19 @@ impl GhostEpochKeys {
         (*epoch, key)
     }
 
+    /// A short public mark of the newest key: two gateways with the same mark in the same
+    /// epoch hold the same chain. It reveals nothing of the key (a truncated hash).
+    pub fn mark(&self) -> (u64, u64) {
+        let (epoch, key) = self.newest();
+        let mut hasher = Sha3_256::new();
+        hasher.update(b"anoghost/ghost-chain-mark/v1");
+        hasher.update(key.expose());
+        let digest: [u8; 32] = hasher.finalize().into();
+        let mut mark = [0u8; 8];
+        mark.copy_from_slice(&digest[..8]);
+        (*epoch, u64::from_be_bytes(mark))
+    }
+
     /// The key of `epoch`, if it is still within the window.
     pub fn key_for(&self, epoch: u64) -> Option<&SecretBytes32> {
         self.keys.iter().find(|(e, _)| *e == epoch).map(|(_, k)| k)
@@ -110,6 +123,18 @@ mod tests {
         assert!(keys.key_for(102).is_some());
         assert!(keys.key_for(104).is_some());
         assert!(keys.key_for(105).is_none());
+    }
+
+    #[test]
+    fn chains_with_the_same_newest_key_share_a_mark() {
+        let mut one = chain(3);
+        one.advance_to(102);
+        let two = GhostEpochKeys::new(one.current().1.clone(), 102, 3);
+        assert_eq!(one.mark(), two.mark());
+        assert_ne!(one.mark(), chain(3).mark());
+        let other = GhostEpochKeys::new(SecretBytes32::new([2; 32]), 102, 3);
+        assert_eq!(other.mark().0, one.mark().0);
+        assert_ne!(other.mark().1, one.mark().1);
     }
 
     #[test]

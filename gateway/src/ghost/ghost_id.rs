@@ -3,10 +3,11 @@ use aes_gcm::{Aes256Gcm, Nonce};
 use rand::{CryptoRng, RngCore};
 
 use super::GhostEpochKeys;
-use crate::secret::WalletAddress;
+use crate::secret::HolderAddress;
 
-/// Format version byte of a ghostId.
-const GHOST_VERSION: u8 = 1;
+/// Format version byte of a ghostId: 2 since ghostIds seal a one-time holder address (1
+/// sealed the wallet itself).
+const GHOST_VERSION: u8 = 2;
 const EPOCH_LEN: usize = 8;
 const NONCE_LEN: usize = 12;
 const TAG_LEN: usize = 16;
@@ -30,9 +31,9 @@ pub enum GhostError {
 }
 
 impl GhostEpochKeys {
-    /// Issues a ghostId for `wallet` under the current epoch key. Every call draws a fresh
-    /// nonce, so two ghostIds of one wallet never look alike.
-    pub fn issue(&self, wallet: &WalletAddress, rng: &mut (impl RngCore + CryptoRng)) -> String {
+    /// Issues a ghostId for `holder` under the current epoch key. Every call draws a fresh
+    /// nonce, so two ghostIds of one holder never look alike.
+    pub fn issue(&self, holder: &HolderAddress, rng: &mut (impl RngCore + CryptoRng)) -> String {
         let (epoch, key) = self.current();
         let mut nonce = [0u8; NONCE_LEN];
         rng.fill_bytes(&mut nonce);
@@ -44,7 +45,7 @@ impl GhostEpochKeys {
             .encrypt(
                 Nonce::from_slice(&nonce),
                 Payload {
-                    msg: wallet.as_bytes(),
+                    msg: holder.as_bytes(),
                     aad: &header,
                 },
             )
@@ -56,8 +57,8 @@ impl GhostEpochKeys {
         bs58::encode(raw).into_string()
     }
 
-    /// Opens a ghostId back into its wallet, if its epoch key is still held.
-    pub fn open(&self, ghost_id: &str) -> Result<WalletAddress, GhostError> {
+    /// Opens a ghostId back into its holder, if its epoch key is still held.
+    pub fn open(&self, ghost_id: &str) -> Result<HolderAddress, GhostError> {
         let mut raw = [0u8; GHOST_ID_LEN];
         match bs58::decode(ghost_id).onto(&mut raw) {
             Ok(GHOST_ID_LEN) => {}
@@ -73,7 +74,7 @@ impl GhostEpochKeys {
         let (header, rest) = raw.split_at(HEADER_LEN);
         let (nonce, sealed) = rest.split_at(NONCE_LEN);
         let cipher = Aes256Gcm::new(key.expose().into());
-        let mut wallet = cipher
+        let mut holder = cipher
             .decrypt(
                 Nonce::from_slice(nonce),
                 Payload {
@@ -83,9 +84,9 @@ impl GhostEpochKeys {
             )
             .map_err(|_| GhostError::Forged)?;
         let mut bytes = [0u8; 32];
-        bytes.copy_from_slice(&wallet);
-        zeroize::Zeroize::zeroize(&mut wallet);
-        Ok(WalletAddress::from_bytes(bytes))
+        bytes.copy_from_slice(&holder);
+        zeroize::Zeroize::zeroize(&mut holder);
+        Ok(HolderAddress::from_bytes(bytes))
     }
 }
 
@@ -108,28 +109,28 @@ mod tests {
     }
 
     #[test]
-    fn issued_ghost_id_opens_to_its_wallet() {
+    fn issued_ghost_id_opens_to_its_holder() {
         let keys = keys(1);
-        let wallet = WalletAddress::from_bytes([9; 32]);
-        let ghost = keys.issue(&wallet, &mut OsRng);
-        assert_eq!(keys.open(&ghost), Ok(wallet));
+        let holder = HolderAddress::from_bytes([9; 32]);
+        let ghost = keys.issue(&holder, &mut OsRng);
+        assert_eq!(keys.open(&ghost), Ok(holder));
     }
 
     #[test]
-    fn two_ghost_ids_of_one_wallet_differ() {
+    fn two_ghost_ids_of_one_holder_differ() {
         let keys = keys(1);
-        let wallet = WalletAddress::from_bytes([9; 32]);
+        let holder = HolderAddress::from_bytes([9; 32]);
         assert_ne!(
-            keys.issue(&wallet, &mut OsRng),
-            keys.issue(&wallet, &mut OsRng)
+            keys.issue(&holder, &mut OsRng),
+            keys.issue(&holder, &mut OsRng)
         );
     }
 
     #[test]
     fn ghost_id_opens_within_window_and_not_after() {
         let mut keys = keys(1);
-        let wallet = WalletAddress::from_bytes([9; 32]);
-        let ghost = keys.issue(&wallet, &mut OsRng);
+        let holder = HolderAddress::from_bytes([9; 32]);
+        let ghost = keys.issue(&holder, &mut OsRng);
         keys.advance_to(1_004);
         assert!(
             keys.open(&ghost).is_ok(),
@@ -141,15 +142,15 @@ mod tests {
 
     #[test]
     fn ghost_id_of_another_gateway_is_refused() {
-        let wallet = WalletAddress::from_bytes([9; 32]);
-        let ghost = keys(1).issue(&wallet, &mut OsRng);
+        let holder = HolderAddress::from_bytes([9; 32]);
+        let ghost = keys(1).issue(&holder, &mut OsRng);
         assert_eq!(keys(2).open(&ghost), Err(GhostError::Forged));
     }
 
     #[test]
     fn every_single_bit_flip_is_refused() {
         let keys = keys(1);
-        let ghost = keys.issue(&WalletAddress::from_bytes([9; 32]), &mut OsRng);
+        let ghost = keys.issue(&HolderAddress::from_bytes([9; 32]), &mut OsRng);
         let raw = bs58::decode(&ghost).into_vec().unwrap();
         for bit in 0..raw.len() * 8 {
             let mut flipped = raw.clone();
@@ -157,6 +158,16 @@ mod tests {
             let text = bs58::encode(&flipped).into_string();
             assert!(keys.open(&text).is_err(), "bit {bit} flip opened");
         }
+    }
+
+    #[test]
+    fn version_1_ghost_ids_which_sealed_wallets_are_refused() {
+        let keys = keys(1);
+        let ghost = keys.issue(&HolderAddress::from_bytes([9; 32]), &mut OsRng);
+        let mut raw = bs58::decode(&ghost).into_vec().unwrap();
+        raw[0] = 1;
+        let old = bs58::encode(&raw).into_string();
+        assert_eq!(keys.open(&old), Err(GhostError::Malformed));
     }
 
     #[test]

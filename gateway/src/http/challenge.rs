@@ -1,5 +1,4 @@
 use std::sync::Arc;
-use std::time::Instant;
 
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
@@ -24,7 +23,7 @@ struct ChallengeResponse {
 }
 
 /// `POST /v1/auth/challenge {"address": "<base58 wallet>"}`: a SIWS message to sign, with a
-/// single-use nonce.
+/// single-use nonce. Costs O(1) and stores nothing (see `auth::nonces`).
 pub async fn challenge(body: web::Bytes, gateway: web::Data<Arc<Gateway>>) -> HttpResponse {
     use actix_web::http::StatusCode;
     let Ok(request) = serde_json::from_slice::<ChallengeRequest>(&body) else {
@@ -41,19 +40,14 @@ pub async fn challenge(body: web::Bytes, gateway: web::Data<Arc<Gateway>>) -> Ht
             "address must be a base58 ed25519 public key (32 bytes)",
         );
     };
-    let Ok(nonce) = gateway.nonces.issue(address.clone(), Instant::now()) else {
-        return refuse(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "too_many_challenges",
-            "too many outstanding sign-in challenges; retry shortly",
-        );
-    };
     let config = &gateway.config;
     // Whole seconds, so the text round-trips exactly through RFC 3339.
     let now = OffsetDateTime::now_utc();
     let issued_at = now.replace_nanosecond(0).unwrap_or(now);
     let expiration_time = issued_at + gateway.nonces.ttl();
     let domain = config.sign_in_domain();
+    let unix_now = u64::try_from(issued_at.unix_timestamp()).unwrap_or(0);
+    let nonce = gateway.nonces.issue(&address, unix_now);
     let message = SiwsMessage {
         uri: config.sign_in_uri(),
         domain,

@@ -29,13 +29,15 @@ const fn refusal(error: &'static str, message: &'static str) -> PayRefusal {
     PayRefusal { error, message }
 }
 
-/// `?nonce=<base58, 32 bytes>&keys=<1..=1000>`, read.
+/// `?nonce=<base58, 32 bytes>&keys=<1..=1000>[&payer=<base58 wallet>]`, read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RoomDeposit {
     /// The escrow's nonce.
     pub nonce: [u8; 32],
     /// How many keys it pays for.
     pub keys: u16,
+    /// The only wallet that may pay, if the link names one.
+    pub payer: Option<Pubkey>,
 }
 
 /// `?claim=<base58 pubkey>&amount=<lamports>&expiry=<unix seconds>`, read.
@@ -53,6 +55,7 @@ pub struct Payment {
 struct RoomDepositQuery {
     nonce: String,
     keys: u16,
+    payer: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -72,7 +75,7 @@ pub fn room_deposit(query: &str) -> Result<RoomDeposit, PayRefusal> {
     let Ok(query) = Query::<RoomDepositQuery>::from_query(query) else {
         return Err(refusal(
             "bad_query",
-            "expected ?nonce=<base58 32 bytes>&keys=<1..=1000>",
+            "expected ?nonce=<base58 32 bytes>&keys=<1..=1000>[&payer=<base58 wallet>]",
         ));
     };
     let mut nonce = [0u8; 32];
@@ -82,9 +85,15 @@ pub fn room_deposit(query: &str) -> Result<RoomDeposit, PayRefusal> {
     if !(MIN_KEYS..=MAX_KEYS).contains(&query.keys) {
         return Err(refusal("bad_query", "keys must be between 1 and 1000"));
     }
+    let payer = match query.payer.as_deref().map(str::parse::<Pubkey>) {
+        None => None,
+        Some(Ok(payer)) => Some(payer),
+        Some(Err(_)) => return Err(refusal("bad_query", "payer must be a base58 public key")),
+    };
     Ok(RoomDeposit {
         nonce,
         keys: query.keys,
+        payer,
     })
 }
 

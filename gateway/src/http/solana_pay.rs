@@ -3,8 +3,13 @@
 //! an icon, and `POST {"account": <wallet>}` returns `{"transaction", "message"}`: a
 //! transaction built by the gateway, with the wallet as fee payer, for the wallet to sign.
 //!
-//! - `/v1/pay/room-deposit?nonce=<base58, 32 bytes>&keys=<1..=1000>`
+//! - `/v1/pay/room-deposit?nonce=<base58, 32 bytes>&keys=<1..=1000>[&payer=<base58 wallet>]`
 //! - `/v1/pay/payment?claim=<base58 pubkey>&amount=<lamports>&expiry=<unix seconds>`
+//!
+//! With `payer`, the room-deposit request refuses any other wallet: the escrow's address
+//! depends on the paying wallet, and the CLI that printed the link waits at its own
+//! wallet's escrow. The icon URL comes from `--public-url`, never from the request's `Host`
+//! header, which the requester controls.
 
 use std::sync::Arc;
 
@@ -31,9 +36,8 @@ fn bad_request(refusal: PayRefusal) -> HttpResponse {
     refuse(StatusCode::BAD_REQUEST, refusal.error, refusal.message)
 }
 
-fn label(req: &HttpRequest, label: &str) -> HttpResponse {
-    let info = req.connection_info();
-    let icon = format!("{}://{}/v1/pay/icon.svg", info.scheme(), info.host());
+fn label(gateway: &Gateway, label: &str) -> HttpResponse {
+    let icon = format!("{}/v1/pay/icon.svg", gateway.config.public_base());
     HttpResponse::Ok()
         .insert_header(("Access-Control-Allow-Origin", "*"))
         .json(serde_json::json!({ "label": label, "icon": icon }))
@@ -48,13 +52,13 @@ pub async fn icon() -> HttpResponse {
 }
 
 /// `GET /v1/pay/room-deposit`.
-pub async fn room_deposit_label(req: HttpRequest) -> HttpResponse {
-    label(&req, "AnoGhost room")
+pub async fn room_deposit_label(gateway: web::Data<Arc<Gateway>>) -> HttpResponse {
+    label(&gateway, "AnoGhost room")
 }
 
 /// `GET /v1/pay/payment`.
-pub async fn payment_label(req: HttpRequest) -> HttpResponse {
-    label(&req, "AnoGhost payment")
+pub async fn payment_label(gateway: web::Data<Arc<Gateway>>) -> HttpResponse {
+    label(&gateway, "AnoGhost payment")
 }
 
 /// `POST /v1/pay/room-deposit`.
@@ -67,11 +71,11 @@ pub async fn room_deposit(
         Ok(deposit) => deposit,
         Err(refusal) => return bad_request(refusal),
     };
-    let pay_request::RoomDeposit { nonce, keys } = deposit;
+    let pay_request::RoomDeposit { nonce, keys, payer } = deposit;
     build(
         &body,
         &gateway,
-        format!("Pay for {keys} AnoGhost room keys"),
+        (format!("Pay for {keys} AnoGhost room keys"), payer),
         |account| ix::room_deposit(account, nonce, keys),
     )
     .await
@@ -95,23 +99,31 @@ pub async fn payment(
     build(
         &body,
         &gateway,
-        format!("Send {amount} lamports in AnoGhost"),
+        (format!("Send {amount} lamports in AnoGhost"), None),
         |account| ix::payment_deposit(account, &claim, amount, expiry),
     )
     .await
 }
 
-/// Builds the unsigned transaction for the `account` in the body, with a fresh blockhash.
+/// Builds the unsigned transaction for the `account` in the body, with a fresh blockhash,
+/// and the `message` wallets show. With an expected account, any other is refused.
 async fn build(
     body: &[u8],
     gateway: &Gateway,
-    message: String,
+    (message, expected): (String, Option<Pubkey>),
     instruction: impl FnOnce(&Pubkey) -> Instruction,
 ) -> HttpResponse {
     let account = match pay_request::account(body) {
         Ok(account) => account,
         Err(refusal) => return bad_request(refusal),
     };
+    if expected.is_some_and(|expected| expected != account) {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "wrong_account",
+            "this payment link is for another wallet: scan it with the wallet that created it",
+        );
+    }
     let Some(paid) = gateway.paid.as_ref() else {
         return refuse(
             StatusCode::SERVICE_UNAVAILABLE,

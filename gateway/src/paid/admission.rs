@@ -1,15 +1,16 @@
 //! The checks a key NFT passes before its holder may join the room it opens. They use one
-//! `getMultipleAccounts` request for the mint and the holder's token account.
+//! `getMultipleAccounts` request, for the holder's key mint and the holder's token account.
 
 use anchor_lang::prelude::Pubkey;
 use anchor_spl::token_2022::ID as TOKEN_2022;
 use anoghost_program_client::key::{read_key_holding, read_key_mint};
 use anoghost_program_client::{key_token_account, pda};
 
+use super::binding;
 use super::chain::{Chain, ChainError};
-use super::seal::{SealKind, Sealer};
-use super::RoomId;
-use crate::secret::WalletAddress;
+use super::master_keys::MasterKeys;
+use super::RoomTag;
+use crate::secret::HolderAddress;
 
 /// Which check a key failed. Callers answer every one of these the same way, so a prober
 /// learns nothing about which part of a forged key was wrong.
@@ -19,24 +20,21 @@ pub enum InvalidKey {
     Missing,
     /// An account is not owned by Token-2022, or does not parse.
     NotToken2022,
-    /// The mint is not at the address the program derives from its ghost seal.
-    NotMintedByProgram,
-    /// NonTransferable is missing, or the close authority is not the program's.
+    /// NonTransferable is missing, or the close authority, metadata pointer or metadata
+    /// authority is not the program's key authority.
     WrongExtensions,
     /// Supply is not 1, decimals not 0, or a mint authority remains.
     WrongSupply,
-    /// The token account is not the signed-in wallet's, or does not hold the key.
-    NotHeldByWallet,
-    /// The ghost seal does not open to the signed-in wallet.
-    GhostMismatch,
-    /// The room seal does not open.
-    RoomSealInvalid,
+    /// The token account is not the holder's, or does not hold the key.
+    NotHeldByHolder,
+    /// The room binding is not for this room, this mint, or a master key this gateway holds.
+    WrongRoom,
 }
 
 /// Why a key was not accepted.
 #[derive(Debug, thiserror::Error)]
 pub enum KeyRefused {
-    /// Raised if the key is not a valid key for this wallet.
+    /// Raised if the key does not admit this holder to this room.
     #[error("key refused")]
     Invalid(InvalidKey),
     /// Raised if the chain could not be read.
@@ -48,14 +46,20 @@ fn refuse(reason: InvalidKey) -> KeyRefused {
     KeyRefused::Invalid(reason)
 }
 
-/// Checks that `mint` is a live AnoGhost key held by `wallet`, and returns its room id.
+/// Checks that `holder` holds a live AnoGhost key bound to the room with `tag`.
+///
+/// The mint is looked up at `[SEED_KEY, holder]`, a PDA of the program: only the program can
+/// create an account there, and only in `key_mint`, so an account at that address owned by
+/// Token-2022 is a key the program minted. The remaining checks hold it to the state
+/// `key_mint` leaves.
 pub async fn check_key(
     chain: &dyn Chain,
-    sealer: &Sealer,
-    wallet: &WalletAddress,
-    mint: Pubkey,
-) -> Result<RoomId, KeyRefused> {
-    let holder = Pubkey::new_from_array(*wallet.as_bytes());
+    keys: &MasterKeys,
+    holder: &HolderAddress,
+    tag: &RoomTag,
+) -> Result<(), KeyRefused> {
+    let holder = Pubkey::new_from_array(*holder.as_bytes());
+    let mint = pda::key_mint(&holder);
     let holding_address = key_token_account(&holder, &mint);
     let accounts = chain
         .get_multiple_accounts(&[mint, holding_address])
@@ -69,11 +73,12 @@ pub async fn check_key(
         return Err(refuse(InvalidKey::NotToken2022));
     }
     let key = read_key_mint(&mint_account.data).map_err(|_| refuse(InvalidKey::NotToken2022))?;
-    // Only the program can create an account at this address, and only in `key_mint`.
-    if pda::key_mint(&key.sealed_ghost) != mint {
-        return Err(refuse(InvalidKey::NotMintedByProgram));
-    }
-    if !key.non_transferable || key.close_authority != Some(pda::key_authority()) {
+    let authority = Some(pda::key_authority());
+    let as_the_program_sets_them = key.non_transferable
+        && key.close_authority == authority
+        && key.metadata_pointer == Some((authority, Some(mint)))
+        && key.metadata_update_authority == authority;
+    if !as_the_program_sets_them {
         return Err(refuse(InvalidKey::WrongExtensions));
     }
     if key.supply != 1 || key.decimals != 0 || key.mint_authority.is_some() {
@@ -82,18 +87,10 @@ pub async fn check_key(
     let holding =
         read_key_holding(&holding_account.data).map_err(|_| refuse(InvalidKey::NotToken2022))?;
     if holding.owner != holder || holding.mint != mint || holding.amount != 1 {
-        return Err(refuse(InvalidKey::NotHeldByWallet));
+        return Err(refuse(InvalidKey::NotHeldByHolder));
     }
-    let ghost = sealer
-        .open(SealKind::Ghost, &key.sealed_ghost)
-        .ok_or(refuse(InvalidKey::GhostMismatch))?;
-    if ghost.as_slice() != wallet.as_bytes() {
-        return Err(refuse(InvalidKey::GhostMismatch));
+    if !binding::verifies(keys, tag, &mint, &key.room_binding) {
+        return Err(refuse(InvalidKey::WrongRoom));
     }
-    let room = sealer
-        .open(SealKind::Room, &key.sealed_room)
-        .ok_or(refuse(InvalidKey::RoomSealInvalid))?;
-    room.as_slice()
-        .try_into()
-        .map_err(|_| refuse(InvalidKey::RoomSealInvalid))
+    Ok(())
 }

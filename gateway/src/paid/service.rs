@@ -1,63 +1,43 @@
 //! What the commands ask of paid rooms, kept out of the socket code: creating a room (a
-//! background task that answers through the initiator's queue) and admitting a key holder.
+//! background task that answers through the initiator's queue) and admitting a holder.
 
 use std::sync::Arc;
 
-use anchor_lang::prelude::Pubkey;
 use anoghost_protocol::{ErrorCode, ServerMessage};
 
-use super::{check_key, RoomId};
+use super::creation::{create_room, CreateRequest};
+use super::{check_key, RoomTag};
 use crate::rooms::{MemberHandle, Outbound};
-use crate::secret::WalletAddress;
-use crate::state::{Gateway, PaidRooms};
+use crate::secret::HolderAddress;
+use crate::state::Gateway;
 
-/// A checked `room_create_paid`.
-pub struct CreateRequest {
-    /// The signed-in wallet, which must own the escrow.
-    pub initiator: WalletAddress,
-    /// The escrow's nonce.
-    pub nonce: [u8; 32],
-    /// The room's name.
-    pub name: String,
-    /// Each invitee's wallet, opened from its ghostId (`None` where it did not open).
-    pub invitees: Vec<Option<WalletAddress>>,
-}
-
-/// Mints the room's keys in the background; the answer (`paid_room_created` or an `error`)
-/// is queued for `reply_to` when minting is done.
+/// Locks the escrow and has the room's keys minted in the background; the answer
+/// (`paid_room_created` or an `error`) is queued for `reply_to` when every key is done.
 pub fn start_create(gateway: Arc<Gateway>, request: CreateRequest, reply_to: MemberHandle) {
     tokio::spawn(async move {
         let Some(paid) = gateway.paid.as_ref() else {
             return;
         };
-        let result = paid
-            .minter
-            .create_room(
-                paid.chain.as_ref(),
-                &paid.sealer,
-                &request.initiator,
-                request.nonce,
-                &request.name,
-                &request.invitees,
-            )
-            .await;
-        let reply = match result {
-            Ok(mints) => ServerMessage::PaidRoomCreated {
-                mints: mints.iter().map(|m| m.map(|m| m.to_string())).collect(),
+        let reply = match create_room(paid, request).await {
+            Ok(done) => match done.await {
+                Ok(minted) => {
+                    tracing::debug!("paid room minted");
+                    ServerMessage::PaidRoomCreated { minted }
+                }
+                // The gateway is shutting down with keys still pooled.
+                Err(_) => ServerMessage::error(ErrorCode::ChainUnavailable),
             },
             Err(error) => ServerMessage::error(error.into()),
         };
-        tracing::debug!("paid room minted");
         reply_to.deliver(Outbound::Text(crate::commands::encode(&reply).into()));
     });
 }
 
-/// Checks the key `mint` on chain for `wallet` and returns the room it opens.
+/// Checks on chain that `holder` holds a key to the room with `tag`.
 pub async fn admit(
-    paid: &PaidRooms,
-    wallet: &WalletAddress,
-    mint: &str,
-) -> Result<RoomId, ErrorCode> {
-    let mint = mint.parse::<Pubkey>().map_err(|_| ErrorCode::KeyRefused)?;
-    Ok(check_key(paid.chain.as_ref(), &paid.sealer, wallet, mint).await?)
+    paid: &super::PaidRooms,
+    holder: &HolderAddress,
+    tag: &RoomTag,
+) -> Result<(), ErrorCode> {
+    Ok(check_key(paid.chain.as_ref(), &paid.keys, holder, tag).await?)
 }

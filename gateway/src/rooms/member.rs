@@ -1,12 +1,10 @@
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
 use tokio::sync::Notify;
 use tokio_tungstenite::tungstenite::Utf8Bytes;
-
-use super::MemberNumber;
 
 /// Something queued for one connection.
 #[derive(Debug, Clone)]
@@ -24,32 +22,58 @@ pub struct MemberHandle {
     outbox: Arc<Outbox>,
 }
 
-/// Raised once when a connection's reader falls behind.
+/// Why a connection is closed by something other than its own traffic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kick {
+    /// Its outbound queue overflowed: the reader fell behind.
+    SlowReader,
+    /// A room it is in lost its coordination across the cluster (a gateway or the link to
+    /// the others went away), so what it would receive next could not be put in the
+    /// room's one order.
+    ClusterUnavailable,
+}
+
+/// Raised once, with the first reason, when a connection must be closed from outside.
 #[derive(Debug, Default)]
 pub struct KickSignal {
-    raised: AtomicBool,
+    /// 0 while not raised, else `1 + Kick as u8`.
+    raised: AtomicU8,
     notify: Notify,
 }
 
 impl KickSignal {
     /// Whether the signal was raised.
     pub fn is_raised(&self) -> bool {
-        self.raised.load(Ordering::Acquire)
+        self.reason().is_some()
     }
 
-    /// Waits until the signal is raised.
-    pub async fn raised(&self) {
+    /// Why it was raised, if it was.
+    pub fn reason(&self) -> Option<Kick> {
+        match self.raised.load(Ordering::Acquire) {
+            0 => None,
+            1 => Some(Kick::SlowReader),
+            _ => Some(Kick::ClusterUnavailable),
+        }
+    }
+
+    /// Waits until the signal is raised, and says why.
+    pub async fn raised(&self) -> Kick {
         loop {
             let notified = self.notify.notified();
-            if self.is_raised() {
-                return;
+            if let Some(kick) = self.reason() {
+                return kick;
             }
             notified.await;
         }
     }
 
-    fn raise(&self) {
-        if !self.raised.swap(true, Ordering::AcqRel) {
+    fn raise(&self, kick: Kick) {
+        let code = 1 + kick as u8;
+        if self
+            .raised
+            .compare_exchange(0, code, Ordering::AcqRel, Ordering::Acquire)
+            .is_ok()
+        {
             self.notify.notify_waiters();
         }
     }
@@ -63,7 +87,7 @@ impl KickSignal {
 /// 32-slot block up front, about 1.3 KiB per connection).
 #[derive(Debug)]
 pub struct Outbox {
-    queue: Mutex<VecDeque<Outbound>>,
+    queue: Mutex<Queue>,
     capacity: usize,
     ready: Notify,
     kick: KickSignal,
@@ -73,11 +97,21 @@ pub struct Outbox {
 /// Capacity an emptied queue keeps; anything above is returned to the allocator.
 const RETAINED_SLOTS: usize = 8;
 
+/// The queued items, and the `sync` barriers still waiting for rooms ordered elsewhere.
+#[derive(Debug, Default)]
+struct Queue {
+    items: VecDeque<Outbound>,
+    /// `(barrier, rooms still to answer)`, oldest first. Empty unless the connection is in
+    /// rooms another gateway orders.
+    barriers: VecDeque<(u32, u32)>,
+    next_barrier: u32,
+}
+
 impl Outbox {
     /// An empty queue holding at most `capacity` items.
     pub fn new(capacity: usize) -> Arc<Self> {
         Arc::new(Self {
-            queue: Mutex::new(VecDeque::new()),
+            queue: Mutex::new(Queue::default()),
             capacity: capacity.max(1),
             ready: Notify::new(),
             kick: KickSignal::default(),
@@ -85,7 +119,7 @@ impl Outbox {
         })
     }
 
-    fn queue(&self) -> std::sync::MutexGuard<'_, VecDeque<Outbound>> {
+    fn queue(&self) -> std::sync::MutexGuard<'_, Queue> {
         crate::sync::lock(&self.queue)
     }
 
@@ -94,12 +128,12 @@ impl Outbox {
             return;
         }
         let mut queue = self.queue();
-        if queue.len() >= self.capacity {
+        if queue.items.len() >= self.capacity {
             drop(queue);
-            self.kick.raise();
+            self.kick.raise(Kick::SlowReader);
             return;
         }
-        queue.push_back(item);
+        queue.items.push_back(item);
         drop(queue);
         self.ready.notify_one();
     }
@@ -119,16 +153,16 @@ impl Outbox {
     /// The next item if one is queued.
     pub fn try_recv(&self) -> Option<Outbound> {
         let mut queue = self.queue();
-        let item = queue.pop_front()?;
-        if queue.is_empty() && queue.capacity() > RETAINED_SLOTS {
-            queue.shrink_to(RETAINED_SLOTS);
+        let item = queue.items.pop_front()?;
+        if queue.items.is_empty() && queue.items.capacity() > RETAINED_SLOTS {
+            queue.items.shrink_to(RETAINED_SLOTS);
         }
         Some(item)
     }
 
     /// Items queued: never more than the capacity it was created with.
     pub fn len(&self) -> usize {
-        self.queue().len()
+        self.queue().items.len()
     }
 
     /// Whether nothing is queued.
@@ -144,7 +178,35 @@ impl Outbox {
     /// The connection is going away: drop what is queued and refuse more.
     pub fn close(&self) {
         self.closed.store(true, Ordering::Release);
-        *self.queue() = VecDeque::new();
+        *self.queue() = Queue::default();
+    }
+
+    /// Opens a `sync` barrier that `rooms` rooms ordered by other gateways must each answer
+    /// before the client hears `synced`. Returns its id.
+    pub fn open_barrier(&self, rooms: u32) -> u32 {
+        let mut queue = self.queue();
+        let id = queue.next_barrier;
+        queue.next_barrier = id.wrapping_add(1);
+        queue.barriers.push_back((id, rooms));
+        id
+    }
+
+    /// One room answered barrier `id`. Every barrier all of whose rooms have answered, in
+    /// the order they were opened, becomes a `synced` for the client.
+    fn answer_barrier(&self, id: u32, synced: &Utf8Bytes) {
+        let mut queue = self.queue();
+        if let Some(entry) = queue.barriers.iter_mut().find(|(b, _)| *b == id) {
+            entry.1 = entry.1.saturating_sub(1);
+        }
+        let mut done = 0;
+        while queue.barriers.front().is_some_and(|(_, left)| *left == 0) {
+            queue.barriers.pop_front();
+            done += 1;
+        }
+        drop(queue);
+        for _ in 0..done {
+            self.push(Outbound::Text(synced.clone()));
+        }
     }
 }
 
@@ -167,19 +229,25 @@ impl MemberHandle {
         self.outbox.push(item);
     }
 
+    /// Closes the connection from outside (see [`Kick`]).
+    pub fn kick(&self, kick: Kick) {
+        self.outbox.kick.raise(kick);
+    }
+
+    /// Opens a `sync` barrier on this connection (see [`Outbox::open_barrier`]).
+    pub fn open_barrier(&self, rooms: u32) -> u32 {
+        self.outbox.open_barrier(rooms)
+    }
+
+    /// A room answered this connection's `sync` barrier `id` (see [`Outbox::open_barrier`]).
+    pub fn answer_barrier(&self, id: u32, synced: &Utf8Bytes) {
+        self.outbox.answer_barrier(id, synced);
+    }
+
     /// Whether two handles reach the same connection.
     pub fn same_connection(&self, other: &Self) -> bool {
         Arc::ptr_eq(&self.outbox, &other.outbox)
     }
-}
-
-/// One member of a room.
-#[derive(Debug, Clone)]
-pub struct Member {
-    /// The member's number in this room.
-    pub number: MemberNumber,
-    /// How to reach the member's connection.
-    pub handle: MemberHandle,
 }
 
 #[cfg(test)]
@@ -237,9 +305,28 @@ mod tests {
     }
 
     #[test]
+    fn sync_barriers_answer_in_order_once_every_room_did() {
+        let (handle, outbox) = MemberHandle::new(8);
+        let synced: Utf8Bytes = "synced".into();
+        let first = handle.open_barrier(2);
+        let second = handle.open_barrier(1);
+        handle.answer_barrier(second, &synced);
+        assert!(
+            outbox.try_recv().is_none(),
+            "the first barrier is still open"
+        );
+        handle.answer_barrier(first, &synced);
+        assert!(outbox.try_recv().is_none(), "one of its two rooms answered");
+        handle.answer_barrier(first, &synced);
+        assert!(matches!(outbox.try_recv(), Some(Outbound::Text(t)) if &*t == "synced"));
+        assert!(matches!(outbox.try_recv(), Some(Outbound::Text(t)) if &*t == "synced"));
+        assert!(outbox.try_recv().is_none());
+    }
+
+    #[test]
     fn an_idle_outbox_holds_no_buffer_and_gives_a_burst_back() {
         let outbox = Outbox::new(256);
-        assert_eq!(outbox.queue().capacity(), 0);
+        assert_eq!(outbox.queue().items.capacity(), 0);
         let (handle, outbox) = MemberHandle::new(256);
         for _ in 0..100 {
             handle.deliver(text("x"));
@@ -252,6 +339,6 @@ mod tests {
                 outbox.recv().await;
             }
         });
-        assert!(outbox.queue().capacity() <= RETAINED_SLOTS);
+        assert!(outbox.queue().items.capacity() <= RETAINED_SLOTS);
     }
 }

@@ -39,6 +39,38 @@ pub struct RoomOrder {
 }
 
 impl RoomOrder {
+    /// What [`Self::offer_commit`] would answer, without changing anything.
+    pub fn check(&self, group_id: &[u8], epoch: u64) -> CommitOrder {
+        match self.groups.iter().find(|g| g.id == group_id) {
+            Some(group) if group.epoch != epoch => CommitOrder::Refused {
+                current: group.epoch,
+            },
+            _ => CommitOrder::Accepted,
+        }
+    }
+
+    /// `(group id, epoch)` of every group tracked, least recently used first.
+    pub fn export(&self) -> Vec<(Vec<u8>, u64)> {
+        self.groups
+            .iter()
+            .map(|g| (g.id.clone(), g.epoch))
+            .collect()
+    }
+
+    /// The order [`Self::export`] described (at most the groups a room tracks, ids no longer
+    /// than [`MAX_GROUP_ID`]).
+    pub fn import(groups: Vec<(Vec<u8>, u64)>) -> Self {
+        let skip = groups.len().saturating_sub(GROUPS_PER_ROOM);
+        Self {
+            groups: groups
+                .into_iter()
+                .skip(skip)
+                .filter(|(id, _)| id.len() <= MAX_GROUP_ID)
+                .map(|(id, epoch)| GroupEpoch { id, epoch })
+                .collect(),
+        }
+    }
+
     /// Offers a commit made in `epoch` of group `group_id`. The first commit seen for a group
     /// sets its epoch; after that only a commit in the group's current epoch is accepted.
     pub fn offer_commit(&mut self, group_id: &[u8], epoch: u64) -> CommitOrder {
@@ -86,6 +118,26 @@ mod tests {
             "a future epoch is not current either"
         );
         assert_eq!(order.offer_commit(b"g", 2), CommitOrder::Accepted);
+    }
+
+    #[test]
+    fn check_answers_like_offer_and_export_round_trips() {
+        let mut order = RoomOrder::default();
+        assert_eq!(order.check(b"g", 3), CommitOrder::Accepted, "a new group");
+        order.offer_commit(b"g", 3);
+        assert_eq!(order.check(b"g", 3), CommitOrder::Refused { current: 4 });
+        assert_eq!(order.check(b"g", 4), CommitOrder::Accepted);
+        assert_eq!(
+            order.check(b"g", 4),
+            CommitOrder::Accepted,
+            "check changes nothing"
+        );
+        let mut copy = RoomOrder::import(order.export());
+        assert_eq!(
+            copy.offer_commit(b"g", 3),
+            CommitOrder::Refused { current: 4 }
+        );
+        assert_eq!(copy.offer_commit(b"g", 4), CommitOrder::Accepted);
     }
 
     #[test]

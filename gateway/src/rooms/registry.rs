@@ -4,7 +4,7 @@ use std::sync::{Arc, Mutex};
 use ed25519_dalek::VerifyingKey;
 use rand::Rng;
 
-use super::{MemberHandle, MemberNumber, Room, MEMBER_NUMBERS, ROOM_CODES};
+use super::{Admission, MemberHandle, MemberNumber, Room, MEMBER_NUMBERS, ROOM_CODES};
 use crate::sync::lock;
 
 /// How a room is found: a free room by its code, a paid room by the id sealed in its keys.
@@ -61,11 +61,36 @@ struct Index {
     references: HashSet<u32>,
 }
 
-/// Every live room.
+/// Every live room this gateway orders or follows.
 pub struct Registry {
     max_rooms: usize,
     max_members: usize,
     index: Mutex<Index>,
+}
+
+impl JoinTarget {
+    /// The key of the room the target names; a new free room gets a random code this
+    /// gateway does not use (a cluster checks the others before using it).
+    pub fn key(&self, registry: &Registry) -> RoomKey {
+        match *self {
+            JoinTarget::NewFree(_) => registry.unused_code(),
+            JoinTarget::Free(code) => RoomKey::Free(code),
+            JoinTarget::Paid(id) => RoomKey::Paid(id),
+        }
+    }
+
+    /// Whether joining creates the room when nobody is in it.
+    pub fn creates(&self) -> bool {
+        !matches!(self, JoinTarget::Free(_))
+    }
+
+    /// The verifier a new room keeps.
+    pub fn verifier(&self) -> Option<VerifyingKey> {
+        match *self {
+            JoinTarget::NewFree(verifier) => Some(verifier),
+            _ => None,
+        }
+    }
 }
 
 impl Registry {
@@ -79,7 +104,12 @@ impl Registry {
         }
     }
 
-    /// Live rooms.
+    /// Most members per room.
+    pub fn max_members(&self) -> usize {
+        self.max_members
+    }
+
+    /// Live rooms this gateway orders or follows.
     pub fn room_count(&self) -> usize {
         lock(&self.index).rooms.len()
     }
@@ -89,72 +119,152 @@ impl Registry {
         lock(&self.index).references.len()
     }
 
-    /// Admits `handle` to the room `target` names: a new free room under a fresh random
-    /// code, an existing free room, or a paid room (created when nobody is in it, since a
-    /// paid room exists while at least one member is connected).
+    /// Live rooms this gateway orders.
+    pub fn ordered_here(&self) -> usize {
+        lock(&self.index)
+            .rooms
+            .values()
+            .filter(|room| room.is_ordered_here())
+            .count()
+    }
+
+    /// The room at `key`, if this gateway orders or follows it.
+    pub fn get(&self, key: &RoomKey) -> Option<Arc<Room>> {
+        lock(&self.index).rooms.get(key).cloned()
+    }
+
+    /// Every room and its key, for the cluster's bookkeeping.
+    pub fn entries(&self) -> Vec<(RoomKey, Arc<Room>)> {
+        lock(&self.index)
+            .rooms
+            .iter()
+            .map(|(key, room)| (*key, room.clone()))
+            .collect()
+    }
+
+    /// Removes every room (this gateway left the cluster) and returns them.
+    pub fn drain(&self) -> Vec<Arc<Room>> {
+        let mut index = lock(&self.index);
+        index.references.clear();
+        index.rooms.drain().map(|(_, room)| room).collect()
+    }
+
+    fn unused_code(&self) -> RoomKey {
+        let index = lock(&self.index);
+        let mut rng = rand::rngs::OsRng;
+        loop {
+            let candidate = RoomKey::Free(rng.gen_range(0..ROOM_CODES));
+            if !index.rooms.contains_key(&candidate) {
+                return candidate;
+            }
+        }
+    }
+
+    /// Adds the room `make` builds under a fresh reference at `key`, unless a room is
+    /// there already, or `elsewhere` rooms on other gateways plus those ordered here
+    /// reach the room limit (`counts` says whether the new room counts: a followed room
+    /// is counted by its orderer).
     ///
-    /// `admits` sees the existing room (or `None`) under the registry's lock and decides,
-    /// so a room cannot be replaced between the check and the admission. A refusal is
-    /// [`JoinError::NotFound`], the same answer as for a room that does not exist.
+    /// Returns the room and whether it is the new one.
+    pub fn insert(
+        &self,
+        key: RoomKey,
+        elsewhere: usize,
+        counts: bool,
+        make: impl FnOnce(u32) -> Room,
+    ) -> Result<(Arc<Room>, bool), JoinError> {
+        let mut index = lock(&self.index);
+        if let Some(room) = index.rooms.get(&key) {
+            return Ok((room.clone(), false));
+        }
+        if counts {
+            let here = index.rooms.values().filter(|r| r.is_ordered_here()).count();
+            if here + elsewhere >= self.max_rooms {
+                return Err(JoinError::TooManyRooms);
+            }
+        }
+        let room = Arc::new(make(fresh_reference(&mut index)));
+        index.rooms.insert(key, room.clone());
+        Ok((room, true))
+    }
+
+    /// Removes the room at `key` if it is `room` and this gateway is done with it. A room
+    /// removed is retired first: a join that found it a moment ago is refused, not admitted
+    /// to a room nobody can find any more.
+    pub fn remove_if_done(&self, key: RoomKey, room: &Arc<Room>) {
+        let mut index = lock(&self.index);
+        let same = index.rooms.get(&key).is_some_and(|r| Arc::ptr_eq(r, room));
+        if same && room.retire_if_done() {
+            index.rooms.remove(&key);
+            index.references.remove(&room.reference());
+        }
+    }
+
+    /// Removes the room at `key` if it is `room`, whatever its state (it ended here).
+    pub fn remove(&self, key: RoomKey, room: &Arc<Room>) {
+        let mut index = lock(&self.index);
+        if index.rooms.get(&key).is_some_and(|r| Arc::ptr_eq(r, room)) {
+            index.rooms.remove(&key);
+            index.references.remove(&room.reference());
+        }
+    }
+
+    /// Admits `handle` to the room `target` names, on a gateway running alone: a new free
+    /// room under a fresh random code, an existing free room, or a paid room (created when
+    /// nobody is in it, since a paid room exists while at least one member is connected).
+    /// A refused admission is [`JoinError::NotFound`], the same answer as for a room that
+    /// does not exist, after the same work.
     pub fn join(
         &self,
         target: JoinTarget,
         handle: MemberHandle,
-        admits: impl FnOnce(Option<&Room>) -> bool,
+        admission: &Admission,
     ) -> Result<Joined, JoinError> {
-        let mut index = lock(&self.index);
-        let key = match target {
-            JoinTarget::NewFree(_) => {
-                let mut rng = rand::rngs::OsRng;
-                loop {
-                    let candidate = RoomKey::Free(rng.gen_range(0..ROOM_CODES));
-                    if !index.rooms.contains_key(&candidate) {
-                        break candidate;
+        // A room can be retired between finding it and joining it; then it is looked up
+        // (or created) again.
+        for _ in 0..3 {
+            let key = target.key(self);
+            let room = match self.get(&key) {
+                Some(room) => room,
+                None if target.creates() => {
+                    let verifier = target.verifier();
+                    let (room, created) =
+                        self.insert(key, 0, true, |reference| Room::alone(reference, verifier))?;
+                    if !created && matches!(target, JoinTarget::NewFree(_)) {
+                        continue;
                     }
+                    room
+                }
+                None => {
+                    // The same verification a real room's proof costs.
+                    admission.admits(None);
+                    return Err(JoinError::NotFound);
+                }
+            };
+            match room.admit(0, 0, Some(handle.clone()), admission, self.max_members) {
+                Ok(admitted) => {
+                    return Ok(Joined {
+                        room,
+                        key,
+                        member: admitted.member,
+                        others: admitted.others,
+                    })
+                }
+                Err(JoinError::NotFound) if room.is_retired() && target.creates() => continue,
+                Err(error) => {
+                    self.remove_if_done(key, &room);
+                    return Err(error);
                 }
             }
-            JoinTarget::Free(code) => RoomKey::Free(code),
-            JoinTarget::Paid(id) => RoomKey::Paid(id),
-        };
-        let existing = index.rooms.get(&key).cloned();
-        if !admits(existing.as_deref()) {
-            return Err(JoinError::NotFound);
         }
-        let room = match (target, existing) {
-            (JoinTarget::Free(_) | JoinTarget::Paid(_), Some(room)) => room,
-            (JoinTarget::Free(_), None) => return Err(JoinError::NotFound),
-            (JoinTarget::NewFree(_) | JoinTarget::Paid(_), _) => {
-                if index.rooms.len() >= self.max_rooms {
-                    return Err(JoinError::TooManyRooms);
-                }
-                let reference = fresh_reference(&mut index);
-                let verifier = match target {
-                    JoinTarget::NewFree(verifier) => Some(verifier),
-                    _ => None,
-                };
-                let room = Arc::new(Room::new(reference, verifier));
-                index.rooms.insert(key, room.clone());
-                room
-            }
-        };
-        let (member, others) = room
-            .admit(handle, self.max_members)
-            .ok_or(JoinError::Full)?;
-        Ok(Joined {
-            room,
-            key,
-            member,
-            others,
-        })
+        Err(JoinError::NotFound)
     }
 
-    /// Removes `member` from the room at `key`; destroys the room if it is now empty.
-    pub fn leave(&self, key: RoomKey, room: &Room, member: MemberNumber) {
-        let mut index = lock(&self.index);
-        if room.remove(member) == 0 {
-            index.rooms.remove(&key);
-            index.references.remove(&room.reference());
-        }
+    /// `member`, connected here, leaves the room at `key`; the room goes when this gateway
+    /// is done with it.
+    pub fn leave(&self, key: RoomKey, room: &Arc<Room>, member: MemberNumber) {
+        room.leave(member);
+        self.remove_if_done(key, room);
     }
 }
 
@@ -182,8 +292,13 @@ mod tests {
         JoinTarget::NewFree(key.verifying_key())
     }
 
-    fn any(_: Option<&Room>) -> bool {
-        true
+    const ANY: Admission = Admission::Checked;
+
+    fn refused() -> Admission {
+        Admission::Proof {
+            message: b"wrong".to_vec(),
+            signature: None,
+        }
     }
 
     fn code(joined: &Joined) -> u32 {
@@ -196,9 +311,9 @@ mod tests {
     #[test]
     fn room_lives_while_it_has_members() {
         let registry = Registry::new(10, 10);
-        let created = registry.join(new_free(), handle(), any).unwrap();
+        let created = registry.join(new_free(), handle(), &ANY).unwrap();
         let joined = registry
-            .join(JoinTarget::Free(code(&created)), handle(), any)
+            .join(JoinTarget::Free(code(&created)), handle(), &ANY)
             .unwrap();
         assert_eq!(joined.others, vec![created.member]);
         assert_ne!(joined.member, created.member);
@@ -208,7 +323,7 @@ mod tests {
         assert_eq!(registry.room_count(), 0);
         assert_eq!(
             registry
-                .join(JoinTarget::Free(code(&created)), handle(), any)
+                .join(JoinTarget::Free(code(&created)), handle(), &ANY)
                 .err(),
             Some(JoinError::NotFound)
         );
@@ -217,12 +332,12 @@ mod tests {
     #[test]
     fn member_numbers_are_four_digits_and_unique() {
         let registry = Registry::new(10, 500);
-        let created = registry.join(new_free(), handle(), any).unwrap();
+        let created = registry.join(new_free(), handle(), &ANY).unwrap();
         let mut numbers = vec![created.member];
         for _ in 0..499 {
             numbers.push(
                 registry
-                    .join(JoinTarget::Free(code(&created)), handle(), any)
+                    .join(JoinTarget::Free(code(&created)), handle(), &ANY)
                     .unwrap()
                     .member,
             );
@@ -233,7 +348,7 @@ mod tests {
         assert_eq!(numbers.len(), 500);
         assert_eq!(
             registry
-                .join(JoinTarget::Free(code(&created)), handle(), any)
+                .join(JoinTarget::Free(code(&created)), handle(), &ANY)
                 .err(),
             Some(JoinError::Full)
         );
@@ -243,10 +358,10 @@ mod tests {
     fn a_paid_room_is_created_by_its_first_member_and_shared_by_the_next() {
         let registry = Registry::new(10, 10);
         let first = registry
-            .join(JoinTarget::Paid([7; 32]), handle(), any)
+            .join(JoinTarget::Paid([7; 32]), handle(), &ANY)
             .unwrap();
         let second = registry
-            .join(JoinTarget::Paid([7; 32]), handle(), any)
+            .join(JoinTarget::Paid([7; 32]), handle(), &ANY)
             .unwrap();
         assert_eq!(first.room.reference(), second.room.reference());
         assert_eq!(second.others, vec![first.member]);
@@ -256,8 +371,8 @@ mod tests {
     #[test]
     fn a_refused_admission_is_answered_like_a_missing_room() {
         let registry = Registry::new(10, 10);
-        let created = registry.join(new_free(), handle(), any).unwrap();
-        let refused = registry.join(JoinTarget::Free(code(&created)), handle(), |_| false);
+        let created = registry.join(new_free(), handle(), &ANY).unwrap();
+        let refused = registry.join(JoinTarget::Free(code(&created)), handle(), &refused());
         assert_eq!(refused.err(), Some(JoinError::NotFound));
         assert_eq!(created.room.len(), 1, "nobody was admitted");
     }
@@ -265,10 +380,10 @@ mod tests {
     #[test]
     fn room_limit_is_enforced() {
         let registry = Registry::new(2, 10);
-        registry.join(new_free(), handle(), any).unwrap();
-        registry.join(new_free(), handle(), any).unwrap();
+        registry.join(new_free(), handle(), &ANY).unwrap();
+        registry.join(new_free(), handle(), &ANY).unwrap();
         assert_eq!(
-            registry.join(new_free(), handle(), any).err(),
+            registry.join(new_free(), handle(), &ANY).err(),
             Some(JoinError::TooManyRooms)
         );
     }

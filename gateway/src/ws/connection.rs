@@ -1,5 +1,5 @@
 //! The transport of one socket: a single `select!` over the client's frames, the outbound
-//! queue, the heartbeat, ghost rotations, a slow-reader kick and shutdown. It owns the
+//! queue, the heartbeat, a slow-reader kick and shutdown. It owns the
 //! socket, the queue and the timers; what a message means is `commands`' business, and the
 //! protocol state is the [`Session`]'s.
 
@@ -16,7 +16,7 @@ use tokio_tungstenite::tungstenite::{Error as SocketError, Message};
 use super::flow::{close, Flow, Socket};
 use crate::commands::{self, Reply};
 use crate::limits::TokenBucket;
-use crate::rooms::{MemberHandle, Outbound, Outbox};
+use crate::rooms::{Kick, MemberHandle, Outbound, Outbox};
 use crate::session::Session;
 use crate::state::Gateway;
 
@@ -62,35 +62,24 @@ impl Connection {
         let handshake = tokio::time::sleep(Duration::from_secs(config.handshake_timeout_secs));
         tokio::pin!(handshake);
         let mut shutdown = self.gateway.shutdown.clone();
-        let mut epoch = self.gateway.epoch.clone();
         let outbox = self.outbox.clone();
         tracing::debug!("connection opened");
 
         let flow = loop {
             let flow = tokio::select! {
                 biased;
-                () = outbox.kick().raised() => close(CloseCode::Policy, "slow reader: outbound queue full"),
+                kick = outbox.kick().raised() => on_kick(kick),
                 _ = shutdown.changed() => close(CloseCode::Away, "gateway shutting down"),
                 () = &mut handshake, if !self.session.said_hello() => {
                     close(CloseCode::Policy, "handshake timeout: send hello first")
                 }
                 message = self.socket.next() => match message {
-                    Some(Ok(message)) => {
-                        let signed_in = self.session.wallet().is_some();
-                        let flow = self.on_message(message).await;
-                        if !signed_in && self.session.wallet().is_some() {
-                            // Rotations before the sign-in are not news: the first ghostId
-                            // came with `authenticated`.
-                            epoch.borrow_and_update();
-                        }
-                        flow
-                    }
+                    Some(Ok(message)) => self.on_message(message).await,
                     Some(Err(error)) => on_socket_error(&error),
                     None => Flow::Close(None),
                 },
                 item = outbox.recv() => self.write_queued(item).await,
                 _ = heartbeat.tick() => self.on_heartbeat().await,
-                Ok(()) = epoch.changed(), if self.session.wallet().is_some() => self.push_ghost().await,
             };
             if !matches!(flow, Flow::Continue) {
                 break flow;
@@ -127,7 +116,7 @@ impl Connection {
                     return Flow::Continue;
                 }
                 self.last_activity = Instant::now();
-                match commands::relay(&self.session, &frame) {
+                match commands::relay(&self.session, frame) {
                     None => Flow::Continue,
                     Some(reply) => self.reply(reply).await,
                 }
@@ -169,14 +158,6 @@ impl Connection {
             return close(CloseCode::Normal, "idle timeout");
         }
         self.send(Message::Ping(Bytes::new())).await
-    }
-
-    async fn push_ghost(&mut self) -> Flow {
-        let Some(wallet) = self.session.wallet() else {
-            return Flow::Continue;
-        };
-        let ghost_id = self.gateway.issue_ghost(wallet);
-        self.reply(ServerMessage::Ghost { ghost_id }).await
     }
 
     /// Sends a control message straight to this client.
@@ -233,6 +214,17 @@ fn message(item: Outbound) -> Message {
     match item {
         Outbound::Binary(frame) => Message::Binary(frame),
         Outbound::Text(text) => Message::Text(text),
+    }
+}
+
+fn on_kick(kick: Kick) -> Flow {
+    match kick {
+        Kick::SlowReader => close(CloseCode::Policy, "slow reader: outbound queue full"),
+        // 1012, "service restart": the room can be joined again once the cluster is whole.
+        Kick::ClusterUnavailable => close(
+            CloseCode::Restart,
+            "cluster_unavailable: a room lost its gateways' coordination; join again",
+        ),
     }
 }
 

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use actix_codec::{Framed, FramedParts};
 use actix_http::body::{BodySize, BoxBody};
 use actix_http::h1::{self, Message};
-use actix_http::header::{self, HeaderValue};
+use actix_http::header::{self, HeaderValue, FORWARDED, X_FORWARDED_FOR};
 use actix_http::{ConnectionType, HttpMessage, Request, Response, StatusCode};
 use actix_web::HttpResponse;
 use bytes::Bytes;
@@ -52,7 +52,15 @@ pub async fn upgrade(
     req: Request,
     http: HttpConnection,
 ) -> Result<(), actix_web::Error> {
-    let peer_ip = req.peer_addr().map(|addr| addr.ip());
+    let peer_ip = req.peer_addr().map(|addr| {
+        let headers = req.headers();
+        let values = |name| {
+            headers
+                .get_all(name)
+                .filter_map(|value: &HeaderValue| value.to_str().ok())
+        };
+        gateway.client_ip(addr.ip(), values(FORWARDED), values(X_FORWARDED_FOR))
+    });
     // The request and the HTTP connection are consumed by `accept`: an idle socket keeps
     // nothing of its handshake.
     let Some((socket, permit)) = accept(&gateway, req, http).await? else {

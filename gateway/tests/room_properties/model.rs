@@ -14,6 +14,7 @@ use anoghost_gateway::state::Gateway;
 use anoghost_gateway::GatewayConfig;
 use anoghost_protocol::frame::{FrameKind, RelayedFrame};
 use anoghost_protocol::{ErrorCode, ServerMessage};
+use bytes::Bytes;
 use ed25519_dalek::SigningKey;
 
 /// Connections in the world; the last [`SLOW_READERS`] read only when told to.
@@ -86,7 +87,7 @@ fn config() -> GatewayConfig {
 
 impl World {
     pub fn new() -> Self {
-        let gateway = Gateway::new(config(), None);
+        let gateway = Gateway::new(config(), None, None, tokio::sync::watch::channel(false));
         let runtime = tokio::runtime::Builder::new_current_thread()
             .build()
             .expect("a runtime");
@@ -127,7 +128,7 @@ impl World {
 
     /// Sends a binary frame from connection `c`; returns the reply, if any.
     pub fn relay(&self, c: usize, frame: &[u8]) -> Option<ServerMessage> {
-        commands::relay(&self.connections[c].session, frame)
+        commands::relay(&self.connections[c].session, Bytes::copy_from_slice(frame))
     }
 
     pub fn is_slow(c: usize) -> bool {

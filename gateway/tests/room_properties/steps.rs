@@ -345,12 +345,15 @@ fn group_frame(world: &mut World, c: usize, slot: usize, content: u8, group: u8,
             }
         };
         if let Err(current) = verdict {
+            // Refused in the room's order, so the refusal is queued like everything else.
+            assert_eq!(reply, None);
             let refused = ServerMessage::CommitRefused {
                 room: reference,
                 epoch,
                 current,
             };
-            return assert_eq!(reply, Some(refused));
+            world.connections[c].pending.push(Expected::Text(refused));
+            return;
         }
         let committed = Expected::Text(ServerMessage::Committed {
             room: reference,
@@ -402,6 +405,12 @@ fn directed(world: &mut World, c: usize, slot: usize, kind: u8, target: Target) 
             };
             world.connections[r].pending.push(frame);
         }
-        _ => assert_eq!(reply, Some(error(ErrorCode::NoSuchMember))),
+        // Naming oneself is refused at once; naming nobody, in the room's order.
+        _ if to == member => assert_eq!(reply, Some(error(ErrorCode::NoSuchMember))),
+        _ => {
+            assert_eq!(reply, None);
+            let refused = Expected::Text(error(ErrorCode::NoSuchMember));
+            world.connections[c].pending.push(refused);
+        }
     }
 }

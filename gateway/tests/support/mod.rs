@@ -3,6 +3,7 @@
 // Helpers panic on anything unexpected: in a test, a panic is the failure report.
 #![allow(dead_code, clippy::unwrap_used)]
 
+pub mod cluster;
 pub mod process;
 pub mod raw;
 
@@ -93,6 +94,16 @@ impl Client {
         source: IpAddr,
         origin: Option<&str>,
     ) -> Result<Self, tungstenite::Error> {
+        let headers: Vec<(&str, &str)> = origin.map(|o| ("Origin", o)).into_iter().collect();
+        Self::connect_with_headers(addr, source, &headers).await
+    }
+
+    /// Connects from `source` with extra request headers (a proxy's `Forwarded`, say).
+    pub async fn connect_with_headers(
+        addr: SocketAddr,
+        source: IpAddr,
+        headers: &[(&str, &str)],
+    ) -> Result<Self, tungstenite::Error> {
         let socket = TcpSocket::new_v4().unwrap();
         socket.bind(SocketAddr::new(source, 0)).unwrap();
         let stream = socket.connect(addr).await.unwrap();
@@ -100,10 +111,11 @@ impl Client {
             "ws://{addr}/v1/ws"
         ))
         .unwrap();
-        if let Some(origin) = origin {
-            request
-                .headers_mut()
-                .insert("Origin", origin.parse().unwrap());
+        for (name, value) in headers {
+            request.headers_mut().append(
+                tungstenite::http::HeaderName::from_bytes(name.as_bytes()).unwrap(),
+                value.parse().unwrap(),
+            );
         }
         let (ws, _) = tokio_tungstenite::client_async(request, stream).await?;
         Ok(Self {
@@ -353,14 +365,57 @@ impl Wallet {
         response["message"].as_str().unwrap().to_owned()
     }
 
-    /// Signs in `client`; returns the first ghostId.
-    pub async fn sign_in(&self, addr: SocketAddr, client: &mut Client) -> String {
+    /// Signs in `client` with this wallet.
+    pub async fn sign_in(&self, addr: SocketAddr, client: &mut Client) {
         let message = self.challenge(addr).await;
         let signature = self.sign(&message);
         client
             .send_json(json!({"type": "auth", "message": message, "signature": signature}))
             .await;
         let reply = client.expect("authenticated").await;
+        assert_eq!(
+            reply,
+            json!({"type": "authenticated"}),
+            "no ghostId any more"
+        );
+    }
+}
+
+/// A one-time key holder address, as an invitee's client derives one.
+pub struct Holder {
+    pub key: SigningKey,
+}
+
+impl Holder {
+    pub fn new() -> Self {
+        Self {
+            key: SigningKey::generate(&mut rand::rngs::OsRng),
+        }
+    }
+
+    pub fn address(&self) -> String {
+        bs58::encode(self.key.verifying_key().to_bytes()).into_string()
+    }
+
+    /// The proof `label ‖ challenge ‖ payload`, signed, in base58.
+    pub fn prove(&self, label: &[u8], challenge: &[u8; 32], payload: &[u8]) -> String {
+        let mut message = label.to_vec();
+        message.extend_from_slice(challenge);
+        message.extend_from_slice(payload);
+        bs58::encode(self.key.sign(&message).to_bytes()).into_string()
+    }
+
+    /// The `ghost_issue` message for `client`'s connection.
+    pub fn ghost_issue(&self, client: &Client) -> Value {
+        let holder = self.key.verifying_key().to_bytes();
+        let signature = self.prove(b"anoghost/ghost-issue/v1", &client.challenge, &holder);
+        json!({"type": "ghost_issue", "holder": self.address(), "signature": signature})
+    }
+
+    /// Asks `client`'s gateway for a ghostId sealing this holder.
+    pub async fn issue_ghost(&self, client: &mut Client) -> String {
+        client.send_json(self.ghost_issue(client)).await;
+        let reply = client.expect("ghost").await;
         reply["ghost_id"].as_str().unwrap().to_owned()
     }
 }

@@ -96,6 +96,12 @@ impl GatewayProcess {
         }
     }
 
+    /// Kills the gateway at once (SIGKILL): no close frames, no goodbyes.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
     /// Everything printed on stdout and stderr so far.
     pub fn output(&self) -> String {
         self.output.lock().unwrap().clone()

@@ -21,7 +21,7 @@ const MAX_BASE58_BYTES: usize = 128;
 const MINT_DECIMALS_OFFSET: usize = 44;
 
 impl Localnet {
-    async fn fetch(&self, address: Pubkey) -> Result<Option<Account>, RpcError> {
+    pub(super) async fn fetch(&self, address: Pubkey) -> Result<Option<Account>, RpcError> {
         self.client
             .get_account(address)
             .await
@@ -30,7 +30,7 @@ impl Localnet {
 
     /// Encodes `account` as asked. jsonParsed token accounts need their mint's decimals,
     /// read from the bank as a validator does.
-    async fn encode(
+    pub(super) async fn encode(
         &self,
         address: &Pubkey,
         account: &Account,

@@ -101,6 +101,15 @@ impl Localnet {
                 filter,
                 encoding,
             } => self.token_accounts_by_owner(owner, filter, encoding).await,
+            Call::ProgramAccounts {
+                program,
+                filters,
+                encoding,
+                with_context,
+            } => {
+                self.program_accounts(program, &filters, encoding, with_context)
+                    .await
+            }
             Call::Transaction {
                 signature,
                 encoding,

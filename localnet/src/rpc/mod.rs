@@ -5,7 +5,7 @@
 //! and the parameter shapes methods share, and [`request`] turns each method's parameters
 //! into a typed [`Call`]. That half needs no bank and builds without the `bank` feature,
 //! which is how the fuzz targets use it. The other half runs a [`Call`]: `localnet` (the
-//! [`Localnet`] and the small methods), `accounts`, `transactions` and `history`.
+//! [`Localnet`] and the small methods), `accounts`, `program_accounts`, `transactions` and `history`.
 
 pub mod params;
 pub mod request;
@@ -16,6 +16,8 @@ mod accounts;
 mod history;
 #[cfg(feature = "bank")]
 mod localnet;
+#[cfg(feature = "bank")]
+mod program_accounts;
 #[cfg(feature = "bank")]
 mod transactions;
 

@@ -2,6 +2,7 @@
 //! before anything reaches the bank.
 
 use serde_json::Value;
+use solana_rpc_client_types::filter::RpcFilterType;
 use solana_sdk::hash::Hash;
 use solana_sdk::message::{Message, VersionedMessage};
 use solana_sdk::pubkey::Pubkey;
@@ -51,6 +52,7 @@ methods! {
     GetAccountInfo => "getAccountInfo",
     GetMultipleAccounts => "getMultipleAccounts",
     GetTokenAccountsByOwner => "getTokenAccountsByOwner",
+    GetProgramAccounts => "getProgramAccounts",
     GetTransaction => "getTransaction",
     SendTransaction => "sendTransaction",
     SimulateTransaction => "simulateTransaction",
@@ -60,6 +62,9 @@ methods! {
 
 /// Most addresses one `getMultipleAccounts` may ask for, as on mainnet RPC nodes.
 pub const MAX_MULTIPLE_ACCOUNTS: usize = 100;
+/// Most filters one `getProgramAccounts` may carry, as on a validator.
+pub const MAX_PROGRAM_FILTERS: usize = 4;
+
 /// Most signatures one `getSignatureStatuses` may ask about, as on a validator.
 pub const MAX_SIGNATURE_STATUSES: usize = 256;
 /// The largest account data a program may allocate (10 MiB): no rent question is asked
@@ -121,6 +126,17 @@ pub enum Call {
         /// How to encode them.
         encoding: AccountEncoding,
     },
+    /// The accounts a program owns that pass every filter.
+    ProgramAccounts {
+        /// The owning program.
+        program: Pubkey,
+        /// `dataSize` and `memcmp` filters, checked as a validator checks them.
+        filters: Vec<RpcFilterType>,
+        /// How to encode them.
+        encoding: AccountEncoding,
+        /// Whether the answer carries `{"context", "value"}`.
+        with_context: bool,
+    },
     /// A processed transaction.
     Transaction {
         /// Its signature.
@@ -179,6 +195,16 @@ impl Call {
                 owner: pubkey(string_param(params, 0)?)?,
                 filter: token_filter(params.get(1).unwrap_or(&Value::Null))?,
                 encoding: AccountEncoding::from_config(params.get(2))?,
+            },
+            Method::GetProgramAccounts => Self::ProgramAccounts {
+                program: pubkey(string_param(params, 0)?)?,
+                filters: program_filters(params.get(1))?,
+                encoding: AccountEncoding::from_config(params.get(1))?,
+                with_context: params
+                    .get(1)
+                    .and_then(|c| c.get("withContext"))
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false),
             },
             Method::GetTransaction => transaction_lookup(params)?,
             Method::SendTransaction => Self::SendTransaction {
@@ -258,6 +284,25 @@ fn token_filter(filter: &Value) -> Result<TokenFilter, RpcError> {
             "the filter must be {\"mint\": <pubkey>} or {\"programId\": <pubkey>}",
         )),
     }
+}
+
+fn program_filters(config: Option<&Value>) -> Result<Vec<RpcFilterType>, RpcError> {
+    let Some(filters) = config.and_then(|c| c.get("filters")) else {
+        return Ok(Vec::new());
+    };
+    let filters: Vec<RpcFilterType> = serde_json::from_value(filters.clone())
+        .map_err(|e| RpcError::params(format!("invalid filters: {e}")))?;
+    if filters.len() > MAX_PROGRAM_FILTERS {
+        return Err(RpcError::params(format!(
+            "Too many filters provided; max {MAX_PROGRAM_FILTERS}"
+        )));
+    }
+    for filter in &filters {
+        filter
+            .verify()
+            .map_err(|e| RpcError::params(format!("invalid filter: {e}")))?;
+    }
+    Ok(filters)
 }
 
 fn transaction_lookup(params: &[Value]) -> Result<Call, RpcError> {

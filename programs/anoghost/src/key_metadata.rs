@@ -1,5 +1,8 @@
 //! The layout of a key NFT: its Token-2022 extensions, its metadata fields and the rent they
 //! need. Shared by `key_mint` and by clients that read keys back.
+//!
+//! Every key carries the same name and fields of fixed length, so every key mint has the
+//! same size and rent: nothing about a room (its name, its size) shows in a key.
 
 use anchor_lang::prelude::*;
 use anchor_spl::token_2022::spl_token_2022::extension::ExtensionType;
@@ -12,16 +15,18 @@ use spl_type_length_value::variable_len_pack::VariableLenPack;
 
 use crate::errors::AnoGhostError;
 
-/// Metadata field holding the sealed room id, base64.
+/// Metadata field holding the room binding (key id and MAC of the mint address), base64.
 pub const FIELD_ROOM: &str = "room";
-/// Metadata field holding the sealed ghostId of the holder, base64.
-pub const FIELD_GHOST: &str = "ghost";
+/// Metadata field holding the HPKE-sealed invite for the holder, base64.
+pub const FIELD_INVITE: &str = "invite";
+/// The name every key carries: the room's name travels end to end, never on chain.
+pub const KEY_NAME: &str = "AnoGhost key";
 /// Symbol every key carries.
 pub const KEY_SYMBOL: &str = "GHOST";
-/// Longest sealed field accepted, in bytes (before base64).
-pub const MAX_SEALED_LEN: usize = 96;
-/// Longest key name accepted, in bytes.
-pub const MAX_KEY_NAME_LEN: usize = 32;
+/// Bytes of a room binding: master key id (1) and HMAC-SHA256 (32).
+pub const ROOM_BINDING_LEN: usize = 33;
+/// Bytes of a sealed invite: HPKE encapsulated key (32), ciphertext (49) and tag (16).
+pub const INVITE_LEN: usize = 97;
 
 /// Token-2022 prefixes each extension with a 2-byte type and a 2-byte length. (The
 /// `tlv_size_of` helper of the metadata interface assumes the 8-byte discriminator layout of
@@ -35,43 +40,24 @@ pub const KEY_MINT_EXTENSIONS: [ExtensionType; 3] = [
     ExtensionType::MintCloseAuthority,
 ];
 
-/// Refuses empty or oversized sealed fields.
-pub fn check_sealed(sealed: &[u8]) -> Result<()> {
-    require!(
-        (1..=MAX_SEALED_LEN).contains(&sealed.len()),
-        AnoGhostError::InvalidSealedField
-    );
-    Ok(())
-}
-
-/// Refuses empty or oversized names.
-pub fn check_name(name: &str) -> Result<()> {
-    require!(
-        (1..=MAX_KEY_NAME_LEN).contains(&name.len()),
-        AnoGhostError::InvalidKeyName
-    );
-    Ok(())
-}
-
 /// The metadata a key mint ends up with once `key_mint` has run.
 pub fn key_metadata(
     mint: Pubkey,
     authority: Pubkey,
-    name: &str,
-    sealed_room: &[u8],
-    sealed_ghost: &[u8],
+    room_binding: &[u8; ROOM_BINDING_LEN],
+    invite: &[u8; INVITE_LEN],
 ) -> Result<TokenMetadata> {
     let update_authority =
         MaybeNull::try_from(Some(authority)).map_err(|_| error!(AnoGhostError::NotAnoGhostKey))?;
     Ok(TokenMetadata {
         update_authority,
         mint,
-        name: name.to_owned(),
+        name: KEY_NAME.to_owned(),
         symbol: KEY_SYMBOL.to_owned(),
         uri: String::new(),
         additional_metadata: vec![
-            (FIELD_ROOM.to_owned(), BASE64.encode(sealed_room)),
-            (FIELD_GHOST.to_owned(), BASE64.encode(sealed_ghost)),
+            (FIELD_ROOM.to_owned(), BASE64.encode(room_binding)),
+            (FIELD_INVITE.to_owned(), BASE64.encode(invite)),
         ],
     })
 }

@@ -5,15 +5,25 @@
 //! - [`instructions`]: one file per instruction, each with its accounts, checks and handler.
 //! - [`state`]: the accounts this program owns, and the rules for changing them.
 //! - [`key_metadata`]: the extensions, metadata fields and rent of a key NFT.
+//! - [`create_account`]: creating accounts at addresses someone may have pre-funded.
 //! - [`seeds`]: every PDA seed prefix. [`errors`]: every error.
 //!
 //! # Privacy
-//! `key_mint` never sees a room's escrow, so the chain does not tie the keys of one room
-//! together; the gateway settles escrows in a separate instruction.
+//! `key_mint` never sees a room's escrow, and keys are minted to one-time holder addresses
+//! with a constant name and fixed-size fields, so the chain ties neither the keys of one
+//! room together nor a key to a wallet; the gateway locks and settles escrows in separate
+//! instructions (see `docs/program.md` for what timing still shows).
+//!
+//! # Toolchain
+//! The crate builds with Rust 1.89, the compiler of platform-tools v1.52 and later
+//! (`rust-version` in Cargo.toml); clippy's `incompatible_msrv` keeps newer standard-library
+//! APIs out.
 #![allow(unexpected_cfgs)]
+#![deny(clippy::incompatible_msrv)]
 
 use anchor_lang::prelude::*;
 
+pub mod create_account;
 pub mod errors;
 pub mod instructions;
 pub mod key_metadata;
@@ -23,6 +33,8 @@ pub mod state;
 
 pub use instructions::*;
 pub use state::ConfigParams;
+
+use key_metadata::{INVITE_LEN, ROOM_BINDING_LEN};
 
 declare_id!("5tsoq7CPtUVda1jWoZZfjhBqgsw23UdJLpZibCrfGAH1");
 
@@ -36,9 +48,19 @@ pub mod anoghost {
         instructions::process_config_init(ctx, params)
     }
 
-    /// Changes the config, pauses or resumes. Admin only.
+    /// Changes the config's values, pauses or resumes. Admin only.
     pub fn config_update(ctx: Context<ConfigUpdate>, args: ConfigUpdateArgs) -> Result<()> {
         instructions::process_config_update(ctx, args)
+    }
+
+    /// Proposes a new admin, who takes over with `admin_accept`. Admin only.
+    pub fn admin_propose(ctx: Context<AdminPropose>, new_admin: Pubkey) -> Result<()> {
+        instructions::process_admin_propose(ctx, new_admin)
+    }
+
+    /// The proposed admin takes over the config.
+    pub fn admin_accept(ctx: Context<AdminAccept>) -> Result<()> {
+        instructions::process_admin_accept(ctx)
     }
 
     /// Funds a room escrow with `price × keys` lamports.
@@ -46,27 +68,37 @@ pub mod anoghost {
         instructions::process_room_deposit(ctx, nonce, keys)
     }
 
-    /// Mints one soulbound key NFT carrying a sealed room id and a sealed ghostId. Gateway only.
+    /// Locks an open escrow for `keys` keys before any is minted. Gateway only.
+    pub fn room_lock(ctx: Context<RoomLock>, nonce: [u8; 32], keys: u16) -> Result<()> {
+        instructions::process_room_lock(ctx, nonce, keys)
+    }
+
+    /// Mints one soulbound key NFT to a one-time holder address. Gateway only.
     pub fn key_mint(
         ctx: Context<KeyMint>,
-        sealed_room: Vec<u8>,
-        sealed_ghost: Vec<u8>,
-        name: String,
+        room_binding: [u8; ROOM_BINDING_LEN],
+        invite: [u8; INVITE_LEN],
     ) -> Result<()> {
-        instructions::process_key_mint(ctx, sealed_room, sealed_ghost, name)
+        instructions::process_key_mint(ctx, room_binding, invite)
     }
 
-    /// Pays the treasury for `minted` keys, refunds the rest and closes the escrow. Gateway only.
-    pub fn room_settle(ctx: Context<RoomSettle>, nonce: [u8; 32], minted: u16) -> Result<()> {
-        instructions::process_room_settle(ctx, nonce, minted)
+    /// Pays the treasury for the locked keys, refunds the rest and closes the escrow.
+    /// Gateway only.
+    pub fn room_settle(ctx: Context<RoomSettle>, nonce: [u8; 32]) -> Result<()> {
+        instructions::process_room_settle(ctx, nonce)
     }
 
-    /// Returns an unsettled escrow to its payer after the refund timeout.
+    /// Returns an escrow to its payer after its refund time.
     pub fn room_refund(ctx: Context<RoomRefund>) -> Result<()> {
         instructions::process_room_refund(ctx)
     }
 
-    /// Closes a burned key's mint and returns its rent to the gateway authority.
+    /// Burns a key and closes its token account and mint; signed by the holder.
+    pub fn key_burn(ctx: Context<KeyBurn>) -> Result<()> {
+        instructions::process_key_burn(ctx)
+    }
+
+    /// Closes a key mint whose token was burned otherwise; rent to the gateway authority.
     pub fn key_close(ctx: Context<KeyClose>) -> Result<()> {
         instructions::process_key_close(ctx)
     }

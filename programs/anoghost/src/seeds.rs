@@ -6,7 +6,7 @@ pub const SEED_CONFIG: &[u8] = b"config";
 pub const SEED_ESCROW: &[u8] = b"escrow";
 /// `[SEED_KEY_AUTHORITY]`: signs key mints, owns their metadata and may close them.
 pub const SEED_KEY_AUTHORITY: &[u8] = b"key_authority";
-/// `[SEED_KEY, sha256(sealed_ghost)]`: the address of one key mint.
+/// `[SEED_KEY, holder]`: the one key mint a holder address may have.
 pub const SEED_KEY: &[u8] = b"key";
 /// `[SEED_PAYMENT, claim_pubkey]`: one claimable in-chat payment.
 pub const SEED_PAYMENT: &[u8] = b"payment";

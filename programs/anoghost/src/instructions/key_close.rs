@@ -10,9 +10,10 @@ use crate::errors::AnoGhostError;
 use crate::seeds::{SEED_CONFIG, SEED_KEY_AUTHORITY};
 use crate::state::Config;
 
-/// Closes a key mint whose single token has been burned, returning its rent to the gateway
-/// authority, which fronted it at `key_mint`. Anyone may call it: the holder usually does, in
-/// the same transaction as the burn and the close of their token account.
+/// Closes a key mint whose single token was burned some other way than `key_burn` (a plain
+/// Token-2022 burn), returning its rent to the gateway authority, which fronted it at
+/// `key_mint`. Anyone may call it; the rent can go nowhere else, and the program signs only
+/// through the one Token-2022 program id.
 ///
 /// Accounts:
 /// 0. `[signer]` closer: any signer (pays the fee).
@@ -44,8 +45,9 @@ pub struct KeyClose<'info> {
     )]
     pub mint: InterfaceAccount<'info, Mint>,
 
+    /// CHECK: must be the config's gateway authority (checked on `config`); only credited.
     #[account(mut)]
-    pub rent_recipient: SystemAccount<'info>,
+    pub rent_recipient: UncheckedAccount<'info>,
 
     pub token_program: Program<'info, Token2022>,
 }

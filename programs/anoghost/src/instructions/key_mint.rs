@@ -1,5 +1,4 @@
 use anchor_lang::prelude::*;
-use anchor_lang::system_program;
 use anchor_spl::associated_token::{self, AssociatedToken};
 use anchor_spl::token_2022::spl_token_2022::instruction::AuthorityType;
 use anchor_spl::token_2022::{self, Token2022};
@@ -11,33 +10,30 @@ use anchor_spl::token_interface::{
     TokenMetadataUpdateField,
 };
 
+use crate::create_account::{create_pda_account, NewAccount};
 use crate::errors::AnoGhostError;
-use crate::key_metadata::{self, KEY_SYMBOL};
+use crate::key_metadata::{self, INVITE_LEN, KEY_SYMBOL, ROOM_BINDING_LEN};
 use crate::seeds::{SEED_CONFIG, SEED_KEY, SEED_KEY_AUTHORITY};
 use crate::state::Config;
 
-/// The second seed of a key mint's address: `sha256(sealed_ghost)`. Binding the address to
-/// the sealed field means only this program can have created a mint at that address, so a
-/// look-alike mint with copied metadata is refused by its address alone.
-pub fn key_seed(sealed_ghost: &[u8]) -> [u8; 32] {
-    solana_sha256_hasher::hash(sealed_ghost).to_bytes()
-}
-
-/// Mints one soulbound key NFT to `holder`: a Token-2022 mint with NonTransferable,
-/// MetadataPointer (to itself), MintCloseAuthority (the key authority PDA) and TokenMetadata
-/// carrying the sealed `room` and `ghost` fields; then the holder's ATA, a supply of exactly
-/// one, and no mint authority left.
+/// Mints one soulbound key NFT to `holder`: a Token-2022 mint at `[SEED_KEY, holder]` with
+/// NonTransferable, MetadataPointer (to itself), MintCloseAuthority (the key authority PDA)
+/// and TokenMetadata carrying the constant name, the `room` binding and the sealed
+/// `invite`; then the holder's ATA, a supply of exactly one, and no mint authority left.
 ///
-/// It deliberately takes no room escrow: linking each key to its room's escrow on chain would
-/// reveal which keys belong to one room. The gateway fronts the rent and settles escrows
-/// separately.
+/// `holder` is a one-time address the invitee derived from its wallet; nothing here names
+/// the wallet or the room. The instruction takes no room escrow (that would tie a room's
+/// keys together on chain); the gateway locks and settles escrows in their own
+/// instructions. A holder has at most one key: a second mint for it fails with
+/// `AddressTaken`. Lamports sent to the mint's or the ATA's address beforehand do not block
+/// the mint.
 ///
 /// Accounts:
 /// 0. `[writable, signer]` gateway_authority: the config's gateway authority; pays the rent.
 /// 1. `[]` config: PDA `[SEED_CONFIG]`; must not be paused.
 /// 2. `[]` key_authority: PDA `[SEED_KEY_AUTHORITY]`; mint, metadata and close authority.
-/// 3. `[writable]` mint: PDA `[SEED_KEY, sha256(sealed_ghost)]`, created here.
-/// 4. `[]` holder: the wallet that receives the key.
+/// 3. `[writable]` mint: PDA `[SEED_KEY, holder]`, created here.
+/// 4. `[]` holder: the one-time address that receives the key.
 /// 5. `[writable]` holder_token_account: the holder's Token-2022 ATA for `mint`, created here.
 /// 6. `[]` token_program: Token-2022.
 /// 7. `[]` associated_token_program.
@@ -58,12 +54,11 @@ pub struct KeyMint<'info> {
     #[account(seeds = [SEED_KEY_AUTHORITY], bump)]
     pub key_authority: UncheckedAccount<'info>,
 
-    /// CHECK: must be the PDA `[SEED_KEY, key_seed(sealed_ghost)]` (checked in `validate`,
-    /// because the seed is a hash of an argument); created and initialised here.
-    #[account(mut)]
+    /// CHECK: the key PDA of `holder`; created and initialised here.
+    #[account(mut, seeds = [SEED_KEY, holder.key().as_ref()], bump)]
     pub mint: UncheckedAccount<'info>,
 
-    /// CHECK: any wallet may hold a key; the ATA program binds the token account to it.
+    /// CHECK: any address may hold a key; the ATA program binds the token account to it.
     pub holder: UncheckedAccount<'info>,
 
     /// CHECK: created by the associated token program, which checks its address.
@@ -75,42 +70,34 @@ pub struct KeyMint<'info> {
     pub system_program: Program<'info, System>,
 }
 
-impl KeyMint<'_> {
-    /// Checks the arguments and the mint address; returns the mint's seed and bump.
-    fn validate(
-        &self,
-        sealed_room: &[u8],
-        sealed_ghost: &[u8],
-        name: &str,
-    ) -> Result<([u8; 32], u8)> {
-        self.config.require_active()?;
-        key_metadata::check_sealed(sealed_room)?;
-        key_metadata::check_sealed(sealed_ghost)?;
-        key_metadata::check_name(name)?;
-        let seed = key_seed(sealed_ghost);
-        let (expected, bump) = Pubkey::find_program_address(&[SEED_KEY, &seed], &crate::ID);
-        require_keys_eq!(self.mint.key(), expected, AnoGhostError::WrongKeyAddress);
-        Ok((seed, bump))
-    }
-}
-
 pub fn process_key_mint(
     ctx: Context<KeyMint>,
-    sealed_room: Vec<u8>,
-    sealed_ghost: Vec<u8>,
-    name: String,
+    room_binding: [u8; ROOM_BINDING_LEN],
+    invite: [u8; INVITE_LEN],
 ) -> Result<()> {
-    let (seed, mint_bump) = ctx.accounts.validate(&sealed_room, &sealed_ghost, &name)?;
     let accounts = &ctx.accounts;
+    accounts.config.require_active()?;
     let mint = accounts.mint.key();
+    let holder = accounts.holder.key();
     let authority = accounts.key_authority.key();
-    let metadata = key_metadata::key_metadata(mint, authority, &name, &sealed_room, &sealed_ghost)?;
+    let metadata = key_metadata::key_metadata(mint, authority, &room_binding, &invite)?;
     let size = key_metadata::key_mint_size(&metadata)?;
 
-    let mint_seeds: &[&[u8]] = &[SEED_KEY, seed.as_ref(), &[mint_bump]];
+    let mint_seeds: &[&[u8]] = &[SEED_KEY, holder.as_ref(), &[ctx.bumps.mint]];
     let authority_seeds: &[&[u8]] = &[SEED_KEY_AUTHORITY, &[ctx.bumps.key_authority]];
 
-    create_mint_account(accounts, size.base, size.full, mint_seeds)?;
+    // Funded for the final size; created at the base size Token-2022 expects.
+    create_pda_account(
+        NewAccount {
+            payer: &accounts.gateway_authority.to_account_info(),
+            target: &accounts.mint.to_account_info(),
+            system_program: &accounts.system_program.to_account_info(),
+            seeds: mint_seeds,
+        },
+        Rent::get()?.minimum_balance(size.full),
+        size.base,
+        &Token2022::id(),
+    )?;
     init_fixed_extensions(accounts)?;
     token_2022::initialize_mint2(
         CpiContext::new(
@@ -127,29 +114,7 @@ pub fn process_key_mint(
     mint_one_and_revoke(accounts, authority_seeds)
 }
 
-fn create_mint_account(
-    accounts: &KeyMint,
-    base_len: usize,
-    full_len: usize,
-    mint_seeds: &[&[u8]],
-) -> Result<()> {
-    let lamports = Rent::get()?.minimum_balance(full_len);
-    let space = u64::try_from(base_len).map_err(|_| error!(AnoGhostError::ArithmeticOverflow))?;
-    system_program::create_account(
-        CpiContext::new_with_signer(
-            system_program::ID,
-            system_program::CreateAccount {
-                from: accounts.gateway_authority.to_account_info(),
-                to: accounts.mint.to_account_info(),
-            },
-            &[mint_seeds],
-        ),
-        lamports,
-        space,
-        &Token2022::id(),
-    )
-}
-
+#[inline(never)]
 fn init_fixed_extensions(accounts: &KeyMint) -> Result<()> {
     let token_program = accounts.token_program.to_account_info();
     let mint = accounts.mint.to_account_info();
@@ -184,6 +149,7 @@ fn init_fixed_extensions(accounts: &KeyMint) -> Result<()> {
     )
 }
 
+#[inline(never)]
 fn write_metadata(
     accounts: &KeyMint,
     metadata: anchor_spl::token_interface::spl_token_metadata_interface::state::TokenMetadata,
@@ -227,6 +193,7 @@ fn write_metadata(
     Ok(())
 }
 
+#[inline(never)]
 fn mint_one_and_revoke(accounts: &KeyMint, authority_seeds: &[&[u8]]) -> Result<()> {
     let signer: &[&[&[u8]]] = &[authority_seeds];
     associated_token::create(CpiContext::new(

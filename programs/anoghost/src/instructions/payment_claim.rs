@@ -9,11 +9,15 @@ use crate::state::PaymentVault;
 /// flight cannot be redirected: changing the recipient needs the claim secret. The rent goes
 /// back to the depositor, who paid it.
 ///
+/// The depositor is only credited, so it is a plain account checked by address: a
+/// depositor that reassigns its wallet to a program of its own cannot block the claim until
+/// the payment expires (a `SystemAccount` would let it).
+///
 /// Accounts:
 /// 0. `[signer]` claimer: the payment's claim key.
 /// 1. `[writable]` payment: PDA `[SEED_PAYMENT, claimer]`; closed here.
 /// 2. `[writable]` recipient: any account; receives the amount.
-/// 3. `[writable]` depositor: the payment's depositor; receives the rent.
+/// 3. `[writable]` depositor: the payment's depositor (any owner); receives the rent.
 #[derive(Accounts)]
 pub struct PaymentClaim<'info> {
     pub claimer: Signer<'info>,
@@ -32,8 +36,9 @@ pub struct PaymentClaim<'info> {
     #[account(mut)]
     pub recipient: UncheckedAccount<'info>,
 
+    /// CHECK: must be `payment.depositor` (`has_one`); only credited.
     #[account(mut)]
-    pub depositor: SystemAccount<'info>,
+    pub depositor: UncheckedAccount<'info>,
 }
 
 impl PaymentClaim<'_> {

@@ -1,10 +1,13 @@
 use anchor_lang::prelude::*;
 use anchor_lang::system_program;
 
+use crate::create_account::{create_program_account, NewAccount};
 use crate::seeds::{SEED_CONFIG, SEED_PAYMENT};
 use crate::state::{Config, PaymentVault};
 
-/// Locks `amount` lamports for whoever can sign with `claim_pubkey` until `expiry`.
+/// Locks `amount` lamports for whoever can sign with `claim_pubkey` until `expiry`. The
+/// vault's address follows from the claim key, which need not sign here, so it is created in
+/// a way that lamports sent there first cannot block.
 ///
 /// Accounts:
 /// 0. `[writable, signer]` depositor: funds the payment and its rent.
@@ -20,14 +23,9 @@ pub struct PaymentDeposit<'info> {
     #[account(seeds = [SEED_CONFIG], bump = config.bump)]
     pub config: Account<'info, Config>,
 
-    #[account(
-        init,
-        payer = depositor,
-        space = 8 + PaymentVault::INIT_SPACE,
-        seeds = [SEED_PAYMENT, claim_pubkey.as_ref()],
-        bump,
-    )]
-    pub payment: Account<'info, PaymentVault>,
+    /// CHECK: the vault PDA, created in the handler.
+    #[account(mut, seeds = [SEED_PAYMENT, claim_pubkey.as_ref()], bump)]
+    pub payment: UncheckedAccount<'info>,
 
     pub system_program: Program<'info, System>,
 }
@@ -38,23 +36,36 @@ pub fn process_payment_deposit(
     amount: u64,
     expiry: i64,
 ) -> Result<()> {
-    ctx.accounts.config.require_active()?;
+    let accounts = &ctx.accounts;
+    accounts.config.require_active()?;
     let now = Clock::get()?.unix_timestamp;
-    let depositor = ctx.accounts.depositor.key();
-    ctx.accounts.payment.open(
-        depositor,
+    let min_amount = Rent::get()?.minimum_balance(0);
+    let bump = ctx.bumps.payment;
+    let vault = PaymentVault::open(
+        accounts.depositor.key(),
         claim_pubkey,
         amount,
         expiry,
-        now,
-        ctx.bumps.payment,
+        (now, min_amount),
+        bump,
+    )?;
+    let depositor = accounts.depositor.to_account_info();
+    let payment = accounts.payment.to_account_info();
+    create_program_account(
+        NewAccount {
+            payer: &depositor,
+            target: &payment,
+            system_program: &accounts.system_program.to_account_info(),
+            seeds: &[SEED_PAYMENT, claim_pubkey.as_ref(), &[bump]],
+        },
+        &vault,
     )?;
     system_program::transfer(
         CpiContext::new(
             system_program::ID,
             system_program::Transfer {
-                from: ctx.accounts.depositor.to_account_info(),
-                to: ctx.accounts.payment.to_account_info(),
+                from: depositor,
+                to: payment,
             },
         ),
         amount,

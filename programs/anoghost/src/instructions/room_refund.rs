@@ -4,8 +4,9 @@ use crate::errors::AnoGhostError;
 use crate::seeds::SEED_ESCROW;
 use crate::state::RoomEscrow;
 
-/// Returns an escrow that the gateway never settled to its payer, once the refund time has
-/// passed. The time comes from the runtime's clock, never from an account the caller passes.
+/// Returns an escrow to its payer once its refund time has passed: an open escrow the
+/// gateway never locked, or a locked one it never settled. The time comes from the runtime's
+/// clock, never from an account the caller passes.
 ///
 /// Accounts:
 /// 0. `[writable, signer]` payer: the escrow's payer; receives everything it holds.

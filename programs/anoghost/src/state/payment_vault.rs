@@ -24,17 +24,18 @@ pub struct PaymentVault {
 }
 
 impl PaymentVault {
-    /// Records a fresh deposit. The expiry must lie in `(now, now + 30 days]`.
+    /// A fresh deposit. The amount must be at least `min_amount` (the rent-exempt minimum of
+    /// an empty account, so a claim to a brand-new wallet always lands) and the expiry must
+    /// lie in `(now, now + 30 days]`.
     pub fn open(
-        &mut self,
         depositor: Pubkey,
         claim_pubkey: Pubkey,
         amount: u64,
         expiry: i64,
-        now: i64,
+        (now, min_amount): (i64, u64),
         bump: u8,
-    ) -> Result<()> {
-        require!(amount > 0, AnoGhostError::InvalidAmount);
+    ) -> Result<Self> {
+        require!(amount >= min_amount, AnoGhostError::AmountBelowRentMinimum);
         let latest = now
             .checked_add(MAX_PAYMENT_LIFETIME_SECS)
             .ok_or_else(|| error!(AnoGhostError::ArithmeticOverflow))?;
@@ -42,12 +43,13 @@ impl PaymentVault {
             expiry > now && expiry <= latest,
             AnoGhostError::InvalidExpiry
         );
-        self.depositor = depositor;
-        self.claim_pubkey = claim_pubkey;
-        self.amount = amount;
-        self.expiry = expiry;
-        self.bump = bump;
-        Ok(())
+        Ok(Self {
+            depositor,
+            claim_pubkey,
+            amount,
+            expiry,
+            bump,
+        })
     }
 
     /// Fails once the payment has expired.

@@ -1,5 +1,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
+
+use super::client_ip::ClientKey;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -7,7 +9,7 @@ use crate::sync::lock;
 
 const WINDOW: Duration = Duration::from_secs(60);
 
-/// Join attempts in the last minute, for one connection or one address.
+/// Attempts in the last minute, for one connection or one client address.
 #[derive(Debug, Default, Clone)]
 pub struct JoinWindow {
     attempts: VecDeque<Instant>,
@@ -37,29 +39,34 @@ impl JoinWindow {
     }
 }
 
-/// Join attempts per IP address, so that opening many connections does not multiply a
-/// code-guesser's budget. Entries older than a minute are swept.
-pub struct JoinLimiter {
-    per_ip: u32,
-    windows: Mutex<HashMap<IpAddr, JoinWindow>>,
+/// Attempts per client address (an IPv6 client counts by its /64), so that opening many
+/// connections, or rotating through the addresses of one IPv6 prefix, does not multiply a
+/// client's budget: code guesses, paid joins, burn requests. Entries older than a minute
+/// are swept.
+pub struct PerAddressLimiter {
+    per_address: u32,
+    windows: Mutex<HashMap<ClientKey, JoinWindow>>,
 }
 
-impl JoinLimiter {
-    /// At most `per_ip` join attempts per minute from one address.
-    pub fn new(per_ip: u32) -> Self {
+impl PerAddressLimiter {
+    /// At most `per_address` attempts per minute from one client address.
+    pub fn new(per_address: u32) -> Self {
         Self {
-            per_ip,
+            per_address,
             windows: Mutex::new(HashMap::new()),
         }
     }
 
-    /// Records an attempt from `ip` if it is within its budget.
+    /// Records an attempt from `ip` if its address is within its budget.
     pub fn try_record(&self, ip: IpAddr, now: Instant) -> bool {
         let mut windows = lock(&self.windows);
         if windows.len() > 4096 {
             windows.retain(|_, window| !window.is_stale(now));
         }
-        windows.entry(ip).or_default().try_record(self.per_ip, now)
+        windows
+            .entry(ClientKey::of(ip))
+            .or_default()
+            .try_record(self.per_address, now)
     }
 }
 
@@ -78,7 +85,7 @@ mod tests {
 
     #[test]
     fn limiter_counts_per_address() {
-        let limiter = JoinLimiter::new(2);
+        let limiter = PerAddressLimiter::new(2);
         let now = Instant::now();
         let a: IpAddr = [127, 0, 0, 2].into();
         let b: IpAddr = [127, 0, 0, 3].into();
@@ -86,5 +93,23 @@ mod tests {
         assert!(limiter.try_record(a, now));
         assert!(!limiter.try_record(a, now));
         assert!(limiter.try_record(b, now));
+    }
+}
+
+#[cfg(test)]
+mod ipv6_tests {
+    use super::*;
+
+    #[test]
+    fn ipv6_clients_share_the_budget_of_their_slash_64() {
+        let limiter = PerAddressLimiter::new(2);
+        let now = Instant::now();
+        let a: IpAddr = "2001:db8:1:2::a".parse().unwrap();
+        let b: IpAddr = "2001:db8:1:2:ffff::b".parse().unwrap();
+        let other: IpAddr = "2001:db8:1:3::a".parse().unwrap();
+        assert!(limiter.try_record(a, now));
+        assert!(limiter.try_record(b, now));
+        assert!(!limiter.try_record(a, now), "same /64");
+        assert!(limiter.try_record(other, now), "another /64");
     }
 }

@@ -1,0 +1,114 @@
+//! Becoming a room's orderer. Core NATS keeps no state, so nothing can say "this subject is
+//! taken"; instead a gateway subscribes to the room's orderer subject, then asks everyone
+//! else listening there, and listens for a claim window:
+//!
+//! - a gateway that already orders the room answers "established": the claimant backs off
+//!   and joins it instead;
+//! - two gateways creating the same room at once each hear the other (each subscribed before
+//!   asking, and NATS delivers in order on one connection), and the lower node id wins;
+//! - a gateway taking over from an orderer that went away claims as "established" (it holds
+//!   the room's state) and backs off only from another established orderer: the old one,
+//!   if it was not gone after all.
+//!
+//! The window must outlast a round trip through NATS; two claims further apart than the
+//! window never race, because the later one hears the earlier one's answer.
+
+use std::time::Duration;
+
+use async_nats::{Message, Subscriber};
+use futures_util::StreamExt;
+
+use super::keys::RoomSubjects;
+use super::transport::{reply_aad, Transport};
+use super::wire::{ClaimAnswer, ToOrderer};
+use crate::rooms::NodeId;
+
+/// How long a claimant listens for other orderers and claimants.
+pub const CLAIM_WINDOW: Duration = Duration::from_millis(100);
+
+/// Why a claim did not make this gateway the orderer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum ClaimError {
+    /// Raised if another gateway orders the room, or wins the race to.
+    #[error("another gateway orders the room")]
+    Lost,
+    /// Raised if NATS could not be reached.
+    #[error("the cluster could not be reached")]
+    Unavailable,
+}
+
+/// A won claim: the subscription to the room's orderer subject, and what arrived on it
+/// during the window (joins and inputs, to handle first, in order).
+pub struct Claimed {
+    /// The orderer subject's subscription.
+    pub subscription: Subscriber,
+    /// Messages that arrived during the window.
+    pub held: Vec<Message>,
+}
+
+/// Claims the ordering of the room with `subjects` for this gateway; `established` when it
+/// already holds the room's state.
+pub async fn claim(
+    transport: &Transport,
+    subjects: &RoomSubjects,
+    established: bool,
+) -> Result<Claimed, ClaimError> {
+    let me = transport.node();
+    let client = &transport.client;
+    fn unavailable<E>(_: E) -> ClaimError {
+        ClaimError::Unavailable
+    }
+    // Subscribe before asking, so a rival that asks after this sees this claim.
+    let mut subscription = client
+        .subscribe(subjects.orderer.clone())
+        .await
+        .map_err(unavailable)?;
+    let inbox = client.new_inbox();
+    let mut answers = client.subscribe(inbox.clone()).await.map_err(unavailable)?;
+    let claim = ToOrderer::Claim {
+        node: me,
+        established,
+    };
+    let sealed = transport.seal(&subjects.orderer, &claim);
+    client
+        .publish_with_reply(subjects.orderer.clone(), inbox, sealed)
+        .await
+        .map_err(unavailable)?;
+    client.flush().await.map_err(unavailable)?;
+
+    let answer_aad = reply_aad(&subjects.orderer);
+    let beaten_by =
+        |node: NodeId, theirs: bool| node != me && (theirs || (!established && node < me));
+    let window = tokio::time::sleep(CLAIM_WINDOW);
+    tokio::pin!(window);
+    let mut held = Vec::new();
+    loop {
+        tokio::select! {
+            () = &mut window => return Ok(Claimed { subscription, held }),
+            answer = answers.next() => {
+                let answer = answer.ok_or(ClaimError::Unavailable)?;
+                if let Some(a) = transport.open::<ClaimAnswer>(&answer_aad, &answer.payload) {
+                    if beaten_by(a.node, a.established) {
+                        return Err(ClaimError::Lost);
+                    }
+                }
+            }
+            message = subscription.next() => {
+                let message = message.ok_or(ClaimError::Unavailable)?;
+                match transport.open::<ToOrderer>(&subjects.orderer, &message.payload) {
+                    Some(ToOrderer::Claim { node, established: theirs }) => {
+                        if let Some(reply) = &message.reply {
+                            let ours = ClaimAnswer { node: me, established };
+                            transport.send(reply, &answer_aad, &ours);
+                        }
+                        if beaten_by(node, theirs) {
+                            return Err(ClaimError::Lost);
+                        }
+                    }
+                    Some(_) => held.push(message),
+                    None => {}
+                }
+            }
+        }
+    }
+}

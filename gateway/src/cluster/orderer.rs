@@ -1,0 +1,197 @@
+//! Ordering a room for the cluster: joins, inputs and claims arrive on the room's orderer
+//! subject; the room turns them into events.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use async_nats::{Message, Subscriber};
+use ed25519_dalek::Signature;
+use futures_util::StreamExt;
+
+use super::link::ClusterLink;
+use super::transport::reply_aad;
+use super::wire::{ClaimAnswer, JoinAnswer, ToOrderer, WireAdmission};
+use super::Cluster;
+use crate::rooms::{Admission, Input, JoinError, NodeId, Room, RoomKey};
+use crate::state::Gateway;
+
+impl From<WireAdmission> for Admission {
+    fn from(admission: WireAdmission) -> Self {
+        match admission {
+            WireAdmission::Proof { message, signature } => Admission::Proof {
+                message,
+                signature: signature
+                    .and_then(|bytes| <[u8; 64]>::try_from(bytes).ok())
+                    .map(|bytes| Signature::from_bytes(&bytes)),
+            },
+            WireAdmission::Checked => Admission::Checked,
+        }
+    }
+}
+
+/// One ordered room's listener.
+pub(super) struct Orderer {
+    pub(super) cluster: Arc<Cluster>,
+    pub(super) gateway: Arc<Gateway>,
+    pub(super) key: RoomKey,
+    pub(super) room: Arc<Room>,
+    pub(super) link: Arc<ClusterLink>,
+    inputs: InputNumbers,
+}
+
+/// The next input number expected from each gateway's link to the room. Inputs are
+/// numbered from whatever the first one says (a link may have sent earlier inputs to a
+/// previous orderer); after that every number must follow the last.
+#[derive(Debug, Default)]
+struct InputNumbers {
+    next: HashMap<(NodeId, u64), u64>,
+}
+
+impl InputNumbers {
+    /// Whether input `seq` on `link` of gateway `node` is the next one (and counts it).
+    /// `false` means one was lost: the gateway's numbering is forgotten.
+    fn take(&mut self, node: NodeId, link: u64, seq: u64) -> bool {
+        let expected = self.next.entry((node, link)).or_insert(seq);
+        if *expected == seq {
+            *expected += 1;
+            return true;
+        }
+        self.forget(node);
+        false
+    }
+
+    /// Forgets gateway `node`'s links (it has no member left, or lost an input).
+    fn forget(&mut self, node: NodeId) {
+        self.next.retain(|(n, _), _| *n != node);
+    }
+}
+
+impl Orderer {
+    pub(super) fn new(
+        cluster: Arc<Cluster>,
+        gateway: Arc<Gateway>,
+        key: RoomKey,
+        room: Arc<Room>,
+        link: Arc<ClusterLink>,
+    ) -> Self {
+        Self {
+            cluster,
+            gateway,
+            key,
+            room,
+            link,
+            inputs: InputNumbers::default(),
+        }
+    }
+
+    /// Handles what arrived during the claim, then everything else, until the room ends
+    /// here.
+    pub(super) async fn serve(mut self, mut subscription: Subscriber, held: Vec<Message>) {
+        for message in held {
+            self.handle(message);
+        }
+        loop {
+            tokio::select! {
+                () = self.link.ended.notified() => break,
+                message = subscription.next() => match message {
+                    Some(message) => self.handle(message),
+                    None => break,
+                },
+            }
+        }
+    }
+
+    fn handle(&mut self, message: Message) {
+        let transport = &self.cluster.transport;
+        let subject = &self.link.subjects.orderer;
+        let Some(request) = transport.open::<ToOrderer>(subject, &message.payload) else {
+            return;
+        };
+        match request {
+            ToOrderer::Join {
+                node,
+                join_id,
+                admission,
+            } => {
+                let answer = self.admit(node, join_id, admission.into());
+                if let Some(reply) = &message.reply {
+                    transport.send(reply, &reply_aad(subject), &answer);
+                }
+            }
+            ToOrderer::Input {
+                node,
+                incarnation,
+                link,
+                seq,
+                input,
+            } => self.input(node, incarnation, (link, seq), input),
+            ToOrderer::Claim { .. } => {
+                if let Some(reply) = &message.reply {
+                    let answer = ClaimAnswer {
+                        node: transport.node(),
+                        established: true,
+                    };
+                    transport.send(reply, &reply_aad(subject), &answer);
+                }
+            }
+        }
+    }
+
+    fn admit(&self, node: NodeId, join_id: u64, admission: Admission) -> JoinAnswer {
+        if self.room.is_retired() {
+            return JoinAnswer::Ended;
+        }
+        let capacity = self.gateway.rooms.max_members();
+        match self.room.admit(node, join_id, None, &admission, capacity) {
+            Ok(admitted) => JoinAnswer::Admitted {
+                member: admitted.member,
+                others: admitted.others,
+                snapshot: self.room.snapshot(),
+            },
+            Err(JoinError::Full) => JoinAnswer::Full,
+            Err(_) if self.room.is_retired() => JoinAnswer::Ended,
+            Err(_) => JoinAnswer::NotFound,
+        }
+    }
+
+    fn input(&mut self, node: NodeId, incarnation: u64, (link, seq): (u64, u64), input: Input) {
+        if incarnation != self.room.incarnation() {
+            return;
+        }
+        let may_end = matches!(input, Input::Leave { .. } | Input::Abandon { .. });
+        if self.inputs.take(node, link, seq) {
+            self.room.input(node, input);
+        } else {
+            // An input from that gateway was lost: its members' view of the room can no
+            // longer be trusted, so they leave (their gateway closes their connections).
+            tracing::warn!("cluster: an input was lost; that gateway's members leave the room");
+            self.room.evict(node);
+        }
+        if may_end {
+            if !self.room.has_members_at(node) {
+                self.inputs.forget(node);
+            }
+            self.gateway.rooms.remove_if_done(self.key, &self.room);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inputs_must_follow_each_other_per_link_and_a_gap_forgets_the_gateway() {
+        let mut inputs = InputNumbers::default();
+        assert!(inputs.take(7, 1, 40), "the first input sets the numbering");
+        assert!(inputs.take(7, 1, 41));
+        assert!(inputs.take(7, 2, 0), "another link of the same gateway");
+        assert!(inputs.take(9, 1, 5), "another gateway");
+        assert!(!inputs.take(7, 1, 43), "input 42 was lost");
+        assert!(inputs.take(9, 1, 6), "the other gateway is not affected");
+        assert!(
+            inputs.take(7, 2, 17),
+            "gateway 7 was forgotten: it starts over"
+        );
+    }
+}

@@ -1,0 +1,389 @@
+//! Cluster mode with real parts: a `nats-server` on a free loopback port and gateways as
+//! separate processes, spoken to frame by frame (docs/protocol.md).
+
+mod support;
+
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use support::cluster::{gateway, wait_for_peers, NatsServer, Proxy, Secret};
+use support::{mls_header, Client, Holder, JoinedRoom, Wallet};
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::Message;
+
+/// Longer than a gateway takes to notice another is gone (2 s of silence, checked every
+/// half second) and for its successor to claim the room (0.1 s).
+const DEPARTURE: Duration = Duration::from_secs(8);
+
+/// A commit in `epoch`, as a group frame's payload.
+fn commit(epoch: u64, body: &[u8]) -> Vec<u8> {
+    [mls_header(epoch, 3), body.to_vec()].concat()
+}
+
+/// Reads control messages and frames until one of type `kind` arrives; returns it and
+/// what came before.
+async fn until(client: &mut Client, kind: &str) -> (Value, Vec<Message>) {
+    let mut before = Vec::new();
+    loop {
+        let message = client.next().await;
+        if let Message::Text(text) = &message {
+            let value: Value = serde_json::from_str(text).expect("a JSON control message");
+            if value["type"] == kind {
+                return (value, before);
+            }
+        }
+        before.push(message);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_room_spans_gateways_in_one_order() {
+    let nats = NatsServer::start();
+    let secret = Secret::new();
+    let a = gateway(&nats.url(), &secret, &[], &[]);
+    let b = gateway(&nats.url(), &secret, &[], &[]);
+    wait_for_peers(&[&a, &b]).await;
+
+    let mut alice = Client::ready(a.addr).await;
+    let room = alice.create_room().await;
+    let mut bob = Client::ready(b.addr).await;
+    let bob_in: JoinedRoom = bob.join(&room).await;
+    assert_eq!(
+        bob_in.members,
+        vec![room.member],
+        "one roster across gateways"
+    );
+    let joined = alice.expect("member_joined").await;
+    assert_eq!(joined["member"], bob_in.member);
+
+    alice.send_frame(room.room, b"from a").await;
+    assert_eq!(
+        bob.recv_frame().await,
+        (bob_in.room, room.member, b"from a".to_vec())
+    );
+    bob.send_frame(bob_in.room, b"from b").await;
+    assert_eq!(
+        alice.recv_frame().await,
+        (room.room, bob_in.member, b"from b".to_vec())
+    );
+
+    // Directed frames cross too, and one to nobody is refused through the order.
+    alice
+        .send_kind(room.room, 3, Some(bob_in.member), b"welcome")
+        .await;
+    assert_eq!(
+        bob.recv_kind().await,
+        (bob_in.room, room.member, 3, b"welcome".to_vec())
+    );
+    bob.send_kind(bob_in.room, 3, Some(1000), b"lost").await;
+    bob.expect_error("no_such_member").await;
+
+    // Two commits for the same epoch from two gateways: exactly one is ordered.
+    alice.send_kind(room.room, 1, None, &commit(0, b"a")).await;
+    bob.send_kind(bob_in.room, 1, None, &commit(0, b"b")).await;
+    let mut outcomes = Vec::new();
+    for client in [&mut alice, &mut bob] {
+        let value = loop {
+            let message = client.next().await;
+            if let Message::Text(text) = message {
+                break serde_json::from_str::<Value>(&text).unwrap();
+            }
+        };
+        outcomes.push(value["type"].as_str().unwrap().to_owned());
+    }
+    outcomes.sort();
+    assert_eq!(outcomes, ["commit_refused", "committed"]);
+
+    // `sync` across gateways: answered once the orderer has ordered what came before.
+    bob.send_json(json!({"type": "sync"})).await;
+    until(&mut bob, "synced").await;
+
+    bob.send_json(json!({"type": "room_leave", "room": bob_in.room}))
+        .await;
+    until(&mut bob, "left").await;
+    let (left, _) = until(&mut alice, "member_left").await;
+    assert_eq!(left["member"], bob_in.member);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn member_and_room_limits_hold_across_the_cluster() {
+    let nats = NatsServer::start();
+    let secret = Secret::new();
+    let limits = ["--max-members-per-room", "2", "--max-rooms", "2"];
+    let a = gateway(&nats.url(), &secret, &[], &limits);
+    let b = gateway(&nats.url(), &secret, &[], &limits);
+    wait_for_peers(&[&a, &b]).await;
+
+    let mut alice = Client::ready(a.addr).await;
+    let room = alice.create_room().await;
+    let mut bob = Client::ready(b.addr).await;
+    bob.join(&room).await;
+    let mut carol = Client::ready(b.addr).await;
+    carol
+        .send_json(carol.room_join(&room.code, &room.key))
+        .await;
+    carol.expect_error("room_full").await;
+
+    // One room ordered on each gateway: the cluster's limit of two is reached, and the
+    // heartbeats carry the counts.
+    carol.create_room().await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let mut dave = Client::ready(a.addr).await;
+    dave.send_json(support::room_create(&support::any_key()))
+        .await;
+    dave.expect_error("too_many_rooms").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn when_the_ordering_gateway_is_killed_the_room_moves_and_continues() {
+    let nats = NatsServer::start();
+    let secret = Secret::new();
+    let mut a = gateway(&nats.url(), &secret, &[], &[]);
+    let b = gateway(&nats.url(), &secret, &[], &[]);
+    let c = gateway(&nats.url(), &secret, &[], &[]);
+    wait_for_peers(&[&a, &b, &c]).await;
+
+    let mut alice = Client::ready(a.addr).await;
+    let room = alice.create_room().await;
+    let mut bob = Client::ready(b.addr).await;
+    let bob_in = bob.join(&room).await;
+    let mut carol = Client::ready(c.addr).await;
+    let carol_in = carol.join(&room).await;
+    until(&mut bob, "member_joined").await;
+
+    a.kill();
+    for client in [&mut bob, &mut carol] {
+        let (left, _) = tokio::time::timeout(DEPARTURE, until(client, "member_left"))
+            .await
+            .expect("member_left after the gateway died");
+        assert_eq!(
+            left["member"], room.member,
+            "the member on the killed gateway"
+        );
+    }
+
+    // The room goes on: frames, a commit, and a newcomer.
+    bob.send_frame(bob_in.room, b"still here").await;
+    assert_eq!(
+        carol.recv_frame().await,
+        (carol_in.room, bob_in.member, b"still here".to_vec())
+    );
+    carol
+        .send_kind(carol_in.room, 1, None, &commit(0, b"remove alice"))
+        .await;
+    until(&mut carol, "committed").await;
+    assert_eq!(bob.recv_kind().await.1, carol_in.member);
+    let mut dave = Client::ready(b.addr).await;
+    let dave_in = dave.join(&room).await;
+    let mut members = dave_in.members.clone();
+    members.sort_unstable();
+    let mut expected = vec![bob_in.member, carol_in.member];
+    expected.sort_unstable();
+    assert_eq!(members, expected);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn when_a_following_gateway_is_killed_its_members_leave() {
+    let nats = NatsServer::start();
+    let secret = Secret::new();
+    let a = gateway(&nats.url(), &secret, &[], &[]);
+    let mut b = gateway(&nats.url(), &secret, &[], &[]);
+    wait_for_peers(&[&a, &b]).await;
+    let mut alice = Client::ready(a.addr).await;
+    let room = alice.create_room().await;
+    let mut bob = Client::ready(b.addr).await;
+    let bob_in = bob.join(&room).await;
+    until(&mut alice, "member_joined").await;
+
+    b.kill();
+    let (left, _) = tokio::time::timeout(DEPARTURE, until(&mut alice, "member_left"))
+        .await
+        .expect("member_left after the gateway died");
+    assert_eq!(left["member"], bob_in.member);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_gateway_that_loses_nats_closes_its_rooms_admits_nobody_and_comes_back() {
+    let nats = NatsServer::start();
+    let secret = Secret::new();
+    let nats_addr = format!("127.0.0.1:{}", nats.port).parse().unwrap();
+    let proxy = Proxy::start(nats_addr).await;
+    let a = gateway(&nats.url(), &secret, &[], &[]);
+    let b = gateway(&proxy.url(), &secret, &[], &[]);
+    wait_for_peers(&[&a, &b]).await;
+    let mut alice = Client::ready(a.addr).await;
+    let room = alice.create_room().await;
+    let mut bob = Client::ready(b.addr).await;
+    let bob_in = bob.join(&room).await;
+    until(&mut alice, "member_joined").await;
+
+    proxy.cut();
+    let (code, reason) = bob.expect_close().await;
+    assert_eq!(code, CloseCode::Restart);
+    assert!(reason.contains("cluster_unavailable"), "{reason}");
+    let mut late = Client::ready(b.addr).await;
+    late.send_json(late.room_join(&room.code, &room.key)).await;
+    late.expect_error("cluster_unavailable").await;
+    late.send_json(support::room_create(&support::any_key()))
+        .await;
+    late.expect_error("cluster_unavailable").await;
+    let (left, _) = tokio::time::timeout(DEPARTURE, until(&mut alice, "member_left"))
+        .await
+        .expect("the other gateway notices");
+    assert_eq!(left["member"], bob_in.member);
+
+    proxy.mend();
+    wait_for_peers(&[&a, &b]).await;
+    let mut carol = Client::ready(b.addr).await;
+    let carol_in = carol.join(&room).await;
+    alice.send_frame(room.room, b"after").await;
+    assert_eq!(
+        carol.recv_frame().await,
+        (carol_in.room, room.member, b"after".to_vec())
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_nats_restart_closes_shared_rooms_and_nothing_is_relayed_twice() {
+    let mut nats = NatsServer::start();
+    let secret = Secret::new();
+    let a = gateway(&nats.url(), &secret, &[], &[]);
+    let b = gateway(&nats.url(), &secret, &[], &[]);
+    wait_for_peers(&[&a, &b]).await;
+    let mut alice = Client::ready(a.addr).await;
+    let room = alice.create_room().await;
+    let mut bob = Client::ready(b.addr).await;
+    bob.join(&room).await;
+    alice.send_frame(room.room, b"before").await;
+    bob.recv_frame().await;
+
+    nats.stop();
+    for client in [&mut alice, &mut bob] {
+        let (code, reason) = client.expect_close().await;
+        assert_eq!(code, CloseCode::Restart);
+        assert!(reason.contains("cluster_unavailable"), "{reason}");
+    }
+    let mut refused = Client::ready(a.addr).await;
+    refused
+        .send_json(support::room_create(&support::any_key()))
+        .await;
+    refused.expect_error("cluster_unavailable").await;
+
+    nats.restart();
+    wait_for_peers(&[&a, &b]).await;
+    let mut alice = Client::ready(a.addr).await;
+    let room = alice.create_room().await;
+    let mut bob = Client::ready(b.addr).await;
+    let bob_in = bob.join(&room).await;
+    for i in 0..20u8 {
+        alice.send_frame(room.room, &[i]).await;
+    }
+    for i in 0..20u8 {
+        assert_eq!(
+            bob.recv_frame().await,
+            (bob_in.room, room.member, vec![i]),
+            "each frame once, in order"
+        );
+    }
+    assert!(
+        bob.is_silent_for(Duration::from_millis(500)).await,
+        "nothing arrives twice"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nats_carries_only_opaque_subjects_and_sealed_payloads() {
+    use futures_util::StreamExt;
+
+    let nats = NatsServer::start();
+    let secret = Secret::new();
+    let tap = async_nats::connect(nats.url()).await.unwrap();
+    let mut everything = tap.subscribe(">").await.unwrap();
+    tap.flush().await.unwrap();
+    let a = gateway(&nats.url(), &secret, &[], &[]);
+    let b = gateway(&nats.url(), &secret, &[], &[]);
+    wait_for_peers(&[&a, &b]).await;
+
+    let mut alice = Client::ready(a.addr).await;
+    let room = alice.create_room().await;
+    let mut bob = Client::ready(b.addr).await;
+    let bob_in = bob.join(&room).await;
+    alice.expect("member_joined").await;
+    let marker = b"PLAINTEXT-MARKER-7731";
+    alice.send_frame(room.room, marker).await;
+    bob.recv_frame().await;
+    bob.send_frame(bob_in.room, marker).await;
+    alice.recv_frame().await;
+
+    // Heartbeats never stop, so the tap reads for a fixed while.
+    let mut seen = Vec::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_millis(700);
+    while let Ok(Some(message)) = tokio::time::timeout_at(deadline, everything.next()).await {
+        seen.push(message);
+    }
+    assert!(
+        seen.iter().any(|m| m.subject.ends_with(".e")),
+        "the tap saw the room's events"
+    );
+    let opaque_id = |id: &str| id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit());
+    for message in &seen {
+        let subject = message.subject.as_str();
+        let parts: Vec<&str> = subject.split('.').collect();
+        let allowed = ["ag.hb", "ag.spent", "ag.ghost"].contains(&subject)
+            || subject.starts_with("_INBOX.")
+            || matches!(parts.as_slice(), ["ag", "r", id] if opaque_id(id))
+            || matches!(parts.as_slice(), ["ag", "r", id, "e"] if opaque_id(id));
+        assert!(allowed, "unexpected subject {subject}");
+        assert!(!subject.contains(&room.code), "{subject} names the room");
+        let payload = &message.payload[..];
+        for needle in [&marker[..], room.code.as_bytes()] {
+            assert!(
+                !payload.windows(needle.len()).any(|w| w == needle),
+                "a payload on {subject} carries plaintext"
+            );
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_may_use_any_gateway_ghost_ids_and_sign_ins_cross_and_nonces_stay_single_use() {
+    let nats = NatsServer::start();
+    let secret = Secret::new();
+    // Gateways of one cluster answer for one public name.
+    let shared = ["--domain", "chat.cluster.test"];
+    let a = gateway(&nats.url(), &secret, &[], &shared);
+    let b = gateway(&nats.url(), &secret, &[], &shared);
+    wait_for_peers(&[&a, &b]).await;
+
+    // A ghostId issued on one gateway opens on the other, once both hold the cluster's key
+    // chain (one of them adopts the other's within a heartbeat or two).
+    let holder = Holder::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let mut on_a = Client::ready(a.addr).await;
+        let ghost_id = holder.issue_ghost(&mut on_a).await;
+        let mut on_b = Client::ready(b.addr).await;
+        on_b.send_json(json!({"type": "presence", "ghost_ids": [ghost_id]}))
+            .await;
+        if on_b.expect("presence").await["present"] == json!([true]) {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the gateways never shared a ghostId key chain"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+
+    // A challenge fetched from one gateway signs in on the other, and only once anywhere.
+    let wallet = Wallet::new();
+    let message = wallet.challenge(a.addr).await;
+    let auth = json!({"type": "auth", "message": message, "signature": wallet.sign(&message)});
+    let mut on_b = Client::ready(b.addr).await;
+    on_b.send_json(auth.clone()).await;
+    on_b.expect("authenticated").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let mut replay = Client::ready(a.addr).await;
+    replay.send_json(auth).await;
+    replay.expect_error("nonce_reused").await;
+}

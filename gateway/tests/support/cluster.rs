@@ -1,0 +1,216 @@
+//! Cluster tests' parts: a real `nats-server` on a free loopback port, the cluster secret
+//! file, gateway processes joined to the cluster, and a TCP proxy whose cut stands for a
+//! lost link between one gateway and NATS.
+
+use std::net::{SocketAddr, TcpListener};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tokio::net::TcpStream;
+
+use super::process::GatewayProcess;
+
+/// A `nats-server` child on 127.0.0.1, core NATS only (no JetStream: nothing is stored).
+pub struct NatsServer {
+    child: Option<Child>,
+    pub port: u16,
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+impl NatsServer {
+    /// Starts a server on a free port and waits until it accepts connections.
+    pub fn start() -> Self {
+        let mut server = Self {
+            child: None,
+            port: free_port(),
+        };
+        server.restart();
+        server
+    }
+
+    /// `nats://127.0.0.1:<port>`.
+    pub fn url(&self) -> String {
+        format!("nats://127.0.0.1:{}", self.port)
+    }
+
+    /// Stops the server (SIGKILL: every connection drops at once).
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// Starts the server again on the same port.
+    pub fn restart(&mut self) {
+        self.stop();
+        let binary = ["/usr/sbin/nats-server", "/usr/bin/nats-server"]
+            .into_iter()
+            .find(|path| std::path::Path::new(path).exists())
+            .unwrap_or("nats-server");
+        let child = Command::new(binary)
+            .args(["-a", "127.0.0.1", "-p", &self.port.to_string()])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!(
+                    "nats-server is required for the cluster tests ({e}): \
+                     apt-get install nats-server (scripts/install-deps.sh)"
+                )
+            });
+        self.child = Some(child);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+            assert!(Instant::now() < deadline, "nats-server did not start");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for NatsServer {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// The cluster secret, in a file the test owns (the gateways only read it).
+pub struct Secret {
+    pub path: PathBuf,
+}
+
+impl Secret {
+    pub fn new() -> Self {
+        let path = std::env::temp_dir().join(format!(
+            "anoghost-cluster-secret-{}-{}.hex",
+            std::process::id(),
+            rand::random::<u32>()
+        ));
+        let hex: String = (0..32)
+            .map(|_| format!("{:02x}", rand::random::<u8>()))
+            .collect();
+        std::fs::write(&path, hex).unwrap();
+        Self { path }
+    }
+}
+
+impl Drop for Secret {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// A gateway process in the cluster at `nats` (a URL), with test-friendly limits and
+/// `extra` flags, optionally under a wrapper command.
+pub fn gateway(nats: &str, secret: &Secret, wrapper: &[&str], extra: &[&str]) -> GatewayProcess {
+    let secret = secret.path.display().to_string();
+    let mut args = vec![
+        "--cluster",
+        nats,
+        "--cluster-secret-file",
+        &secret,
+        "--messages-per-second",
+        "10000",
+        "--joins-per-minute",
+        "1000",
+        "--joins-per-minute-per-ip",
+        "10000",
+    ];
+    args.extend_from_slice(extra);
+    GatewayProcess::spawn(wrapper, &args)
+}
+
+/// Waits until `count` gateways can see each other: each has heard the others'
+/// heartbeats (read from /v1/health's `peers`).
+pub async fn wait_for_peers(gateways: &[&GatewayProcess]) {
+    let expected = gateways.len() - 1;
+    let deadline = Instant::now() + Duration::from_secs(15);
+    for gateway in gateways {
+        loop {
+            let health: serde_json::Value =
+                reqwest::get(format!("http://{}/v1/health", gateway.addr))
+                    .await
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap();
+            if health["cluster"]["peers"].as_u64() == Some(expected as u64) {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "gateways did not find each other: {health}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+/// A loopback TCP proxy to `target`; [`Proxy::cut`] drops every connection through it and
+/// refuses new ones until [`Proxy::mend`].
+pub struct Proxy {
+    pub addr: SocketAddr,
+    cut: Arc<AtomicBool>,
+    generation: Arc<tokio::sync::watch::Sender<u64>>,
+}
+
+impl Proxy {
+    pub async fn start(target: SocketAddr) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let cut = Arc::new(AtomicBool::new(false));
+        let (generation, _) = tokio::sync::watch::channel(0u64);
+        let generation = Arc::new(generation);
+        let proxy = Self {
+            addr,
+            cut: cut.clone(),
+            generation: generation.clone(),
+        };
+        tokio::spawn(async move {
+            while let Ok((inbound, _)) = listener.accept().await {
+                if cut.load(Ordering::Acquire) {
+                    continue;
+                }
+                let Ok(outbound) = TcpStream::connect(target).await else {
+                    continue;
+                };
+                let mut cut_signal = generation.subscribe();
+                tokio::spawn(async move {
+                    let (mut a, mut b) = (inbound, outbound);
+                    tokio::select! {
+                        _ = tokio::io::copy_bidirectional(&mut a, &mut b) => {}
+                        _ = cut_signal.changed() => {}
+                    }
+                });
+            }
+        });
+        proxy
+    }
+
+    /// `nats://` URL through the proxy.
+    pub fn url(&self) -> String {
+        format!("nats://{}", self.addr)
+    }
+
+    /// Drops every connection and refuses new ones.
+    pub fn cut(&self) {
+        self.cut.store(true, Ordering::Release);
+        self.generation.send_modify(|g| *g += 1);
+    }
+
+    /// Accepts connections again.
+    pub fn mend(&self) {
+        self.cut.store(false, Ordering::Release);
+    }
+}
