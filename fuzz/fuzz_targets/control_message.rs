@@ -8,6 +8,7 @@
 //! that parses (and is not one this side does not know) round-trips the same way.
 #![no_main]
 
+use anoghost_protocol::client::PaidInvitee;
 use anoghost_protocol::{ClientMessage, ErrorCode, Limits, ServerMessage};
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
@@ -24,12 +25,12 @@ enum Input<'a> {
 enum Client {
     Hello(u8),
     Auth(String, String),
-    GhostRotate,
+    GhostIssue(String, String),
     Presence(Vec<String>),
     RoomCreate(String),
     RoomJoin(String, String),
-    RoomCreatePaid(String, String, Vec<String>),
-    RoomJoinPaid(String),
+    RoomCreatePaid(String, String, Vec<(String, String)>),
+    RoomJoinPaid(String, String, String),
     RoomLeave(u32),
     Sync,
 }
@@ -39,16 +40,25 @@ impl Client {
         match self {
             Self::Hello(v) => ClientMessage::Hello { v },
             Self::Auth(message, signature) => ClientMessage::Auth { message, signature },
-            Self::GhostRotate => ClientMessage::GhostRotate {},
+            Self::GhostIssue(holder, signature) => ClientMessage::GhostIssue { holder, signature },
             Self::Presence(ghost_ids) => ClientMessage::Presence { ghost_ids },
             Self::RoomCreate(verifier) => ClientMessage::RoomCreate { verifier },
             Self::RoomJoin(code, proof) => ClientMessage::RoomJoin { code, proof },
-            Self::RoomCreatePaid(name, escrow_nonce, invitees) => ClientMessage::RoomCreatePaid {
-                name,
-                escrow_nonce,
-                invitees,
+            Self::RoomCreatePaid(escrow_nonce, room_tag, invitees) => {
+                ClientMessage::RoomCreatePaid {
+                    escrow_nonce,
+                    room_tag,
+                    invitees: invitees
+                        .into_iter()
+                        .map(|(ghost_id, invite)| PaidInvitee { ghost_id, invite })
+                        .collect(),
+                }
+            }
+            Self::RoomJoinPaid(holder, room_tag, signature) => ClientMessage::RoomJoinPaid {
+                holder,
+                room_tag,
+                signature,
             },
-            Self::RoomJoinPaid(mint) => ClientMessage::RoomJoinPaid { mint },
             Self::RoomLeave(room) => ClientMessage::RoomLeave { room },
             Self::Sync => ClientMessage::Sync {},
         }
@@ -58,11 +68,11 @@ impl Client {
 #[derive(Debug, Arbitrary)]
 enum Server {
     Welcome([u64; 8], u64, usize, String),
-    Authenticated(String),
+    Authenticated,
     Ghost(String),
     Presence(Vec<bool>),
     Joined(u32, Option<String>, u16, Vec<u16>),
-    PaidRoomCreated(Vec<Option<String>>),
+    PaidRoomCreated(Vec<bool>),
     Left(u32),
     MemberJoined(u32, u16),
     MemberLeft(u32, u16),
@@ -105,7 +115,7 @@ impl Server {
                     challenge,
                 }
             }
-            Self::Authenticated(ghost_id) => ServerMessage::Authenticated { ghost_id },
+            Self::Authenticated => ServerMessage::Authenticated {},
             Self::Ghost(ghost_id) => ServerMessage::Ghost { ghost_id },
             Self::Presence(present) => ServerMessage::Presence { present },
             Self::Joined(room, code, member, members) => ServerMessage::Joined {
@@ -114,7 +124,7 @@ impl Server {
                 member,
                 members,
             },
-            Self::PaidRoomCreated(mints) => ServerMessage::PaidRoomCreated { mints },
+            Self::PaidRoomCreated(minted) => ServerMessage::PaidRoomCreated { minted },
             Self::Left(room) => ServerMessage::Left { room },
             Self::MemberJoined(room, member) => ServerMessage::MemberJoined { room, member },
             Self::MemberLeft(room, member) => ServerMessage::MemberLeft { room, member },

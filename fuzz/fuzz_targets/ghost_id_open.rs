@@ -1,17 +1,14 @@
 //! Opening a ghostId (`gateway/src/ghost/ghost_id.rs`): the gateway opens every ghostId a
-//! client names in `presence` and `room_create_paid`.
+//! client names (a paid room's invitees, contacts), text it does not control.
 //!
-//! Repoint after the paid-room work (issue 17) changes the ghostId: this file is the whole
-//! target.
-//!
-//! Invariants: opening never panics; the ghostId the gateway issued opens to its wallet
-//! while its epoch is in the window and not after; nothing else opens, whether any text at
-//! all or the issued ghostId damaged in any way.
+//! Invariants: opening never panics; the ghostId the gateway issued opens to its holder
+//! address while its epoch is in the window and not after; nothing else opens, whether any
+//! text at all or the issued ghostId damaged in any way.
 #![no_main]
 
 use anoghost_fuzz::Damage;
 use anoghost_gateway::ghost::GhostEpochKeys;
-use anoghost_gateway::secret::{SecretBytes32, WalletAddress};
+use anoghost_gateway::secret::{HolderAddress, SecretBytes32};
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use rand::rngs::StdRng;
@@ -20,7 +17,7 @@ use rand::SeedableRng;
 #[derive(Debug, Arbitrary)]
 struct Input {
     seed: [u8; 32],
-    wallet: [u8; 32],
+    holder: [u8; 32],
     nonce_seed: u64,
     window: u8,
     /// Epochs the chain moves on after issuing.
@@ -43,13 +40,14 @@ const EPOCH: u64 = 1_000;
 fuzz_target!(|input: Input| {
     let window = usize::from(input.window % 8) + 1;
     let mut keys = GhostEpochKeys::new(SecretBytes32::new(input.seed), EPOCH, window);
-    let wallet = WalletAddress::from_bytes(input.wallet);
-    let issued = keys.issue(&wallet, &mut StdRng::seed_from_u64(input.nonce_seed));
+    let holder = HolderAddress::from_bytes(input.holder);
+    let issued = keys.issue(&holder, &mut StdRng::seed_from_u64(input.nonce_seed));
     keys.advance_to(EPOCH + u64::from(input.later % 16));
     let in_window = usize::from(input.later % 16) < window;
     assert_eq!(keys.open(&issued).is_ok(), in_window);
     if in_window {
-        assert_eq!(keys.open(&issued), Ok(wallet));
+        let opened = keys.open(&issued).expect("opens in the window");
+        assert_eq!(opened.as_bytes(), &input.holder);
     }
     let probe = match input.probe {
         Probe::Text(text) => text,

@@ -5,12 +5,10 @@
 //! NonTransferable, MintCloseAuthority, MetadataPointer and TokenMetadata, with any fields),
 //! then damaged byte by byte: raw bytes would never get past the account-type check.
 //!
-//! Repoint after the paid-room work (issue 17) renames the metadata fields (`room` becomes
-//! a room binding, `ghost` an invite, both of fixed length): the builder in this file is
-//! the whole target.
-//!
-//! Invariants: decoding never panics; an undamaged mint with both fields decodes to exactly
-//! what was written (supply, decimals, authorities, extensions, name, symbol, sealed fields).
+//! Invariants: decoding never panics; an undamaged mint with both fields of their exact
+//! lengths decodes to exactly what was written (supply, decimals, authorities, extensions,
+//! name, symbol, room binding, sealed invite); one with a field missing or of another
+//! length is refused as `BadField`.
 #![no_main]
 
 use anchor_lang::prelude::Pubkey;
@@ -22,9 +20,9 @@ use anchor_spl::token_2022::spl_token_2022::extension::{
 };
 use anchor_spl::token_2022::spl_token_2022::state::Mint;
 use anchor_spl::token_interface::spl_token_metadata_interface::state::TokenMetadata;
-use anoghost::key_metadata::{FIELD_GHOST, FIELD_ROOM};
+use anoghost::key_metadata::{FIELD_INVITE, FIELD_ROOM, INVITE_LEN, ROOM_BINDING_LEN};
 use anoghost_fuzz::Damage;
-use anoghost_program_client::key::read_key_mint;
+use anoghost_program_client::key::{read_key_mint, KeyReadError};
 use arbitrary::Arbitrary;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
@@ -49,24 +47,38 @@ struct Metadata {
     symbol: String,
     uri: String,
     room: Field,
-    ghost: Field,
+    invite: Field,
     others: Vec<(String, String)>,
 }
 
 #[derive(Debug, Arbitrary)]
 enum Field {
     Missing,
+    /// Bytes cut or zero-padded to the field's exact length.
+    Fitting(Vec<u8>),
     Bytes(Vec<u8>),
     Text(String),
 }
 
 impl Field {
-    fn value(&self) -> Option<String> {
+    /// The metadata value written for a field of `len` bytes.
+    fn value(&self, len: usize) -> Option<String> {
         match self {
             Self::Missing => None,
+            Self::Fitting(bytes) => {
+                let mut bytes = bytes.clone();
+                bytes.resize(len, 0);
+                Some(BASE64.encode(bytes))
+            }
             Self::Bytes(bytes) => Some(BASE64.encode(bytes)),
             Self::Text(text) => Some(text.clone()),
         }
+    }
+
+    /// The bytes the field must decode to, if its value is base64 of exactly `len` bytes.
+    fn expected(&self, len: usize) -> Option<Vec<u8>> {
+        let bytes = BASE64.decode(self.value(len)?).ok()?;
+        (bytes.len() == len).then_some(bytes)
     }
 }
 
@@ -129,12 +141,22 @@ fn build(input: &Input, metadata: Option<&TokenMetadata>) -> Option<Vec<u8>> {
 fuzz_target!(|input: Input| {
     let metadata = input.metadata.as_ref().map(|m| {
         let mut additional_metadata: Vec<(String, String)> = Vec::new();
-        for (name, field) in [(FIELD_ROOM, &m.room), (FIELD_GHOST, &m.ghost)] {
-            if let Some(value) = field.value() {
+        let fields = [
+            (FIELD_ROOM, &m.room, ROOM_BINDING_LEN),
+            (FIELD_INVITE, &m.invite, INVITE_LEN),
+        ];
+        for (name, field, len) in fields {
+            if let Some(value) = field.value(len) {
                 additional_metadata.push((name.to_owned(), value));
             }
         }
-        additional_metadata.extend(m.others.iter().cloned());
+        // Other entries never share the two fields' names: which entry a reader takes when
+        // a name repeats is the writer's business (the program writes each once).
+        let others = m
+            .others
+            .iter()
+            .filter(|(name, _)| name != FIELD_ROOM && name != FIELD_INVITE);
+        additional_metadata.extend(others.cloned());
         TokenMetadata {
             update_authority: key(m.update_authority).try_into().unwrap_or_default(),
             mint: Pubkey::new_from_array([9; 32]),
@@ -153,8 +175,11 @@ fuzz_target!(|input: Input| {
     let (Some(metadata), Some(fields), true) = (&input.metadata, &metadata, intact) else {
         return;
     };
-    let (Field::Bytes(room), Field::Bytes(ghost)) = (&metadata.room, &metadata.ghost) else {
-        return;
+    let Some(room) = metadata.room.expected(ROOM_BINDING_LEN) else {
+        return assert_eq!(decoded, Err(KeyReadError::BadField(FIELD_ROOM)));
+    };
+    let Some(invite) = metadata.invite.expected(INVITE_LEN) else {
+        return assert_eq!(decoded, Err(KeyReadError::BadField(FIELD_INVITE)));
     };
     let key = decoded.expect("an intact key mint decodes");
     assert_eq!((key.supply, key.decimals), (input.supply, input.decimals));
@@ -175,5 +200,6 @@ fuzz_target!(|input: Input| {
         Option::<Pubkey>::from(fields.update_authority)
     );
     assert_eq!((&key.name, &key.symbol), (&fields.name, &fields.symbol));
-    assert_eq!((&key.sealed_room, &key.sealed_ghost), (room, ghost));
+    assert_eq!(key.room_binding.as_slice(), room.as_slice());
+    assert_eq!(key.invite.as_slice(), invite.as_slice());
 });

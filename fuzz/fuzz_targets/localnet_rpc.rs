@@ -6,21 +6,25 @@
 //! messages, any JSON) so the fuzzer gets past the envelope.
 //!
 //! Invariants: reading never panics; a read call respects the limits a validator enforces
-//! (at most 100 addresses, at most 256 signatures); and the work the bank side does with a
-//! call without touching the bank (rent for a data length, the accounts and fee of a
-//! transaction) does not panic either.
+//! (at most 100 addresses, at most 256 signatures, at most 4 program-account filters); and
+//! the work the bank side does with a call without touching the bank (rent for a data
+//! length, the accounts and fee of a transaction, matching account data against filters)
+//! does not panic either.
 #![no_main]
 
 use anoghost_fuzz::Json;
-use anoghost_localnet::rpc::request::{MAX_MULTIPLE_ACCOUNTS, MAX_SIGNATURE_STATUSES};
+use anoghost_localnet::rpc::request::{
+    MAX_MULTIPLE_ACCOUNTS, MAX_PROGRAM_FILTERS, MAX_SIGNATURE_STATUSES,
+};
 use anoghost_localnet::rpc::{read_envelope, Call, Method};
 use arbitrary::{Arbitrary, Unstructured};
 use base64::Engine as _;
 use libfuzzer_sys::fuzz_target;
 use serde_json::{json, Value};
+use solana_rpc_client_types::filter::RpcFilterType;
 use solana_sdk::rent::Rent;
 
-const METHODS: [&str; 18] = [
+const METHODS: [&str; 19] = [
     "getHealth",
     "getVersion",
     "getSlot",
@@ -33,6 +37,7 @@ const METHODS: [&str; 18] = [
     "getAccountInfo",
     "getMultipleAccounts",
     "getTokenAccountsByOwner",
+    "getProgramAccounts",
     "getTransaction",
     "sendTransaction",
     "simulateTransaction",
@@ -84,6 +89,9 @@ impl<'a> Arbitrary<'a> for Param {
                 if u.arbitrary()? {
                     config["skipPreflight"] = json!(u.arbitrary::<bool>()?);
                 }
+                if u.arbitrary()? {
+                    config["filters"] = filters(u)?;
+                }
                 config
             }
             6 => {
@@ -115,6 +123,27 @@ impl<'a> Arbitrary<'a> for Param {
             _ => u.arbitrary::<Json>()?.0,
         }))
     }
+}
+
+/// `getProgramAccounts` filters: `dataSize` and `memcmp` in every encoding, any offset.
+fn filters(u: &mut Unstructured<'_>) -> arbitrary::Result<Value> {
+    let count = u.int_in_range(0..=5)?;
+    let mut filters = Vec::with_capacity(count);
+    for _ in 0..count {
+        let bytes: Vec<u8> = u.arbitrary()?;
+        let offset = u.arbitrary::<u64>()? % 256;
+        filters.push(match u.int_in_range(0..=3)? {
+            0 => json!({ "dataSize": u.arbitrary::<u64>()? % 256 }),
+            1 => json!({ "memcmp": { "offset": offset, "bytes": bs58::encode(&bytes).into_string() } }),
+            2 => json!({ "memcmp": {
+                "offset": offset,
+                "bytes": base64::engine::general_purpose::STANDARD.encode(&bytes),
+                "encoding": "base64",
+            } }),
+            _ => u.arbitrary::<Json>()?.0,
+        });
+    }
+    Ok(Value::Array(filters))
 }
 
 /// Bytes shaped like a bincode transaction: a short-vec of signatures, then a message.
@@ -153,6 +182,17 @@ fn run_without_bank(call: &Call) {
             assert!(keys <= usize::from(u8::MAX) + 1);
             let _ = signers * 5_000;
             let _ = bincode::serialize(transaction);
+        }
+        Call::ProgramAccounts { filters, .. } => {
+            assert!(filters.len() <= MAX_PROGRAM_FILTERS);
+            // What the bank side does with each candidate account's data.
+            for data in [&[][..], &[0u8; 165][..]] {
+                for filter in filters {
+                    if let RpcFilterType::Memcmp(memcmp) = filter {
+                        let _ = memcmp.bytes_match(data);
+                    }
+                }
+            }
         }
         Call::FeeForMessage(message) => {
             let _ = message.account_keys.len();

@@ -2,9 +2,6 @@
 //! `/v1/pay/room-deposit` and `/v1/pay/payment` and the wallet's `{"account"}` body, then
 //! the unsigned transaction the gateway builds from them.
 //!
-//! Repoint after the paid-room work (issue 17) changes these endpoints: this file is the
-//! whole target.
-//!
 //! Invariants: parsing never panics; an accepted room deposit pays for 1 to 1000 keys with a
 //! 32-byte nonce; a query built from valid fields, in any order and percent-encoding, reads
 //! back to those fields; whatever is accepted builds a transaction that fits in one Solana
@@ -35,6 +32,8 @@ enum Input<'a> {
         amount: u64,
         expiry: i64,
         account: [u8; 32],
+        /// Name the paying wallet in the deposit link.
+        payer: Option<[u8; 32]>,
         /// Percent-encode every character of each value.
         escaped: bool,
         /// Put the fields in reverse order, and add one the endpoint does not use.
@@ -101,20 +100,22 @@ fuzz_target!(|input: Input<'_>| match input {
         amount,
         expiry,
         account,
+        payer,
         escaped,
         reordered,
     } => {
         let keys = keys % MAX_KEYS + MIN_KEYS;
-        let deposit = query(
-            &[
-                ("nonce", bs58::encode(nonce).into_string()),
-                ("keys", keys.to_string()),
-            ],
-            escaped,
-            reordered,
-        );
+        let payer = payer.map(Pubkey::new_from_array);
+        let mut fields = vec![
+            ("nonce", bs58::encode(nonce).into_string()),
+            ("keys", keys.to_string()),
+        ];
+        if let Some(payer) = payer {
+            fields.push(("payer", payer.to_string()));
+        }
+        let deposit = query(&fields, escaped, reordered);
         let read = pay_request::room_deposit(&deposit).expect("a valid deposit query reads");
-        assert_eq!((read.nonce, read.keys), (nonce, keys));
+        assert_eq!((read.nonce, read.keys, read.payer), (nonce, keys, payer));
         let claim = Pubkey::new_from_array(claim);
         let payment = query(
             &[

@@ -5,9 +5,6 @@
 //! ImmutableOwner and NonTransferableAccount extensions a key's account carries), then
 //! damaged byte by byte, or any bytes at all.
 //!
-//! Repoint after the paid-room work (issue 17) if the holding check changes shape: this
-//! file is the whole target.
-//!
 //! Invariants: decoding never panics; an undamaged account decodes to exactly its owner,
 //! mint and amount; what decodes from any bytes is the base state those bytes hold.
 #![no_main]
