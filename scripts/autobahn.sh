@@ -22,7 +22,7 @@ gateway="$CARGO_TARGET_DIR/debug/anoghost-gateway"
 # messages is answered with an `error`, so Autobahn's echo cases fail by design. Rate and
 # size limits are raised so that they do not stand in for the RFC's own answers.
 "$gateway" --listen "127.0.0.1:$PORT" --messages-per-second 100000 \
-    --max-control-bytes 65536 --handshake-timeout-secs 60 --log warn &
+    --max-control-bytes 65536 --handshake-timeout-secs 60 --log-level warn &
 gateway_pid=$!
 trap 'kill "$gateway_pid" 2>/dev/null || true' EXIT
 sleep 1
