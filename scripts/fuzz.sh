@@ -2,7 +2,7 @@
 # The fuzz targets in fuzz/ (see fuzz/README.md), on nightly through cargo-fuzz.
 #
 #   scripts/fuzz.sh --smoke            every target for FUZZ_SMOKE_SECONDS (20) on its
-#                                      committed corpus; fails on any crash (CI runs this)
+#                                      committed corpus; fails on any crash
 #   scripts/fuzz.sh --list             the targets
 #   scripts/fuzz.sh TARGET [SECONDS]   one campaign (600 s by default), growing the corpus,
 #                                      then minimising it; the final stats go to stdout
@@ -48,9 +48,10 @@ build() {
 
 smoke() {
     build
-    local scratch failed=()
+    local failed=()
+    # Global, not local: the EXIT trap runs after this function has returned.
     scratch="$(mktemp -d)"
-    trap 'rm -rf "$scratch"' EXIT
+    trap 'rm -rf "${scratch:-}"' EXIT
     local started=$SECONDS
     for target in $(targets); do
         echo "== $target: ${SMOKE_SECONDS}s on fuzz/corpus/$target"
