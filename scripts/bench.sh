@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds in release and runs every benchmark, the gateway side by side with its baselines
-# (a tokio-tungstenite relay and a Node ws relay), then writes bench/RESULTS.md.
+# (a raw-TCP relay with the same framing, the box's limit; a naive tokio-tungstenite relay;
+# a Node ws relay), then writes bench/RESULTS.md.
 #
 #   scripts/bench.sh            # the full run (about half an hour on 2 cores)
 #   scripts/bench.sh --quick    # a short smoke run of the harness; not a measurement
@@ -23,19 +24,23 @@ echo "== Node relay packages (from bench/node/package-lock.json)"
 command -v node >/dev/null || { echo "bench.sh: Node.js 20+ is needed for the Node ws baseline" >&2; exit 1; }
 npm ci --prefix bench/node --no-audit --no-fund --loglevel=error
 
-echo "== building (release: gateway, floor relay, load generator; debug: localnet)"
+echo "== building (release: gateway, baseline relays, load generator; debug: localnet)"
 cargo build --release --locked -p anoghost-gateway -p anoghost-bench --bins
 cargo build --locked -p anoghost-localnet
 
-echo "== client and gateway crypto (criterion)"
+echo "== client MLS and gateway crypto (criterion)"
 criterion_args=()
 [ ${#quick[@]} -gt 0 ] && criterion_args=(-- --warm-up-time 1 --measurement-time 2)
-cargo bench --locked -p anoghost-sdk --bench crypto "${criterion_args[@]}"
+mkdir -p "$CARGO_TARGET_DIR/criterion"
+# The MLS bench also prints commit and Welcome sizes; the report reads them from this file.
+cargo bench --locked -p anoghost-sdk --bench mls "${criterion_args[@]}" \
+    | tee "$CARGO_TARGET_DIR/criterion/mls-sizes.txt"
 cargo bench --locked -p anoghost-gateway --bench sealing "${criterion_args[@]}"
 
 echo "== relays, memory, churn, join cost"
 "$CARGO_TARGET_DIR/release/anoghost-bench" \
     --gateway-bin "$CARGO_TARGET_DIR/release/anoghost-gateway" \
+    --raw-bin "$CARGO_TARGET_DIR/release/relay-raw" \
     --floor-bin "$CARGO_TARGET_DIR/release/relay-floor" \
     --localnet-bin "$CARGO_TARGET_DIR/debug/anoghost-localnet" \
     --node-relay bench/node/relay.mjs \

@@ -5,13 +5,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use futures_util::{SinkExt, StreamExt};
 use tokio::sync::Semaphore;
-use tokio_tungstenite::tungstenite::Message;
 
 use ed25519_dalek::SigningKey;
 
-use crate::client::{connect, enter, relay_frame, request, room_key, Target, Ws};
+use crate::client::{connect, enter, relay_frame, request, room_key, Conn, Target};
 use crate::proc::rss_kib;
 
 /// Standing rooms the churning clients join (each held open by one member).
@@ -41,20 +39,16 @@ async fn cycle(
     index: usize,
     (code, key): &(String, SigningKey),
 ) -> std::io::Result<()> {
-    let mut ws = connect(target, index).await?;
-    let (room, _) = enter(&mut ws, key, Some(code)).await?;
-    ws.send(Message::binary(relay_frame(room, &[7u8; 64])))
-        .await
-        .map_err(std::io::Error::other)?;
+    let mut conn = connect(target, index).await?;
+    let (room, _) = enter(&mut conn, key, Some(code)).await?;
+    conn.send_binary(relay_frame(room, &[7u8; 64])).await?;
     request(
-        &mut ws,
+        &mut conn,
         &format!(r#"{{"type":"room_leave","room":{room}}}"#),
     )
     .await?;
-    ws.close(None).await.map_err(std::io::Error::other)?;
-    // Read to the end so the close completes cleanly.
-    while let Some(Ok(_)) = ws.next().await {}
-    Ok(())
+    // Reads to the end so the close completes cleanly.
+    conn.close().await
 }
 
 /// Runs `rounds` rounds of `secs` seconds at `rate` cycles per second against relay `pid`.
@@ -65,19 +59,19 @@ pub async fn run(
     secs: u64,
     rounds: usize,
 ) -> std::io::Result<ChurnResult> {
-    let mut anchors: Vec<Ws> = Vec::new();
+    let mut anchors: Vec<Conn> = Vec::new();
     let mut rooms = Vec::new();
     for index in 0..STANDING_ROOMS {
-        let mut ws = connect(target, index).await?;
+        let mut conn = connect(target, index).await?;
         let key = room_key();
-        let (_, code) = enter(&mut ws, &key, None).await?;
+        let (_, code) = enter(&mut conn, &key, None).await?;
         rooms.push((code, key));
-        anchors.push(ws);
+        anchors.push(conn);
     }
     // The standing members read everything relayed to them.
     let drains: Vec<_> = anchors
         .into_iter()
-        .map(|mut ws| tokio::spawn(async move { while let Some(Ok(_)) = ws.next().await {} }))
+        .map(|mut conn| tokio::spawn(async move { while let Some(Ok(_)) = conn.next().await {} }))
         .collect();
     tokio::time::sleep(Duration::from_secs(2)).await;
     let before_kib = rss_kib(pid)?;

@@ -4,15 +4,14 @@
 
 use std::time::{Duration, Instant};
 
-use futures_util::{SinkExt, StreamExt};
 use hdrhistogram::Histogram;
 use tokio::sync::watch;
 use tokio::time::MissedTickBehavior;
-use tokio_tungstenite::tungstenite::Message;
 
 use crate::client::{
-    fill_rooms, relay_frame, Member, Target, Ws, DELIVERED_HEADER_LEN, SENT_OVERHEAD,
+    fill_rooms, relay_frame, Conn, Incoming, Member, Target, DELIVERED_HEADER_LEN, SENT_OVERHEAD,
 };
+use crate::proc::cpu_secs;
 
 /// One fan-out run's shape.
 #[derive(Debug, Clone)]
@@ -31,6 +30,9 @@ pub struct FanoutConfig {
     pub measure: Duration,
     /// Time allowed after the window for frames still in flight.
     pub drain: Duration,
+    /// The relay's processes (several gateways and NATS in a cluster), whose CPU time
+    /// over the window is read from `/proc` and summed.
+    pub relay_pids: Vec<u32>,
 }
 
 /// What one run measured.
@@ -54,6 +56,14 @@ pub struct FanoutResult {
     pub p99_us: u64,
     /// Connections the relay closed during the run.
     pub disconnected: usize,
+    /// The relay processes' CPU time (user + system) over the window, seconds.
+    pub relay_cpu_secs: Option<f64>,
+    /// Median and 99th percentile latency of deliveries whose sender was on the
+    /// recipient's own relay, µs (None when there were none).
+    pub same_relay_us: Option<(u64, u64)>,
+    /// The same for deliveries from a member on another relay (a cluster's cross-gateway
+    /// path).
+    pub cross_relay_us: Option<(u64, u64)>,
 }
 
 impl FanoutResult {
@@ -65,10 +75,17 @@ impl FanoutResult {
             && self.received as f64 >= 0.99 * self.expected as f64
             && self.p99_us <= 250_000
     }
+
+    /// The relay's CPU time per delivery over the window, µs (all of its threads).
+    pub fn cpu_us_per_delivery(&self) -> Option<f64> {
+        Some(self.relay_cpu_secs? * 1e6 / self.received.max(1) as f64)
+    }
 }
 
 /// Timestamp size at the front of each payload.
 const STAMP_LEN: usize = 8;
+/// After the stamp: the index of the relay the sender is connected to.
+const ORIGIN_LEN: usize = 1;
 
 /// Latencies a member holds before folding them into its histogram. Recording each one
 /// straight into a thousand separate histograms missed the cache on nearly every frame and
@@ -100,9 +117,12 @@ struct MemberTally {
     sent_in_window: u64,
     received: u64,
     histogram: Histogram<u64>,
+    /// Latencies of deliveries from a sender on the member's own relay, and from others.
+    same_relay: Histogram<u64>,
+    cross_relay: Histogram<u64>,
     disconnected: bool,
     /// Kept open until every member is done, so no relay sees an early departure.
-    ws: Option<Ws>,
+    conn: Option<Conn>,
 }
 
 /// Latencies of one member's deliveries, buffered and folded in batches.
@@ -148,16 +168,22 @@ async fn run_member(
     payload_len: usize,
     mut stopped: watch::Receiver<bool>,
 ) -> MemberTally {
-    let Member { mut ws, room } = member;
+    let Member {
+        mut conn,
+        room,
+        gateway,
+    } = member;
     let mut ticker = tokio::time::interval_at((schedule.start + offset).into(), schedule.period);
     // Open loop: a sender that falls behind catches up rather than silently lowering the
     // offered rate (`Delay` would reschedule after any lateness over 5 ms, so a busy machine
     // would offer less than the rate it reports).
     ticker.set_missed_tick_behavior(MissedTickBehavior::Burst);
     let mut payload = vec![0u8; payload_len];
+    payload[STAMP_LEN] = gateway as u8;
     let mut sending = true;
     let (mut sent_in_window, mut received) = (0u64, 0u64);
     let mut latencies = Latencies::new();
+    let (mut same_relay, mut cross_relay) = (Latencies::new(), Latencies::new());
     let disconnected = loop {
         tokio::select! {
             biased;
@@ -172,18 +198,24 @@ async fn run_member(
                 // not the relay's. Senders that fall behind their schedule fail `sustained`.
                 let stamp = Instant::now().saturating_duration_since(schedule.start);
                 payload[..STAMP_LEN].copy_from_slice(&(stamp.as_nanos() as u64).to_be_bytes());
-                if ws.send(Message::binary(relay_frame(room, &payload))).await.is_err() {
+                if conn.send_binary(relay_frame(room, &payload)).await.is_err() {
                     break true;
                 }
                 sent_in_window += u64::from(schedule.in_window(stamp));
             }
-            message = ws.next() => match message {
-                Some(Ok(Message::Binary(frame))) => {
-                    let Some(sent) = read_stamp(&frame) else { continue };
+            message = conn.next() => match message {
+                Some(Ok(Incoming::Binary(frame))) => {
+                    let Some((sent, origin)) = read_stamp(&frame) else { continue };
                     if schedule.in_window(sent) {
                         received += 1;
                         let latency = Instant::now().saturating_duration_since(schedule.start + sent);
-                        latencies.record(latency.as_micros() as u64);
+                        let micros = latency.as_micros() as u64;
+                        latencies.record(micros);
+                        if usize::from(origin) == gateway {
+                            same_relay.record(micros);
+                        } else {
+                            cross_relay.record(micros);
+                        }
                     }
                 }
                 Some(Ok(_)) => {}
@@ -195,26 +227,41 @@ async fn run_member(
         sent_in_window,
         received,
         histogram: latencies.finish(),
+        same_relay: same_relay.finish(),
+        cross_relay: cross_relay.finish(),
         disconnected,
-        ws: (!disconnected).then_some(ws),
+        conn: (!disconnected).then_some(conn),
     }
 }
 
-/// The send time a delivered frame carries, as an offset from the run's start.
-fn read_stamp(frame: &[u8]) -> Option<Duration> {
+/// The send time a delivered frame carries, as an offset from the run's start, and the
+/// sender's relay.
+fn read_stamp(frame: &[u8]) -> Option<(Duration, u8)> {
     let stamp = frame.get(DELIVERED_HEADER_LEN..DELIVERED_HEADER_LEN + STAMP_LEN)?;
+    let origin = *frame.get(DELIVERED_HEADER_LEN + STAMP_LEN)?;
     let mut bytes = [0u8; STAMP_LEN];
     bytes.copy_from_slice(stamp);
-    Some(Duration::from_nanos(u64::from_be_bytes(bytes)))
+    Some((Duration::from_nanos(u64::from_be_bytes(bytes)), origin))
 }
 
-/// Runs one fan-out at `config.sends_per_sec`. Connection sources start at `first_index`.
+/// Median and 99th percentile of `histogram`, if it holds anything.
+fn quantiles(histogram: &Histogram<u64>) -> Option<(u64, u64)> {
+    (!histogram.is_empty()).then(|| {
+        (
+            histogram.value_at_quantile(0.50),
+            histogram.value_at_quantile(0.99),
+        )
+    })
+}
+
+/// Runs one fan-out at `config.sends_per_sec`, every room spread over `targets` (one relay,
+/// or the gateways of a cluster). Connection sources start at `first_index`.
 pub async fn run(
-    target: &Target,
+    targets: &[Target],
     config: &FanoutConfig,
     first_index: usize,
 ) -> std::io::Result<FanoutResult> {
-    let members = fill_rooms(target, config.rooms, config.members, first_index).await?;
+    let members = fill_rooms(targets, config.rooms, config.members, first_index).await?;
     let total = members.len();
     let start = Instant::now() + Duration::from_millis(200);
     let window_start = config.warmup;
@@ -228,7 +275,7 @@ pub async fn run(
     let payload_len = config
         .frame_bytes
         .saturating_sub(SENT_OVERHEAD)
-        .max(STAMP_LEN);
+        .max(STAMP_LEN + ORIGIN_LEN);
 
     let tasks: Vec<_> = members
         .into_iter()
@@ -246,9 +293,22 @@ pub async fn run(
         })
         .collect();
 
+    let total_cpu =
+        |pids: &[u32]| -> Option<f64> { pids.iter().map(|&pid| cpu_secs(pid).ok()).sum() };
+    let relay_cpu_secs = if config.relay_pids.is_empty() {
+        None
+    } else {
+        tokio::time::sleep_until((start + schedule.window.0).into()).await;
+        let before = total_cpu(&config.relay_pids);
+        tokio::time::sleep_until((start + schedule.window.1).into()).await;
+        let after = total_cpu(&config.relay_pids);
+        before.zip(after).map(|(before, after)| after - before)
+    };
     tokio::time::sleep_until((schedule.stop_sending + config.drain).into()).await;
     let _ = stop.send(true);
     let mut histogram = Histogram::<u64>::new(3).expect("histogram");
+    let mut same_relay = Histogram::<u64>::new(3).expect("histogram");
+    let mut cross_relay = Histogram::<u64>::new(3).expect("histogram");
     let (mut sent, mut received, mut disconnected) = (0u64, 0u64, 0usize);
     let mut open = Vec::with_capacity(total);
     for task in tasks {
@@ -259,7 +319,13 @@ pub async fn run(
         histogram
             .add(tally.histogram)
             .map_err(std::io::Error::other)?;
-        open.extend(tally.ws);
+        same_relay
+            .add(tally.same_relay)
+            .map_err(std::io::Error::other)?;
+        cross_relay
+            .add(tally.cross_relay)
+            .map_err(std::io::Error::other)?;
+        open.extend(tally.conn);
     }
     drop(open);
     Ok(FanoutResult {
@@ -272,12 +338,15 @@ pub async fn run(
         p50_us: histogram.value_at_quantile(0.50),
         p99_us: histogram.value_at_quantile(0.99),
         disconnected,
+        relay_cpu_secs,
+        same_relay_us: quantiles(&same_relay),
+        cross_relay_us: quantiles(&cross_relay),
     })
 }
 
 /// The largest offered rate in `rates` (ascending) that a relay sustains, and every step.
 pub async fn search(
-    target: &Target,
+    targets: &[Target],
     base: &FanoutConfig,
     rates: &[f64],
     mut progress: impl FnMut(&FanoutResult),
@@ -289,7 +358,7 @@ pub async fn search(
             sends_per_sec: rate,
             ..base.clone()
         };
-        let result = run(target, &config, step * base.rooms * base.members).await?;
+        let result = run(targets, &config, step * base.rooms * base.members).await?;
         progress(&result);
         let sustained = result.sustained();
         steps.push(result.clone());

@@ -3,9 +3,7 @@
 
 use std::time::Duration;
 
-use futures_util::StreamExt;
-
-use crate::client::{connect, enter, room_key, Target, Ws};
+use crate::client::{connect, enter, room_key, Conn, Target};
 use crate::proc::{open_files_limit, rss_kib};
 
 /// What an idle-memory run measured.
@@ -35,26 +33,26 @@ impl IdleResult {
 pub async fn run(target: &Target, pid: u32, count: usize, room_size: usize) -> IdleResult {
     tokio::time::sleep(Duration::from_millis(300)).await;
     let before_kib = rss_kib(pid).unwrap_or(0);
-    let mut sockets: Vec<Ws> = Vec::with_capacity(count);
+    let mut sockets: Vec<Conn> = Vec::with_capacity(count);
     let mut code: Option<String> = None;
     let mut key = room_key();
     let mut stopped_by = None;
     for index in 0..count {
         let opened = async {
-            let mut ws = connect(target, index).await?;
+            let mut conn = connect(target, index).await?;
             let joining = if index % room_size == 0 {
                 key = room_key();
                 None
             } else {
                 code.as_deref()
             };
-            let (_, room_code) = enter(&mut ws, &key, joining).await?;
-            std::io::Result::Ok((ws, room_code))
+            let (_, room_code) = enter(&mut conn, &key, joining).await?;
+            std::io::Result::Ok((conn, room_code))
         };
         match tokio::time::timeout(Duration::from_secs(10), opened).await {
-            Ok(Ok((ws, room_code))) => {
+            Ok(Ok((conn, room_code))) => {
                 code = Some(room_code);
-                sockets.push(ws);
+                sockets.push(conn);
             }
             Ok(Err(error)) => {
                 stopped_by = Some(error.to_string());
@@ -71,8 +69,10 @@ pub async fn run(target: &Target, pid: u32, count: usize, room_size: usize) -> I
     }
     // Drain the member_joined events so nothing stays queued, then let the relay settle.
     tokio::time::sleep(Duration::from_secs(1)).await;
-    for ws in &mut sockets {
-        while let Ok(Some(_)) = tokio::time::timeout(Duration::from_micros(100), ws.next()).await {}
+    for conn in &mut sockets {
+        while let Ok(Some(_)) = tokio::time::timeout(Duration::from_micros(100), conn.next()).await
+        {
+        }
     }
     tokio::time::sleep(Duration::from_secs(2)).await;
     let after_kib = rss_kib(pid).unwrap_or(0);

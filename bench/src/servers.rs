@@ -9,7 +9,7 @@ use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
-use crate::client::Target;
+use crate::client::{Target, Transport};
 
 /// A relay process; killed when dropped.
 pub struct Server {
@@ -47,7 +47,11 @@ pub const GATEWAY_LOAD_OPTIONS: &[&str] = &[
     "1024",
 ];
 
-async fn spawn(mut command: Command, marker: &str, path: &str) -> std::io::Result<Server> {
+async fn spawn(
+    mut command: Command,
+    marker: &str,
+    transport: Transport,
+) -> std::io::Result<Server> {
     command
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -82,10 +86,7 @@ async fn spawn(mut command: Command, marker: &str, path: &str) -> std::io::Resul
     tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
     Ok(Server {
         child,
-        target: Target {
-            addr,
-            path: path.to_owned(),
-        },
+        target: Target { addr, transport },
     })
 }
 
@@ -96,19 +97,120 @@ pub async fn gateway(binary: &Path, extra: &[&str]) -> std::io::Result<Server> {
         .args(GATEWAY_LOAD_OPTIONS)
         .args(extra)
         .env("RUST_LOG", "error");
-    spawn(command, "http://", "/v1/ws").await
+    spawn(command, "http://", Transport::WebSocket("/v1/ws".into())).await
 }
 
-/// The tokio-tungstenite floor relay.
+/// The raw-TCP relay: the gateway's framing without WebSocket, the box's limit.
+pub async fn raw(binary: &Path) -> std::io::Result<Server> {
+    let mut command = Command::new(binary);
+    command.args(["--listen", "127.0.0.1:0"]);
+    spawn(command, "listening on ", Transport::RawTcp).await
+}
+
+/// The tokio-tungstenite relay.
 pub async fn floor(binary: &Path) -> std::io::Result<Server> {
     let mut command = Command::new(binary);
     command.args(["--listen", "127.0.0.1:0"]);
-    spawn(command, "listening on ", "/").await
+    spawn(command, "listening on ", Transport::WebSocket("/".into())).await
 }
 
 /// The Node `ws` relay (`bench/node/relay.mjs`).
 pub async fn node(script: &Path) -> std::io::Result<Server> {
     let mut command = Command::new("node");
     command.arg(script).arg("0");
-    spawn(command, "listening on ", "/").await
+    spawn(command, "listening on ", Transport::WebSocket("/".into())).await
+}
+
+/// A core-NATS server (Debian's `nats-server`) on a free loopback port; no JetStream, so
+/// it keeps nothing. Killed when dropped.
+pub struct Nats {
+    /// The child process.
+    pub child: Child,
+    /// `nats://127.0.0.1:<port>`.
+    pub url: String,
+}
+
+impl Nats {
+    /// The process id, for reading its CPU time.
+    pub fn pid(&self) -> u32 {
+        self.child.id().unwrap_or(0)
+    }
+}
+
+/// Starts `binary` (nats-server) on a free loopback port and waits until it accepts.
+pub async fn nats(binary: &Path) -> std::io::Result<Nats> {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
+    let child = Command::new(binary)
+        .args(["-a", "127.0.0.1", "-p", &port.to_string()])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(|error| {
+            std::io::Error::other(format!(
+                "cannot start {} ({error}): apt-get install nats-server",
+                binary.display()
+            ))
+        })?;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .is_err()
+    {
+        if tokio::time::Instant::now() > deadline {
+            return Err(std::io::Error::other(
+                "nats-server did not start within 10 s",
+            ));
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    Ok(Nats {
+        child,
+        url: format!("nats://127.0.0.1:{port}"),
+    })
+}
+
+/// A random cluster secret in a temporary file, removed when dropped.
+pub struct ClusterSecret {
+    /// The file (64 hex digits).
+    pub path: std::path::PathBuf,
+}
+
+impl ClusterSecret {
+    /// Writes a fresh secret.
+    pub fn new() -> std::io::Result<Self> {
+        let hex: String = (0..32)
+            .map(|_| format!("{:02x}", rand::random::<u8>()))
+            .collect();
+        let path = std::env::temp_dir().join(format!(
+            "anoghost-bench-cluster-{}-{}.hex",
+            std::process::id(),
+            rand::random::<u32>()
+        ));
+        std::fs::write(&path, hex)?;
+        Ok(Self { path })
+    }
+}
+
+impl Drop for ClusterSecret {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// A gateway (release binary) in the cluster at `nats`, with load-test limits.
+pub async fn cluster_gateway(
+    binary: &Path,
+    nats: &Nats,
+    secret: &ClusterSecret,
+) -> std::io::Result<Server> {
+    let secret = secret.path.display().to_string();
+    gateway(
+        binary,
+        &["--cluster", &nats.url, "--cluster-secret-file", &secret],
+    )
+    .await
 }

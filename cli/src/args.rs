@@ -10,7 +10,9 @@ use clap::{Args, Parser, Subcommand};
 #[derive(Parser)]
 #[command(name = "anoghost", version, about)]
 pub struct Cli {
-    /// The gateway's WebSocket URL.
+    /// The gateway's WebSocket URL: ws:// or wss://. A wss:// gateway's certificate must
+    /// chain to a Mozilla root (webpki-roots) or to a CA in the PEM file that the environment
+    /// variable ANOGHOST_CA_FILE names (self-hosted gateways).
     #[arg(long, global = true, env = "ANOGHOST_GATEWAY", default_value = DEFAULT_GATEWAY)]
     pub gateway: String,
 

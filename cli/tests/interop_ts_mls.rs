@@ -132,10 +132,11 @@ async fn two_ts_mls_members_chat_through_the_gateway_and_a_wrong_secret_is_refus
 }
 
 /// The browser client's byte layouts against the documents' examples, and the known-answer
-/// vectors it shares with the Rust SDK (`client-sdk/src/mls/web_vectors.rs` checks the
-/// same file), including HPKE direct messages sealed by each side.
+/// vectors it shares with the Rust SDK (`client-sdk/src/mls/web_vectors.rs` and
+/// `client-sdk/src/paid/web_vectors.rs` check the same files), including HPKE direct
+/// messages and paid-room invites sealed by each side.
 #[actix_web::test]
 async fn the_web_clients_codecs_and_vectors_match_the_documents_and_the_rust_sdk() {
     let report = passed(&mut vitest("test/unit", &[]), LIMIT).await;
-    assert!(report.contains("9 passed"), "{report}");
+    assert!(report.contains("10 passed"), "{report}");
 }

@@ -12,8 +12,8 @@
 //! - [`session`]: one connection's protocol state (hello, wallet, rooms, join budget).
 //! - [`commands`]: one file per control message, one dispatch, and the relay.
 //! - [`error_codes`]: how every internal failure maps to a protocol error code.
-//! - [`http`]: health, the sign-in challenge, key burns paid by the gateway, and Solana Pay
-//!   transaction requests.
+//! - [`http`]: health, the sign-in challenge, key burns paid by the gateway, Solana Pay
+//!   transaction requests, and the web client's page and assets.
 //! - [`auth`]: SIWS messages, stateless single-use nonces, and holder proofs bound to a
 //!   connection.
 //! - [`ghost`]: the epoch-key chain and ghostIds.

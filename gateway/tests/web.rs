@@ -46,6 +46,11 @@ async fn the_gateway_serves_the_web_client_at_the_root_under_a_strict_policy() {
         page.contains(r#"<meta name="anoghost-chain-id" content="solana:localnet" />"#),
         "{page}"
     );
+    // Without --web-rpc-url the page has no chain to read (paid rooms are off there).
+    assert!(
+        page.contains(r#"<meta name="anoghost-rpc-url" content="" />"#),
+        "{page}"
+    );
     let script = page
         .split("src=\"")
         .nth(1)
@@ -112,4 +117,9 @@ async fn the_pages_policy_lets_it_reach_the_configured_rpc_url_and_nothing_else(
     );
     let page = response.text().await.unwrap();
     assert!(page.contains(r#"content="solana:devnet""#), "{page}");
+    // The page reads the chain at exactly the URL its policy allows.
+    assert!(
+        page.contains(r#"<meta name="anoghost-rpc-url" content="https://rpc.example" />"#),
+        "{page}"
+    );
 }

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::dev::ServerHandle;
+use actix_web::middleware::DefaultHeaders;
 use actix_web::{web, App, HttpResponse, HttpServer};
 use solana_program_test::ProgramTestContext;
 use tokio::sync::{broadcast, Mutex};
@@ -127,7 +128,23 @@ pub async fn start(
         App::new()
             .app_data(localnet.clone())
             .app_data(web::PayloadConfig::new(1024 * 1024))
+            // Like a public Solana RPC node, any page may call it: the web client reads the
+            // chain from the browser, on another origin than the gateway that serves it.
+            .wrap(
+                DefaultHeaders::new()
+                    .add(("Access-Control-Allow-Origin", "*"))
+                    .add(("Access-Control-Allow-Methods", "POST, OPTIONS"))
+                    .add((
+                        "Access-Control-Allow-Headers",
+                        "content-type, solana-client",
+                    ))
+                    .add(("Access-Control-Max-Age", "86400")),
+            )
             .route("/", web::post().to(rpc))
+            .route(
+                "/",
+                web::method(actix_web::http::Method::OPTIONS).to(preflight),
+            )
             .route(
                 "/health",
                 web::get().to(|| async { HttpResponse::Ok().body("ok") }),
@@ -179,6 +196,11 @@ async fn stats(localnet: web::Data<Localnet>) -> HttpResponse {
         .clone();
     let total: u64 = counts.values().sum();
     HttpResponse::Ok().json(serde_json::json!({"total": total, "methods": counts}))
+}
+
+/// A browser's CORS preflight before its JSON POST: the headers above answer it.
+async fn preflight() -> HttpResponse {
+    HttpResponse::NoContent().finish()
 }
 
 async fn rpc(body: web::Bytes, localnet: web::Data<Localnet>) -> HttpResponse {

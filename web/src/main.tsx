@@ -13,9 +13,12 @@ function takeInviteFromFragment(): string | undefined {
   return fragment;
 }
 
+const meta = (name: string) => document.querySelector<HTMLMetaElement>(`meta[name="${name}"]`)?.content ?? "";
+
 const gatewayUrl = `${window.location.protocol === "https:" ? "wss" : "ws"}://${window.location.host}/v1/ws`;
+// The cluster sign-in messages must name, and the RPC URL the page may reach (the only other
+// origin its Content-Security-Policy allows): the gateway writes both into the page.
+const chainId = meta("anoghost-chain-id") || "solana:localnet";
+const rpcUrl = meta("anoghost-rpc-url") || undefined;
 
-// The cluster sign-in messages must name: the gateway writes its --chain-id into the page.
-const chainId = document.querySelector<HTMLMetaElement>('meta[name="anoghost-chain-id"]')?.content ?? "solana:localnet";
-
-render(<App gatewayUrl={gatewayUrl} chainId={chainId} invite={takeInviteFromFragment()} />, document.getElementById("app")!);
+render(<App config={{ gatewayUrl, chainId, rpcUrl }} invite={takeInviteFromFragment()} />, document.getElementById("app")!);

@@ -1,9 +1,10 @@
 //! `loadgen`: the load generator on its own, against any relay that speaks the free-room
-//! subset of `docs/protocol.md` (the gateway, or a baseline). Bounded in count and time;
-//! stops by itself.
+//! subset of `docs/protocol.md` (the gateway, or a baseline; `--raw` for the raw-TCP
+//! relay). Bounded in count and time; stops by itself.
 //!
 //! ```text
 //! loadgen fanout --addr 127.0.0.1:8787 --path /v1/ws --rate 8000 --secs 3
+//! loadgen fanout --addr 127.0.0.1:9000 --raw --rate 8000 --secs 3
 //! loadgen idle   --addr 127.0.0.1:8787 --path /v1/ws --pid <relay pid> --count 10000
 //! loadgen churn  --addr 127.0.0.1:8787 --path /v1/ws --pid <relay pid> --secs 60
 //! ```
@@ -11,7 +12,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use anoghost_bench::client::Target;
+use anoghost_bench::client::{Target, Transport};
 use anoghost_bench::fanout::{self, FanoutConfig};
 use anoghost_bench::{churn, idle};
 use clap::{Parser, Subcommand};
@@ -25,6 +26,9 @@ struct Options {
     /// The WebSocket path.
     #[arg(long, global = true, default_value = "/v1/ws")]
     path: String,
+    /// Speak length-prefixed records over plain TCP (`relay-raw`) instead of WebSocket.
+    #[arg(long, global = true)]
+    raw: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -76,9 +80,14 @@ async fn main() -> std::process::ExitCode {
         eprintln!("loadgen: only loopback targets are allowed");
         return std::process::ExitCode::FAILURE;
     }
+    let transport = if options.raw {
+        Transport::RawTcp
+    } else {
+        Transport::WebSocket(options.path)
+    };
     let target = Target {
         addr: options.addr,
-        path: options.path,
+        transport,
     };
     let outcome = match options.command {
         Command::Fanout { rooms, members, size, rate, secs } => {
@@ -90,8 +99,9 @@ async fn main() -> std::process::ExitCode {
                 warmup: Duration::from_secs(1),
                 measure: Duration::from_secs(secs),
                 drain: Duration::from_secs(1),
+                relay_pids: Vec::new(),
             };
-            fanout::run(&target, &config, 0).await.map(|r| {
+            fanout::run(std::slice::from_ref(&target), &config, 0).await.map(|r| {
                 format!(
                     "offered {:.0} sends/s: sent {}, delivered {}/{} ({:.0}/s), p50 {} µs, p99 {} µs, {} dropped, sustained: {}",
                     r.sends_per_sec, r.sent, r.received, r.expected, r.delivered_per_sec, r.p50_us, r.p99_us, r.disconnected, r.sustained()

@@ -5,6 +5,7 @@
 #![allow(dead_code, clippy::unwrap_used)]
 
 pub mod gateway;
+pub mod tls;
 pub mod web;
 
 use std::net::TcpListener;
@@ -126,8 +127,14 @@ pub struct Session {
 
 impl Session {
     pub fn spawn(args: &[&str]) -> Self {
+        Self::spawn_with_env(args, &[])
+    }
+
+    /// [`Session::spawn`] with environment variables `env` set.
+    pub fn spawn_with_env(args: &[&str], env: &[(&str, &Path)]) -> Self {
         let mut child = Command::new(CLI)
             .args(args)
+            .envs(env.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

@@ -2,13 +2,15 @@ use std::collections::VecDeque;
 use std::time::Duration;
 
 use anoghost_protocol::frame::{ClientFrame, FrameKind, RelayedFrame};
-use anoghost_protocol::{ClientMessage, ErrorCode, Limits, ServerMessage, PROTOCOL_VERSION};
+use anoghost_protocol::{ClientMessage, Limits, ServerMessage, PROTOCOL_VERSION};
 use futures_util::{SinkExt, StreamExt};
 use tokio::net::TcpStream;
-use tokio_tungstenite::tungstenite::{self, Message};
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{Connector, MaybeTlsStream, WebSocketStream};
 
+use super::error::ClientError;
 use super::replies::answers;
+use super::tls;
 use super::GatewayEvent;
 use crate::wallet::Wallet;
 
@@ -28,92 +30,6 @@ pub struct Joined {
     pub member: u16,
     /// Members already there.
     pub members: Vec<u16>,
-}
-
-/// Why a gateway operation failed.
-#[derive(Debug, thiserror::Error)]
-pub enum ClientError {
-    /// Raised if the WebSocket could not be opened.
-    #[error("cannot connect to the gateway at {url}: {source} (is anoghost-gateway running?)")]
-    Connect {
-        /// The URL tried.
-        url: String,
-        /// The underlying error.
-        source: Box<tungstenite::Error>,
-    },
-    /// Raised if the gateway answered a request with an error, or refused a frame.
-    #[error("the gateway refused: {message} ({})", code.wire_name())]
-    Refused {
-        /// The protocol error code.
-        code: ErrorCode,
-        /// The gateway's explanation.
-        message: String,
-    },
-    /// Raised if the gateway closed the connection.
-    #[error("the gateway closed the connection: {reason} (code {code})")]
-    Closed {
-        /// The close code.
-        code: u16,
-        /// The close reason.
-        reason: String,
-    },
-    /// Raised if a frame would be larger than the gateway accepts; nothing was sent.
-    #[error(
-        "a frame of {size} bytes is larger than the gateway's limit of {max}; nothing was sent"
-    )]
-    FrameTooLarge {
-        /// The frame's size, header included.
-        size: usize,
-        /// The gateway's `max_frame_bytes`.
-        max: usize,
-    },
-    /// Raised on a WebSocket transport error.
-    #[error("WebSocket error: {0}")]
-    WebSocket(#[from] Box<tungstenite::Error>),
-    /// Raised if the gateway sent something this client does not understand.
-    #[error("unexpected message from the gateway: {0}")]
-    Protocol(String),
-    /// Raised if the gateway's sign-in message is not one this client's wallet should sign
-    /// (another site's, another wallet's, another cluster's, valid too long); nothing was
-    /// signed.
-    #[error("refusing to sign in: {0}")]
-    SignInRefused(#[from] super::sign_in::SignInRefusal),
-    /// Raised if the gateway's sign-in challenge could not be fetched.
-    #[error("cannot fetch a sign-in challenge from {url}: {reason}")]
-    Challenge {
-        /// The challenge endpoint.
-        url: String,
-        /// What went wrong.
-        reason: String,
-    },
-    /// Raised if an HTTP request to the gateway (other than the sign-in challenge) failed or
-    /// was refused.
-    #[error("the gateway at {url} refused or failed: {reason}")]
-    Http {
-        /// The endpoint.
-        url: String,
-        /// What went wrong, with the gateway's explanation.
-        reason: String,
-    },
-    /// Raised if a reply did not arrive in time.
-    #[error("timed out waiting for the gateway")]
-    Timeout,
-}
-
-impl From<tungstenite::Error> for ClientError {
-    fn from(error: tungstenite::Error) -> Self {
-        Self::WebSocket(Box::new(error))
-    }
-}
-
-impl ClientError {
-    /// The gateway's error code, if the gateway refused.
-    pub fn refusal(&self) -> Option<ErrorCode> {
-        match self {
-            Self::Refused { code, .. } => Some(*code),
-            _ => None,
-        }
-    }
 }
 
 /// A connection to a gateway, past the `hello` handshake.
@@ -161,12 +77,20 @@ impl GatewayClient {
     /// Opens a WebSocket to `url` (e.g. `ws://127.0.0.1:8787/v1/ws`) and says `hello`.
     pub async fn connect(url: &str) -> Result<Self, ClientError> {
         // Nagle off: chat frames are small and a held-back frame waits for a delayed ACK.
-        let (ws, _) = tokio_tungstenite::connect_async_with_config(url, None, true)
-            .await
-            .map_err(|source| ClientError::Connect {
-                url: url.to_owned(),
-                source: Box::new(source),
-            })?;
+        let connector = Connector::Rustls(tls::client_config()?);
+        let (ws, _) =
+            tokio_tungstenite::connect_async_tls_with_config(url, None, true, Some(connector))
+                .await
+                .map_err(|source| match tls::certificate_refusal(&source) {
+                    Some(reason) => ClientError::Certificate {
+                        url: url.to_owned(),
+                        reason,
+                    },
+                    None => ClientError::Connect {
+                        url: url.to_owned(),
+                        source: Box::new(source),
+                    },
+                })?;
         let mut client = Self {
             url: url.to_owned(),
             ws,
@@ -289,7 +213,7 @@ impl GatewayClient {
             url: url.clone(),
             reason,
         };
-        let response = reqwest::Client::new()
+        let response = tls::http_client(&url)?
             .post(&url)
             .json(&serde_json::json!({"address": wallet.address()}))
             .send()

@@ -10,7 +10,7 @@ use rand_core::{CryptoRng, RngCore};
 use solana_sdk::hash::Hash;
 use solana_sdk::message::Message;
 use solana_sdk::pubkey::Pubkey;
-use solana_sdk::signature::{Keypair, Signer};
+use solana_sdk::signature::{Keypair, Signature, Signer};
 use solana_sdk::transaction::Transaction;
 
 use super::client::{http_base, joined};
@@ -39,23 +39,39 @@ pub fn paid_invitee(
     })
 }
 
-impl GatewayClient {
-    /// `label ‖ challenge ‖ payload`, signed by `holder`, in base58: a proof that is good on
-    /// this connection only.
-    fn prove(&self, holder: &Keypair, label: &[u8], payload: &[u8]) -> String {
-        let mut message = label.to_vec();
-        message.extend_from_slice(self.challenge());
-        message.extend_from_slice(payload);
-        holder.sign_message(&message).to_string()
-    }
+/// `label ‖ challenge ‖ payload`, signed by `holder`: a proof that is good on the connection
+/// whose challenge is `challenge` only.
+fn holder_proof(holder: &Keypair, label: &[u8], challenge: &[u8; 32], payload: &[u8]) -> Signature {
+    let mut message = label.to_vec();
+    message.extend_from_slice(challenge);
+    message.extend_from_slice(payload);
+    holder.sign_message(&message)
+}
 
+/// `ghost_issue`'s proof that `holder` asks for a ghostId on the connection of `challenge`.
+pub fn ghost_issue_proof(holder: &Keypair, challenge: &[u8; 32]) -> Signature {
+    holder_proof(
+        holder,
+        GHOST_ISSUE_LABEL,
+        challenge,
+        holder.pubkey().as_ref(),
+    )
+}
+
+/// `room_join_paid`'s proof that `holder` joins the room `room_tag` on the connection of
+/// `challenge`.
+pub fn paid_join_proof(holder: &Keypair, challenge: &[u8; 32], room_tag: &RoomTag) -> Signature {
+    holder_proof(holder, PAID_JOIN_LABEL, challenge, room_tag)
+}
+
+impl GatewayClient {
     /// A ghostId for `holder`, which proves control of it on this connection. No sign-in:
     /// the gateway never learns the wallet behind the holder.
     pub async fn issue_ghost(&mut self, holder: &Keypair) -> Result<String, ClientError> {
         let address = holder.pubkey();
         let request = ClientMessage::GhostIssue {
             holder: address.to_string(),
-            signature: self.prove(holder, GHOST_ISSUE_LABEL, address.as_ref()),
+            signature: ghost_issue_proof(holder, self.challenge()).to_string(),
         };
         match self.request(request).await? {
             ServerMessage::Ghost { ghost_id } => Ok(ghost_id),
@@ -103,7 +119,7 @@ impl GatewayClient {
         let request = ClientMessage::RoomJoinPaid {
             holder: holder.pubkey().to_string(),
             room_tag: bs58::encode(room_tag).into_string(),
-            signature: self.prove(holder, PAID_JOIN_LABEL, room_tag),
+            signature: paid_join_proof(holder, self.challenge(), room_tag).to_string(),
         };
         joined(self.request(request).await?)
     }
@@ -132,7 +148,7 @@ pub async fn burn_key(
         url: url.clone(),
         reason,
     };
-    let response = reqwest::Client::new()
+    let response = super::tls::http_client(&url)?
         .post(&url)
         .json(&serde_json::json!({
             "transaction": base64::engine::general_purpose::STANDARD.encode(bytes),

@@ -188,6 +188,11 @@ impl Ds {
         while self.step() {}
     }
 
+    /// The member the next queued input goes to, if any.
+    pub fn next_recipient(&self) -> Option<u16> {
+        self.queue.front().map(|(to, _)| *to)
+    }
+
     /// Delivers the next queued input; `false` when none is left.
     pub fn step(&mut self) -> bool {
         let Some((to, input)) = self.queue.pop_front() else {

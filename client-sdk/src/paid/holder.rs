@@ -105,6 +105,12 @@ impl HolderRoot {
         out
     }
 
+    /// The root's bytes, for the vectors shared with the browser client only.
+    #[cfg(test)]
+    pub(super) fn expose_for_vectors(&self) -> &[u8; 32] {
+        &self.0
+    }
+
     /// Holder `index`: the one-time address that key `index` is minted to.
     pub fn holder(&self, index: u32) -> Keypair {
         Keypair::new_from_array(*self.derive(b"holder", index))

@@ -21,6 +21,8 @@ pub mod escrow;
 pub mod held;
 pub mod holder;
 pub mod invite;
+#[cfg(test)]
+mod web_vectors;
 
 pub use contact::{ContactError, GhostContact};
 pub use held::{held_keys, next_contact_index, open_held_key, HeldKey};

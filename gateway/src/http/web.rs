@@ -76,11 +76,15 @@ pub async fn serve(req: HttpRequest, gateway: web::Data<std::sync::Arc<Gateway>>
         ))
         .insert_header((header::X_FRAME_OPTIONS, "DENY"));
     if kind.starts_with("text/html") {
-        // The page checks sign-in messages against the cluster this gateway names.
-        let page = String::from_utf8_lossy(bytes).replace(
-            CHAIN_ID_PLACEHOLDER,
-            &html_attribute(&gateway.config.chain_id),
-        );
+        // The page checks sign-in messages against the cluster this gateway names, and reads
+        // the chain at the one RPC URL its policy allows (none: paid rooms are off).
+        let rpc_url = gateway.config.web_rpc_url.as_deref().unwrap_or_default();
+        let page = String::from_utf8_lossy(bytes)
+            .replace(
+                CHAIN_ID_PLACEHOLDER,
+                &html_attribute(&gateway.config.chain_id),
+            )
+            .replace(RPC_URL_PLACEHOLDER, &html_attribute(rpc_url));
         return response.body(page);
     }
     response.body(bytes)
@@ -88,6 +92,8 @@ pub async fn serve(req: HttpRequest, gateway: web::Data<std::sync::Arc<Gateway>>
 
 /// Where `web/index.html` wants the gateway's `--chain-id`.
 const CHAIN_ID_PLACEHOLDER: &str = "__ANOGHOST_CHAIN_ID__";
+/// Where `web/index.html` wants the gateway's `--web-rpc-url` (empty without one).
+const RPC_URL_PLACEHOLDER: &str = "__ANOGHOST_RPC_URL__";
 
 fn html_attribute(text: &str) -> String {
     text.replace('&', "&amp;")

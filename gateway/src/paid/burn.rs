@@ -52,7 +52,7 @@ pub fn check_burn(transaction: &Transaction, authority: &Pubkey) -> Result<Pubke
         Some(authority),
         &message.recent_blockhash,
     );
-    if *message != expected || transaction.signatures.len() != 2 {
+    if !same_up_to_key_order(message, &expected) || transaction.signatures.len() != 2 {
         return Err(BurnRefused::NotAKeyBurn);
     }
     let holder_index = message
@@ -65,6 +65,55 @@ pub fn check_burn(transaction: &Transaction, authority: &Pubkey) -> Result<Pubke
         return Err(BurnRefused::BadSignature);
     }
     Ok(holder)
+}
+
+/// Whether `message` runs exactly what `expected` runs: the same fee payer, the same
+/// accounts with the same signer and writable flags, and the same instructions. Only the
+/// order of the accounts after the fee payer may differ: clients order them differently
+/// (Rust sorts them by bytes, `@solana/kit` by their base58 text), and the chain does not
+/// care.
+fn same_up_to_key_order(message: &Message, expected: &Message) -> bool {
+    let keys = &message.account_keys;
+    let unique: std::collections::HashSet<&Pubkey> = keys.iter().collect();
+    if message.header != expected.header
+        || message.recent_blockhash != expected.recent_blockhash
+        || keys.len() != expected.account_keys.len()
+        || unique.len() != keys.len()
+        || keys.first() != expected.account_keys.first()
+        || message.instructions.len() != expected.instructions.len()
+    {
+        return false;
+    }
+    let flags = |m: &Message, i: usize| (m.is_signer(i), m.is_maybe_writable(i, None));
+    let same_account = |ours: u8, theirs: u8| {
+        let (ours, theirs) = (usize::from(ours), usize::from(theirs));
+        keys.get(ours) == expected.account_keys.get(theirs)
+            && flags(message, ours) == flags(expected, theirs)
+    };
+    let every_key_alike = expected
+        .account_keys
+        .iter()
+        .enumerate()
+        .all(|(theirs, key)| {
+            keys.iter()
+                .position(|k| k == key)
+                .is_some_and(|ours| flags(message, ours) == flags(expected, theirs))
+        });
+    every_key_alike
+        && message
+            .instructions
+            .iter()
+            .zip(&expected.instructions)
+            .all(|(ours, theirs)| {
+                ours.data == theirs.data
+                    && same_account(ours.program_id_index, theirs.program_id_index)
+                    && ours.accounts.len() == theirs.accounts.len()
+                    && ours
+                        .accounts
+                        .iter()
+                        .zip(&theirs.accounts)
+                        .all(|(a, b)| same_account(*a, *b))
+            })
 }
 
 /// Checks `transaction`, checks the key is there to burn (so the authority never pays for a
@@ -121,6 +170,47 @@ mod tests {
         let transaction = burn(&holder, &authority.pubkey());
         assert_eq!(
             check_burn(&transaction, &authority.pubkey()).unwrap(),
+            holder.pubkey()
+        );
+    }
+
+    /// Another client's order of the accounts (here: every non-payer key in reverse, its
+    /// indices remapped and the header kept valid by moving within each flag group).
+    #[test]
+    fn the_same_burn_with_its_accounts_in_another_order_passes() {
+        let (holder, authority) = (Keypair::new(), Keypair::new());
+        let original = burn(&holder, &authority.pubkey());
+        let mut message = original.message.clone();
+        let header = message.header;
+        let signers = usize::from(header.num_required_signatures);
+        let total = message.account_keys.len();
+        let unsigned_writable =
+            total - signers - usize::from(header.num_readonly_unsigned_accounts);
+        // The readonly non-signers (config, key authority, programs) reversed.
+        let mut order: Vec<usize> = (0..total).collect();
+        order[signers + unsigned_writable..].reverse();
+        assert!(
+            total - signers - unsigned_writable >= 2,
+            "something to reorder"
+        );
+        message.account_keys = order
+            .iter()
+            .map(|&i| original.message.account_keys[i])
+            .collect();
+        let new_index = |old: u8| order.iter().position(|&i| i == usize::from(old)).unwrap() as u8;
+        for instruction in &mut message.instructions {
+            instruction.program_id_index = new_index(instruction.program_id_index);
+            for account in &mut instruction.accounts {
+                *account = new_index(*account);
+            }
+        }
+        assert_ne!(message, original.message);
+        let mut reordered = Transaction::new_unsigned(message);
+        reordered
+            .try_partial_sign(&[&holder], Hash::new_from_array([5; 32]))
+            .unwrap();
+        assert_eq!(
+            check_burn(&reordered, &authority.pubkey()).unwrap(),
             holder.pubkey()
         );
     }

@@ -74,12 +74,13 @@ impl Connection {
                     close(CloseCode::Policy, "handshake timeout: send hello first")
                 }
                 message = self.socket.next() => match message {
-                    Some(Ok(message)) => self.on_message(message).await,
+                    Some(Ok(Message::Binary(frame))) => self.on_frame(frame).await,
+                    Some(Ok(message)) => Box::pin(self.on_message(message)).await,
                     Some(Err(error)) => on_socket_error(&error),
                     None => Flow::Close(None),
                 },
                 item = outbox.recv() => self.write_queued(item).await,
-                _ = heartbeat.tick() => self.on_heartbeat().await,
+                _ = heartbeat.tick() => Box::pin(self.on_heartbeat()).await,
             };
             if !matches!(flow, Flow::Continue) {
                 break flow;
@@ -92,6 +93,25 @@ impl Connection {
         tracing::debug!("connection closed");
     }
 
+    /// A relay frame: the hot path, kept small and unboxed.
+    async fn on_frame(&mut self, frame: Bytes) -> Flow {
+        self.last_seen = Instant::now();
+        if frame.len() > self.gateway.config.max_frame_bytes {
+            return close(CloseCode::Size, "frame too large");
+        }
+        if !self.take_token().await {
+            return Flow::Continue;
+        }
+        self.last_activity = Instant::now();
+        match commands::relay(&self.session, frame) {
+            None => Flow::Continue,
+            Some(reply) => Box::pin(self.reply(reply)).await,
+        }
+    }
+
+    /// Control messages and the rest, boxed by the caller: a control message's future
+    /// (dispatch, replies) is several times a relay frame's, and an idle connection's task
+    /// would otherwise reserve it for its whole life.
     async fn on_message(&mut self, message: Message) -> Flow {
         self.last_seen = Instant::now();
         match message {
@@ -108,19 +128,7 @@ impl Connection {
                     Reply::Later => Flow::Continue,
                 }
             }
-            Message::Binary(frame) => {
-                if frame.len() > self.gateway.config.max_frame_bytes {
-                    return close(CloseCode::Size, "frame too large");
-                }
-                if !self.take_token().await {
-                    return Flow::Continue;
-                }
-                self.last_activity = Instant::now();
-                match commands::relay(&self.session, frame) {
-                    None => Flow::Continue,
-                    Some(reply) => self.reply(reply).await,
-                }
-            }
+            Message::Binary(frame) => self.on_frame(frame).await,
             // tungstenite queues the Pong itself; it goes out with the next read or write.
             Message::Ping(_) | Message::Pong(_) | Message::Frame(_) => Flow::Continue,
             // RFC 6455 §5.5.1: a Close is answered with a Close (tungstenite echoes the

@@ -66,8 +66,13 @@ pub async fn upgrade(
     let Some((socket, permit)) = accept(&gateway, req, http).await? else {
         return Ok(());
     };
-    Connection::new(gateway, socket, peer_ip).run().await;
-    drop(permit);
+    // The socket runs as a task of its own (on this worker's thread), and the HTTP
+    // dispatcher's task ends here. Awaited inside it instead, each idle socket kept that
+    // task too: actix-server's connection future around the dispatcher, about 1.1 KiB.
+    tokio::task::spawn_local(async move {
+        Connection::new(gateway, socket, peer_ip).run().await;
+        drop(permit);
+    });
     Ok(())
 }
 

@@ -9,6 +9,8 @@ import { newInviteSecret, type Admission, type Invite } from "../mls/invite.js";
 import { RoomGroup, type Output, type RoomEvent } from "../mls/room/group.js";
 import type { RosterEntry } from "../mls/roster.js";
 import { RoomKeys } from "../mls/secrets.js";
+import type { HeldKey } from "../paid/held.js";
+import { roomTag } from "../paid/invite.js";
 
 /** How often the group gets a chance to do overdue work. */
 const TICK_MS = 500;
@@ -31,7 +33,10 @@ export class ChatRoom {
   readonly #client: GatewayClient;
   readonly #group: RoomGroup;
   readonly room: number;
-  readonly invite: Invite;
+  /** A free room's invite (code and secret); undefined in a paid room. */
+  readonly invite: Invite | undefined;
+  /** A paid room's name, from the invite sealed into the key; undefined in a free room. */
+  readonly paidName: string | undefined;
   #present: Set<number>;
   #listeners = new Set<(event: ChatEvent) => void>();
   #pending: ChatEvent[] = [];
@@ -39,11 +44,12 @@ export class ChatRoom {
   #ticker: ReturnType<typeof setInterval>;
   #closed = false;
 
-  private constructor(client: GatewayClient, group: RoomGroup, joined: Joined, invite: Invite) {
+  private constructor(client: GatewayClient, group: RoomGroup, joined: Joined, invite: Invite | undefined, paidName?: string) {
     this.#client = client;
     this.#group = group;
     this.room = joined.room;
     this.invite = invite;
+    this.paidName = paidName;
     this.#present = new Set(joined.members);
     if (group.inGroup) this.#pending.push({ kind: "inGroup" });
     client.listen((event) => this.#enqueue(() => this.#onGatewayEvent(event)));
@@ -71,11 +77,30 @@ export class ChatRoom {
       client.close();
       throw error;
     }
-    const group =
-      joined.members.length === 0
-        ? await RoomGroup.create(joined.member, invite.secret, invite.admission)
-        : await RoomGroup.join(joined.member, invite.secret, invite.admission, joined.members);
-    return new ChatRoom(client, group, joined, invite);
+    return new ChatRoom(client, await ChatRoom.#newGroup(joined, invite.secret, invite.admission), joined, invite);
+  }
+
+  /** Joins the paid room of a held key: its holder proves the key to the gateway (no wallet
+   * sign-in), and the room secret from the key's sealed invite admits it to the group, as
+   * an invite's secret does in a free room (`ChatRoom::join_paid` in the Rust SDK). */
+  static async joinPaid(url: string, key: HeldKey, options: ConnectOptions = {}): Promise<ChatRoom> {
+    const client = await GatewayClient.connect(url, options.WebSocket);
+    let joined: Joined;
+    try {
+      joined = await client.joinPaidRoom(key.holder, roomTag(key.invite.secret));
+    } catch (error) {
+      client.close();
+      throw error;
+    }
+    const group = await ChatRoom.#newGroup(joined, key.invite.secret, "open");
+    return new ChatRoom(client, group, joined, undefined, key.invite.name);
+  }
+
+  /** Creates the group if nobody is in the room yet, or waits for a member's challenge. */
+  static #newGroup(joined: Joined, secret: Uint8Array, admission: Admission): Promise<RoomGroup> {
+    return joined.members.length === 0
+      ? RoomGroup.create(joined.member, secret, admission)
+      : RoomGroup.join(joined.member, secret, admission, joined.members);
   }
 
   /** Where events go; those that happened before are handed over first. */

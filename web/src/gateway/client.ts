@@ -3,12 +3,23 @@
 // the global WebSocket; Node tests pass the `ws` package's, which has the same interface.
 import { decodeRelayedFrame, encodeClientFrame, type FrameKind, type RelayedFrame } from "../protocol/frames.js";
 import { GatewayRefusal } from "../protocol/errors.js";
-import { answers, parseServerMessage, type ClientMessage, type Limits, type ServerMessage } from "../protocol/messages.js";
+import {
+  answers,
+  parseServerMessage,
+  type ClientMessage,
+  type Limits,
+  type PaidInvitee,
+  type ServerMessage,
+} from "../protocol/messages.js";
+import type { Holder } from "../paid/holder.js";
 import { PROTOCOL_VERSION } from "../protocol/frames.js";
 import { fromBase58, toBase58 } from "../mls/bytes.js";
 
 /** How long a request waits for its answer. */
 const REPLY_TIMEOUT_MS = 15_000;
+/** How long creating a paid room may take: the gateway mints every room's keys one at a
+ * time, after random pauses, from one pool. */
+const MINT_TIMEOUT_MS = 600_000;
 
 export type GatewayEvent =
   | { kind: "message"; message: ServerMessage }
@@ -129,13 +140,13 @@ export class GatewayClient {
   }
 
   /** Sends `message` and waits for its answer; an `error` answer is thrown as a refusal. */
-  request(message: ClientMessage): Promise<ServerMessage> {
+  request(message: ClientMessage, limitMs = REPLY_TIMEOUT_MS): Promise<ServerMessage> {
     if (this.#closed !== undefined) return Promise.reject(this.#closed);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#waiters = this.#waiters.filter((w) => w.timer !== timer);
         reject(new Error("The gateway did not answer in time."));
-      }, REPLY_TIMEOUT_MS);
+      }, limitMs);
       this.#waiters.push({ request: message, resolve, reject, timer });
       this.#ws.send(JSON.stringify(message));
     });
@@ -149,6 +160,34 @@ export class GatewayClient {
   /** Joins a free room by code, with `prove` signing this connection's challenge. */
   async joinRoom(code: string, prove: (challenge: Uint8Array) => Uint8Array): Promise<Joined> {
     return joined(await this.request({ type: "room_join", code, proof: toBase58(prove(this.challenge)) }));
+  }
+
+  /** A ghostId for `holder`, which proves control of it on this connection (no sign-in). */
+  async issueGhost(holder: Holder): Promise<string> {
+    const reply = await this.request({
+      type: "ghost_issue",
+      holder: holder.address,
+      signature: toBase58(holder.ghostIssueProof(this.challenge)),
+    });
+    if (reply.type !== "ghost") throw new Error(`Unexpected answer from the gateway: ${reply.type}`);
+    return reply.ghost_id;
+  }
+
+  /** Has the gateway lock the signed-in wallet's escrow and mint one key per invitee;
+   * returns, per invitee, whether its key was minted. */
+  async createPaidRoom(escrowNonce: Uint8Array, roomTag: Uint8Array, invitees: PaidInvitee[]): Promise<boolean[]> {
+    const reply = await this.request(
+      { type: "room_create_paid", escrow_nonce: toBase58(escrowNonce), room_tag: toBase58(roomTag), invitees },
+      MINT_TIMEOUT_MS,
+    );
+    if (reply.type !== "paid_room_created") throw new Error(`Unexpected answer from the gateway: ${reply.type}`);
+    return reply.minted;
+  }
+
+  /** Joins the paid room `roomTag` with the key `holder` holds. */
+  async joinPaidRoom(holder: Holder, roomTag: Uint8Array): Promise<Joined> {
+    const signature = toBase58(holder.paidJoinProof(this.challenge, roomTag));
+    return joined(await this.request({ type: "room_join_paid", holder: holder.address, room_tag: toBase58(roomTag), signature }));
   }
 
   async leaveRoom(room: number): Promise<void> {
@@ -169,6 +208,11 @@ export class GatewayClient {
       throw new Error(`A frame of ${frame.length} bytes is larger than the gateway's limit of ${max}; nothing was sent.`);
     }
     this.#ws.send(frame);
+  }
+
+  /** Whether the connection is still up. */
+  get isOpen(): boolean {
+    return this.#closed === undefined;
   }
 
   close(): void {

@@ -1,5 +1,5 @@
 // Small byte helpers shared by the MLS modules.
-import { base58 } from "@scure/base";
+import { base58, base64 as scureBase64 } from "@scure/base";
 
 export const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
 
@@ -42,3 +42,6 @@ export function randomBytes(length: number): Uint8Array {
 
 export const toBase58 = (bytes: Uint8Array): string => base58.encode(bytes);
 export const fromBase58 = (text: string): Uint8Array => base58.decode(text);
+
+/** Standard base64 with padding (as the protocol's `invite` fields carry it). */
+export const base64 = (bytes: Uint8Array): string => scureBase64.encode(bytes);

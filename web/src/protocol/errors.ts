@@ -1,5 +1,6 @@
-// What each refusal the protocol defines means to a person (docs/protocol.md §2.8 and the
-// WebSocket upgrade refusals of §1), so the page never shows a bare code.
+// What each refusal the protocol defines means to a person (docs/protocol.md §2.8, the
+// WebSocket upgrade refusals and the HTTP endpoints of §1), so the page never shows a bare
+// code. A unit test checks that every code of the protocol crate has a sentence here.
 
 const MESSAGES: Record<string, string> = {
   bad_json: "The gateway could not read a request from this page. Reload and try again.",
@@ -12,6 +13,7 @@ const MESSAGES: Record<string, string> = {
   bad_message: "The sign-in message is malformed.",
   nonce_unknown: "The sign-in expired or was never issued. Sign in again.",
   nonce_reused: "That sign-in was already used. Sign in again.",
+  sign_in_busy: "The gateway is handling too many sign-ins right now. Try again in a minute.",
   domain_mismatch: "The sign-in message names another site.",
   message_expired: "The sign-in message expired. Sign in again.",
   message_not_yet_valid: "The sign-in message is not valid yet: check this computer's clock.",
@@ -28,15 +30,24 @@ const MESSAGES: Record<string, string> = {
   already_in_room: "You are already in this room.",
   escrow_not_found: "No escrow of this wallet under that nonce.",
   escrow_too_small: "The escrow paid for fewer keys than there are invitees.",
-  escrow_used: "That escrow was already used for a room.",
-  bad_room_name: "A room name is 1 to 32 bytes.",
-  key_refused: "This wallet holds no key that opens this room.",
+  escrow_used: "That escrow was already used for a room: pay a new one.",
+  bad_room_tag: "The gateway could not read the paid room's tag. Reload and try again.",
+  bad_invite: "An invite sealed for an invitee is malformed. Reload and try again.",
+  key_refused:
+    "The gateway refused this key: it does not open this room (it is missing, burned, held elsewhere or bound to another room).",
   chain_unavailable: "The chain could not be read. Try again shortly.",
   paid_rooms_unavailable: "This gateway runs without a chain: paid rooms are off.",
   not_in_room: "You are not in that room any more.",
   binary_before_join: "A message was sent before joining a room.",
   bad_frame: "The gateway refused a malformed message from this page.",
   no_such_member: "That member is no longer in the room.",
+  cluster_unavailable: "The gateway cannot reach the other gateways of its cluster right now. Try again shortly.",
+  bad_transaction: "The gateway could not read the transaction this page sent.",
+  not_a_key_burn: "The gateway refused the burn: it is not one key burn signed by its holder.",
+  no_key: "There is no key to burn at that holder: it was burned already.",
+  bad_query: "The payment link is malformed.",
+  bad_account: "The wallet address is malformed.",
+  wrong_account: "This payment link is for another wallet: the escrow's address depends on the paying wallet.",
   origin_not_allowed: "This gateway does not accept connections from this page's address.",
   too_many_connections: "The gateway is at its connection limit. Try again later.",
 };

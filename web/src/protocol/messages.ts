@@ -13,13 +13,21 @@ export interface Limits {
   heartbeat_interval_secs: number;
 }
 
+/** One invitee of `room_create_paid`: its ghostId and the invite sealed to it (base64). */
+export interface PaidInvitee {
+  ghost_id: string;
+  invite: string;
+}
+
 export type ClientMessage =
   | { type: "hello"; v: number }
   | { type: "auth"; message: string; signature: string }
-  | { type: "ghost_rotate" }
+  | { type: "ghost_issue"; holder: string; signature: string }
+  | { type: "presence"; ghost_ids: string[] }
   | { type: "room_create"; verifier: string }
   | { type: "room_join"; code: string; proof: string }
-  | { type: "room_join_paid"; mint: string }
+  | { type: "room_create_paid"; escrow_nonce: string; room_tag: string; invitees: PaidInvitee[] }
+  | { type: "room_join_paid"; holder: string; room_tag: string; signature: string }
   | { type: "room_leave"; room: number }
   | { type: "sync" };
 
@@ -32,8 +40,10 @@ export type ServerMessage =
       ghost_window: number;
       challenge: string;
     }
-  | { type: "authenticated"; ghost_id: string }
+  | { type: "authenticated" }
   | { type: "ghost"; ghost_id: string }
+  | { type: "presence"; present: boolean[] }
+  | { type: "paid_room_created"; minted: boolean[] }
   | { type: "joined"; room: number; code?: string; member: number; members: number[] }
   | { type: "left"; room: number }
   | { type: "member_joined"; room: number; member: number }
@@ -47,6 +57,8 @@ const KNOWN = new Set([
   "welcome",
   "authenticated",
   "ghost",
+  "presence",
+  "paid_room_created",
   "joined",
   "left",
   "member_joined",
@@ -74,8 +86,12 @@ export function answers(request: ClientMessage, reply: ServerMessage): boolean {
       return reply.type === "welcome";
     case "auth":
       return reply.type === "authenticated";
-    case "ghost_rotate":
+    case "ghost_issue":
       return reply.type === "ghost";
+    case "presence":
+      return reply.type === "presence";
+    case "room_create_paid":
+      return reply.type === "paid_room_created";
     case "room_create":
     case "room_join":
     case "room_join_paid":

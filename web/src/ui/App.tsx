@@ -1,10 +1,15 @@
-// The page: the start screen (create a room, or join one from an invite), a progress state
-// while joining, then the room. UI framework: Preact (about 4 KiB gzipped): components and
-// hooks without a compiler of its own, and nothing that needs eval (the page's CSP forbids it).
-import { useEffect, useState } from "preact/hooks";
+// The page: the start screen (create a room, join one from an invite, or use a wallet for
+// paid rooms), a progress state while joining, then the room. UI framework: Preact (about
+// 4 KiB gzipped): components and hooks without a compiler of its own, and nothing that needs
+// eval (the page's CSP forbids it). The connected wallet lives here, in memory only, so the
+// start screen and the room (payments) share it.
+import { useEffect, useMemo, useState } from "preact/hooks";
 
+import { Chain } from "../chain/rpc.js";
 import { ChatRoom } from "../chat/room.js";
 import { parseInvite, type Admission } from "../mls/invite.js";
+import type { HeldKey } from "../paid/held.js";
+import type { WalletSession } from "../wallet/session.js";
 import { Home } from "./Home.js";
 import { RoomScreen } from "./RoomView.js";
 
@@ -13,8 +18,18 @@ type Screen =
   | { kind: "busy"; what: string }
   | { kind: "room"; room: ChatRoom };
 
-export function App({ gatewayUrl, chainId, invite }: { gatewayUrl: string; chainId: string; invite?: string }) {
+export interface PageConfig {
+  gatewayUrl: string;
+  chainId: string;
+  /** The Solana RPC URL the gateway names for the page (`--web-rpc-url`), if any. */
+  rpcUrl?: string;
+}
+
+export function App({ config, invite }: { config: PageConfig; invite?: string }) {
   const [screen, setScreen] = useState<Screen>({ kind: "home" });
+  const [wallet, setWallet] = useState<WalletSession>();
+  const chain = useMemo(() => (config.rpcUrl === undefined ? undefined : new Chain(config.rpcUrl, config.chainId)), [config.rpcUrl]);
+  const { gatewayUrl } = config;
 
   const enter = async (what: string, open: () => Promise<ChatRoom>) => {
     setScreen({ kind: "busy", what });
@@ -25,8 +40,7 @@ export function App({ gatewayUrl, chainId, invite }: { gatewayUrl: string; chain
     }
   };
 
-  const create = (admission: Admission) =>
-    enter("Creating a room…", () => ChatRoom.create(gatewayUrl, admission));
+  const create = (admission: Admission) => enter("Creating a room…", () => ChatRoom.create(gatewayUrl, admission));
 
   const join = (text: string) => {
     let parsed;
@@ -38,6 +52,9 @@ export function App({ gatewayUrl, chainId, invite }: { gatewayUrl: string; chain
     }
     void enter("Proving the invite to the gateway…", () => ChatRoom.join(gatewayUrl, parsed));
   };
+
+  const joinPaid = (key: HeldKey) =>
+    enter(`Proving your key for “${key.invite.name}” to the gateway…`, () => ChatRoom.joinPaid(gatewayUrl, key));
 
   useEffect(() => {
     if (invite !== undefined) join(invite);
@@ -54,7 +71,18 @@ export function App({ gatewayUrl, chainId, invite }: { gatewayUrl: string; chain
 
   switch (screen.kind) {
     case "home":
-      return <Home gatewayUrl={gatewayUrl} chainId={chainId} error={screen.error} onCreate={create} onJoin={join} />;
+      return (
+        <Home
+          config={config}
+          chain={chain}
+          wallet={wallet}
+          onWallet={setWallet}
+          error={screen.error}
+          onCreate={create}
+          onJoin={join}
+          onJoinPaid={joinPaid}
+        />
+      );
     case "busy":
       return (
         <section class="card" data-testid="progress" aria-busy="true">
@@ -62,6 +90,6 @@ export function App({ gatewayUrl, chainId, invite }: { gatewayUrl: string; chain
         </section>
       );
     case "room":
-      return <RoomScreen room={screen.room} onLeave={() => setScreen({ kind: "home" })} />;
+      return <RoomScreen room={screen.room} wallet={wallet} chain={chain} onLeave={() => setScreen({ kind: "home" })} />;
   }
 }

@@ -1,19 +1,27 @@
 // The start screen: create a free room (optionally approving each joiner), or join one by
-// pasting an invite. Errors from the last attempt are shown here in words.
+// pasting an invite; below, the wallet for paid rooms. Errors from the last attempt are shown
+// here in words.
 import { useState } from "preact/hooks";
 
+import type { Chain } from "../chain/rpc.js";
 import type { Admission } from "../mls/invite.js";
+import type { HeldKey } from "../paid/held.js";
+import type { WalletSession } from "../wallet/session.js";
+import type { PageConfig } from "./App.js";
 import { WalletPanel } from "./WalletPanel.js";
 
 interface Props {
-  gatewayUrl: string;
-  chainId: string;
+  config: PageConfig;
+  chain?: Chain;
+  wallet?: WalletSession;
+  onWallet: (wallet: WalletSession | undefined) => void;
   error?: string;
   onCreate: (admission: Admission) => void;
   onJoin: (invite: string) => void;
+  onJoinPaid: (key: HeldKey) => void;
 }
 
-export function Home({ gatewayUrl, chainId, error, onCreate, onJoin }: Props) {
+export function Home({ config, chain, wallet, onWallet, error, onCreate, onJoin, onJoinPaid }: Props) {
   const [knock, setKnock] = useState(false);
   const [invite, setInvite] = useState("");
   return (
@@ -59,7 +67,7 @@ export function Home({ gatewayUrl, chainId, error, onCreate, onJoin }: Props) {
           Join
         </button>
       </form>
-      <WalletPanel gatewayUrl={gatewayUrl} chainId={chainId} />
+      <WalletPanel config={config} chain={chain} session={wallet} onSession={onWallet} onJoinPaid={onJoinPaid} />
     </section>
   );
 }

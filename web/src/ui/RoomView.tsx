@@ -1,11 +1,15 @@
-// The room: the invite to share, the member list (the MLS group's own roster, with each
-// member's fingerprint) and the room's safety code, knocks to decide, the messages, and the
-// composer with its disappearing timer.
+// The room: the invite to share (a free room's), the member list (the MLS group's own
+// roster, with each member's fingerprint) and the room's safety code, knocks to decide, the
+// messages, the composer with its disappearing timer (and `/pay #member SOL`), and payments.
 import { useState } from "preact/hooks";
 
+import type { Chain } from "../chain/rpc.js";
 import type { ChatRoom } from "../chat/room.js";
 import { formatInvite } from "../mls/invite.js";
+import type { WalletSession } from "../wallet/session.js";
 import { Members } from "./Members.js";
+import { PaymentsPanel } from "./PaymentsPanel.js";
+import { usePayments } from "./usePayments.js";
 import { useRoom, type RoomStatus } from "./useRoom.js";
 
 const TIMERS: [number, string][] = [
@@ -23,14 +27,24 @@ const STATUS: Record<RoomStatus, string> = {
   closed: "The connection to the gateway closed.",
 };
 
-export function RoomScreen({ room, onLeave }: { room: ChatRoom; onLeave: () => void }) {
+interface Props {
+  room: ChatRoom;
+  wallet?: WalletSession;
+  chain?: Chain;
+  onLeave: () => void;
+}
+
+const PAY_COMMAND = /^\/pay\s+#?(\d{4})\s+(\S+)\s*$/;
+
+export function RoomScreen({ room, wallet, chain, onLeave }: Props) {
   const view = useRoom(room);
+  const payments = usePayments(room, wallet, chain);
   const [text, setText] = useState("");
   const [ttl, setTtl] = useState(0);
   const [error, setError] = useState<string>();
-  const link = `${window.location.origin}/#${formatInvite(room.invite)}`;
+  const link = room.invite === undefined ? undefined : `${window.location.origin}/#${formatInvite(room.invite)}`;
   const waitingText =
-    view.status === "waiting" && room.invite.admission === "knock"
+    view.status === "waiting" && room.invite?.admission === "knock"
       ? "Knocking: waiting for the room's creator to let you in…"
       : STATUS[view.status];
 
@@ -39,6 +53,14 @@ export function RoomScreen({ room, onLeave }: { room: ChatRoom; onLeave: () => v
     const body = text;
     if (body.trim() === "") return;
     try {
+      if (body.startsWith("/pay")) {
+        const [, member, amount] = PAY_COMMAND.exec(body.trim()) ?? [];
+        if (member === undefined || amount === undefined) throw new Error("Usage: /pay #1234 0.25 (a member's number and an amount of SOL).");
+        view.addNote(await payments.pay(Number(member), amount));
+        setText("");
+        setError(undefined);
+        return;
+      }
       await room.send(body, ttl);
       view.addOwn(body, ttl);
       setText("");
@@ -62,31 +84,46 @@ export function RoomScreen({ room, onLeave }: { room: ChatRoom; onLeave: () => v
       <header>
         <div>
           <h1>
-            Room <span data-testid="code">{room.invite.code}</span>
+            {room.invite !== undefined ? (
+              <span>
+                Room <span data-testid="code">{room.invite.code}</span>
+              </span>
+            ) : (
+              <span>
+                Paid room <span data-testid="paid-room-name">{room.paidName}</span>
+              </span>
+            )}
           </h1>
           <p>
             You are <strong data-testid="me">#{room.me}</strong>
-            {room.invite.admission === "knock" ? " · knock mode" : ""}
+            {room.invite?.admission === "knock" ? " · knock mode" : ""}
           </p>
         </div>
         <button type="button" class="secondary" data-testid="leave" onClick={leave}>
           Leave
         </button>
       </header>
-      <details class="invite">
-        <summary>Invite link (anyone with it can join)</summary>
-        <input readOnly data-testid="invite-link" value={link} onFocus={(e) => e.currentTarget.select()} />
-        <button type="button" onClick={() => void navigator.clipboard?.writeText(link)}>
-          Copy
-        </button>
-      </details>
+      {link !== undefined ? (
+        <details class="invite">
+          <summary>Invite link (anyone with it can join)</summary>
+          <input readOnly data-testid="invite-link" value={link} onFocus={(e) => e.currentTarget.select()} />
+          <button type="button" onClick={() => void navigator.clipboard?.writeText(link)}>
+            Copy
+          </button>
+        </details>
+      ) : (
+        <p class="status">Only holders of this room's keys get in; members check each other with the room's secret.</p>
+      )}
       {waitingText !== "" && (
         <p class={view.status === "waiting" ? "status" : "error"} role="status" data-testid="status">
           {waitingText}
         </p>
       )}
       <div class="columns">
-        <Members room={room} version={view.version} />
+        <div class="side">
+          <Members room={room} version={view.version} />
+          <PaymentsPanel room={room} wallet={wallet} payments={payments} />
+        </div>
         <div class="chat">
           <ol class="lines" data-testid="messages" aria-live="polite">
             {view.lines.map((line) => (

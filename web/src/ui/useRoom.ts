@@ -4,6 +4,7 @@
 import { useEffect, useState } from "preact/hooks";
 
 import type { ChatEvent, ChatRoom } from "../chat/room.js";
+import { sol } from "../chain/rpc.js";
 import { describeRefusal } from "../protocol/errors.js";
 
 export interface Line {
@@ -25,6 +26,8 @@ export interface RoomView {
   /** Bumped on every change, so derived values (roster, safety code) are read afresh. */
   version: number;
   addOwn(text: string, ttlSecs: number): void;
+  /** A line about the room from this page itself (a payment sent, say). */
+  addNote(text: string): void;
 }
 
 let nextId = 1;
@@ -61,6 +64,7 @@ export function useRoom(room: ChatRoom): RoomView {
     status,
     version,
     addOwn: (text, ttlSecs) => add({ from: room.me, text, mine: true }, ttlSecs),
+    addNote: (text) => add({ text }),
   };
 }
 
@@ -72,7 +76,7 @@ function describe(event: ChatEvent): Omit<Line, "id"> | undefined {
       return {
         from: event.from,
         direct: true,
-        text: event.content.kind === "text" ? event.content.text : `a payment of ${event.content.voucher.lamports} lamports`,
+        text: event.content.kind === "text" ? event.content.text : `sent you a payment of ${sol(event.content.voucher.lamports)} (claim it under Payments)`,
       };
     case "inGroup":
       return { text: "You are in the group: messages are end-to-end encrypted." };

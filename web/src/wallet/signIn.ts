@@ -2,6 +2,7 @@
 // the wallet signs it (domain, URI, address, chain id, nonce, statement and a short window),
 // then signed with `solana:signIn` where the wallet offers it (the wallet writes the same
 // text from the checked fields, and the page makes sure it did) or `solana:signMessage`.
+// Only an initiator signs in, on the connection that then creates its paid room.
 import type { Wallet, WalletAccount } from "@wallet-standard/base";
 import {
   SolanaSignIn,
@@ -9,16 +10,10 @@ import {
   type SolanaSignInFeature,
   type SolanaSignMessageFeature,
 } from "@solana/wallet-standard-features";
-import { StandardConnect, type StandardConnectFeature } from "@wallet-standard/features";
 
 import type { GatewayClient } from "../gateway/client.js";
 import { toBase58, utf8 } from "../mls/bytes.js";
 import { SignInRefused, checkSiws, type SiwsMessage } from "../protocol/siws.js";
-
-export interface SignedIn {
-  account: WalletAccount;
-  ghostId: string;
-}
 
 interface Challenge {
   message: string;
@@ -72,24 +67,13 @@ async function signWithWallet(wallet: Wallet, account: WalletAccount, message: s
   return output.signature;
 }
 
-/** Connects `wallet`, checks the gateway's sign-in message, has the wallet sign it, and
- * signs in on `client`'s connection. Returns the account and its first ghostId. */
-export async function signIn(wallet: Wallet, client: GatewayClient, chainId: string): Promise<SignedIn> {
-  const { accounts } = await (wallet.features as StandardConnectFeature)[StandardConnect].connect();
-  const account = accounts[0];
-  if (account === undefined) throw new Error("The wallet shared no account.");
+/** Checks the gateway's sign-in message for `account`, has the wallet sign it, and signs in
+ * on `client`'s connection. Only an initiator signs in: the escrow it spends is its wallet's. */
+export async function signIn(wallet: Wallet, account: WalletAccount, client: GatewayClient, chainId: string): Promise<void> {
   const origin = window.location.origin;
   const { message, nonce } = await fetchChallenge(origin, account.address);
   const checked = checkSiws(message, { domain: window.location.host, uri: origin, address: account.address, chainId, nonce });
   const signature = await signWithWallet(wallet, account, message, checked);
   const reply = await client.request({ type: "auth", message, signature: toBase58(signature) });
   if (reply.type !== "authenticated") throw new Error(`Unexpected answer from the gateway: ${reply.type}`);
-  return { account, ghostId: reply.ghost_id };
-}
-
-/** Asks the gateway for a fresh ghostId. */
-export async function rotateGhost(client: GatewayClient): Promise<string> {
-  const reply = await client.request({ type: "ghost_rotate" });
-  if (reply.type !== "ghost") throw new Error(`Unexpected answer from the gateway: ${reply.type}`);
-  return reply.ghost_id;
 }

@@ -5,6 +5,8 @@
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { expect } from "vitest";
 
+import type { TestWallet } from "./testWallet.js";
+
 /** The launch flags the project's machines need (docs: README, Testing). */
 export const CHROMIUM_FLAGS = [
   "--headless",
@@ -19,6 +21,13 @@ export const CHROMIUM_FLAGS = [
 export function gatewayHttp(): string {
   const url = process.env.ANOGHOST_GATEWAY_HTTP;
   if (url === undefined) throw new Error("set ANOGHOST_GATEWAY_HTTP to the gateway's http:// origin");
+  return url;
+}
+
+/** The localnet's JSON-RPC URL, which the gateway names to the page (`--web-rpc-url`). */
+export function rpcHttp(): string {
+  const url = process.env.ANOGHOST_RPC_HTTP;
+  if (url === undefined) throw new Error("set ANOGHOST_RPC_HTTP to the localnet's http:// JSON-RPC URL");
   return url;
 }
 
@@ -50,10 +59,10 @@ export class AnoPage {
     });
   }
 
-  /** A page in a fresh context; `initScript` runs before the page's own (a test wallet). */
-  static async open(browser: Browser, path = "/", initScript?: string): Promise<AnoPage> {
+  /** A page in a fresh context, with a test wallet installed before the page's own script. */
+  static async open(browser: Browser, path = "/", wallet?: TestWallet): Promise<AnoPage> {
     const context = await browser.newContext();
-    if (initScript !== undefined) await context.addInitScript({ content: initScript });
+    if (wallet !== undefined) await wallet.install(context);
     const page = await context.newPage();
     const ano = new AnoPage(context, page);
     await page.goto(`${gatewayHttp()}${path}`);
@@ -70,6 +79,20 @@ export class AnoPage {
     await expect.poll(() => this.status(), { timeout: 30_000 }).toBe("member");
     await this.page.getByTestId("composer").waitFor({ state: "visible" });
     await expect.poll(() => this.page.getByTestId("composer").isEnabled(), { timeout: 30_000 }).toBe(true);
+  }
+
+  /** Connects the page's test wallet (the only one registered). */
+  async connectWallet(): Promise<void> {
+    await this.page.getByTestId("wallet-connect").click();
+    await this.page.getByTestId("wallet-address").waitFor({ timeout: 30_000 });
+  }
+
+  /** Has the wallet sign the holder text and the gateway issue a ghost contact. */
+  async ghostContact(): Promise<string> {
+    await this.page.getByTestId("ghost-show").click();
+    const contact = this.page.getByTestId("ghost-contact");
+    await contact.waitFor({ timeout: 30_000 });
+    return contact.innerText();
   }
 
   status(): Promise<string | null> {
@@ -109,10 +132,13 @@ export class AnoPage {
     return this.page.getByTestId("safety-code").innerText();
   }
 
-  /** Every request and socket went to the gateway itself, and no CSP violation or error. */
+  /** Every request and socket went to the gateway itself (or, for a page that reads the
+   * chain, to the RPC URL the gateway names), and no CSP violation or error. */
   expectOnlyTheGateway(): void {
     const origin = new URL(gatewayHttp());
-    for (const url of this.requests) expect(new URL(url).origin, url).toBe(origin.origin);
+    const allowed = [origin.origin];
+    if (process.env.ANOGHOST_RPC_HTTP !== undefined) allowed.push(new URL(rpcHttp()).origin);
+    for (const url of this.requests) expect(allowed, url).toContain(new URL(url).origin);
     for (const url of this.sockets) expect(new URL(url).host, url).toBe(origin.host);
     expect(this.problems).toEqual([]);
   }

@@ -15,7 +15,7 @@ describe("the Rust CLI joins a room ts-mls created", () => {
   it("adds the CLI, reads its message, and the CLI reads the answer", async () => {
     const room = await ChatRoom.create(gatewayUrl(), "open", { WebSocket: nodeWebSocket });
     const log = new EventLog(room);
-    writeFileSync(process.env.ANOGHOST_INVITE_FILE ?? "", `${formatInvite(room.invite)}\n`, { mode: 0o600 });
+    writeFileSync(process.env.ANOGHOST_INVITE_FILE ?? "", `${formatInvite(room.invite!)}\n`, { mode: 0o600 });
     await log.waitFor((e) => e.kind === "rosterChanged" && e.added.length > 0, "the CLI added to the group");
     await converse(room, log);
     room.close();

@@ -12,7 +12,7 @@ describe("two ts-mls members through a real gateway", () => {
     const options = { WebSocket: nodeWebSocket };
     const alice = await ChatRoom.create(gatewayUrl(), "open", options);
     const aliceLog = new EventLog(alice);
-    const bob = await ChatRoom.join(gatewayUrl(), alice.invite, options);
+    const bob = await ChatRoom.join(gatewayUrl(), alice.invite!, options);
     const bobLog = new EventLog(bob);
     await bobLog.waitFor((e) => e.kind === "inGroup", "bob in the group");
     await bob.send("hi from bob");
@@ -23,7 +23,7 @@ describe("two ts-mls members through a real gateway", () => {
     expect(alice.safetyCode()).toBe(bob.safetyCode());
     expect(alice.roster().map((e) => e.member).sort()).toEqual([alice.me, bob.me].sort());
 
-    const wrong = { ...alice.invite, secret: newInviteSecret() };
+    const wrong = { ...alice.invite!, secret: newInviteSecret() };
     await expect(ChatRoom.join(gatewayUrl(), wrong, options)).rejects.toMatchObject({ code: "room_not_found" });
 
     await bob.leave();

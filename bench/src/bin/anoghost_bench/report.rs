@@ -1,0 +1,389 @@
+//! `bench/RESULTS.md`: the goals first, then every figure with its method.
+
+use std::fmt::Write as _;
+
+use anoghost_bench::stats::Spread;
+
+use crate::criterion::{self, CRYPTO};
+use crate::relays::Relay;
+use crate::{Measured, Options, JOIN_KEYS};
+
+/// Goals of the scale issue (per box) and of the design brief.
+const IDLE_KIB_GOAL: f64 = 4.0;
+const RAW_RATIO_GOAL: f64 = 0.7;
+const NODE_RATIO_GOAL: f64 = 2.0;
+const P99_MS_GOAL: f64 = 2.0;
+
+/// The report, as Markdown.
+pub fn write(options: &Options, measured: &Measured) -> String {
+    let mut out = String::new();
+    header(&mut out, options, measured);
+    goals(&mut out, options, measured);
+    fanout(&mut out, measured);
+    idle(&mut out, options, measured);
+    crypto(&mut out, options);
+    joins(&mut out, measured);
+    churn(&mut out, options, measured);
+    crate::cluster::report(&mut out, measured);
+    notes(&mut out, measured);
+    out
+}
+
+/// Appends one line.
+macro_rules! line {
+    ($out:expr) => { $out.push('\n') };
+    ($out:expr, $($arg:tt)*) => {{
+        let _ = write!($out, $($arg)*);
+        $out.push('\n');
+    }};
+}
+
+/// The 1-, 5- and 15-minute load averages.
+pub fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" / "))
+        .unwrap_or_default()
+}
+
+fn header(out: &mut String, options: &Options, measured: &Measured) {
+    line!(out, "# AnoGhost benchmark results");
+    line!(out);
+    line!(out, "Written by `scripts/bench.sh`; do not edit by hand.");
+    line!(out);
+    line!(out, "| | |");
+    line!(out, "|---|---|");
+    line!(out, "| machine | {} |", machine());
+    let date = command_output("date", &["-u", "+%Y-%m-%d %H:%M UTC"]);
+    line!(out, "| date | {date} |");
+    let commit = command_output("git", &["rev-parse", "--short", "HEAD"]);
+    line!(out, "| commit | {commit} |");
+    line!(
+        out,
+        "| load average (1 / 5 / 15 min) | {} at the start, {} at the end: anything above 0 is other processes sharing the 2 cores |",
+        measured.load_at_start,
+        load_average()
+    );
+    let quick = if options.quick {
+        " (QUICK smoke run: not a measurement)"
+    } else {
+        ""
+    };
+    line!(
+        out,
+        "| runs | {} per figure{quick}; figures are median (min–max) |",
+        options.runs
+    );
+    line!(out);
+}
+
+fn goals(out: &mut String, options: &Options, measured: &Measured) {
+    let relays = &measured.relays;
+    let gateway = &relays[Relay::Gateway.index()];
+    let ratio = |other: Relay| {
+        Some(median(&gateway.max_delivered)? / median(&relays[other.index()].max_delivered)?)
+    };
+    let times = |r: Option<f64>| r.map_or("—".into(), |r| format!("{r:.2} ×"));
+    line!(out, "## Goals");
+    line!(out);
+    line!(out, "| figure | target | measured | |");
+    line!(out, "|---|---|---|---|");
+    let idle = median(&gateway.idle_kib);
+    line!(
+        out,
+        "| idle memory per connection ({} connections) | ≤ {IDLE_KIB_GOAL:.0} KiB | {} KiB | {} |",
+        options.idle_connections,
+        show(&gateway.idle_kib, 2),
+        verdict(idle.map(|k| k <= IDLE_KIB_GOAL))
+    );
+    let vs_raw = ratio(Relay::Raw);
+    line!(
+        out,
+        "| relay fan-out vs the raw-TCP relay (box limit) | ≥ {RAW_RATIO_GOAL} × | {} | {} |",
+        times(vs_raw),
+        verdict(vs_raw.map(|r| r >= RAW_RATIO_GOAL))
+    );
+    let p99 = median(&gateway.p99_ms);
+    line!(
+        out,
+        "| p99 latency at 50% load | ≤ {P99_MS_GOAL:.0} ms | {} ms | {} |",
+        show(&gateway.p99_ms, 2),
+        verdict(p99.map(|p| p <= P99_MS_GOAL))
+    );
+    let vs_node = ratio(Relay::Node);
+    line!(
+        out,
+        "| relay fan-out vs Node ws (comparison) | ≥ {NODE_RATIO_GOAL:.0} × | {} | {} |",
+        times(vs_node),
+        verdict(vs_node.map(|r| r >= NODE_RATIO_GOAL))
+    );
+    for figure in CRYPTO {
+        let Some(target) = figure.target_us else {
+            continue;
+        };
+        let estimate = criterion::estimate(&options.criterion_dir, figure.id).map(|e| e.0);
+        line!(
+            out,
+            "| client {} | ≤ {} | {} | {} |",
+            figure.label,
+            criterion::show(target),
+            estimate.map_or("—".into(), criterion::show),
+            verdict(estimate.map(|m| m <= target))
+        );
+    }
+    let joins = measured.joins.as_ref();
+    line!(
+        out,
+        "| RPC requests per paid join | exactly 1 | {} | {} |",
+        joins.map_or("—".into(), |j| format!("{:.2}", j.requests_per_join)),
+        verdict(joins.map(|j| (j.requests_per_join - 1.0).abs() < f64::EPSILON))
+    );
+    line!(out);
+}
+
+fn fanout(out: &mut String, measured: &Measured) {
+    line!(
+        out,
+        "## 1. Relay fan-out: 100 rooms × 10 members, 1 KiB frames"
+    );
+    line!(out);
+    line!(out, "Open-loop load from one load-generator process on the same 2-core machine: the offered send rate steps up until a relay no longer takes 99% of the offered sends and delivers 99% of the fan-out with p99 ≤ 250 ms and no dropped connection. Latency is send to receive: each frame carries the moment its sender wrote it, and the recipient reads its clock on arrival; it is measured at half the relay's own maximum sustained rate, on a fresh process. CPU per delivery is the relay process's user + system time over the 3-second window (from /proc), divided by the deliveries in it.");
+    line!(out);
+    line!(out, "The relays speak the same protocol subset and frame layout (protocol v2 binary frames, 1 KiB, stamped with the sender):");
+    line!(out);
+    line!(out, "- **raw-TCP relay (box limit)**: `relay-raw`, the same frames as 4-byte length-prefixed records over plain TCP, no WebSocket layer, no checks; one task per socket on Tokio, one shared buffer per fan-out, bounded queues, and writes gathered after one yield as the gateway's are. Its clients are cheaper too (no masking, no WebSocket parsing), which leaves it more of the two cores: it is the most this box can relay with this framing, not an equal-effort peer.");
+    line!(out, "- **naive tokio-tungstenite relay**: `relay-floor`, tungstenite's defaults (a 128 KiB read buffer per socket), a split socket with a writer task and an unbounded channel per connection, one flush per frame: how a first WebSocket relay in Rust is usually written.");
+    line!(out, "- **Node ws relay**: `bench/node/relay.mjs` on the `ws` package, written the way most chat prototypes are.");
+    line!(out);
+    line!(out, "| relay | max sustained delivered msg/s | × gateway | CPU µs/delivery at max | p50 at 50% (ms) | p99 at 50% (ms) | CPU µs/delivery at 50% |");
+    line!(out, "|---|---|---|---|---|---|---|");
+    let gateway = median(&measured.relays[Relay::Gateway.index()].max_delivered);
+    for relay in Relay::ALL {
+        let figures = &measured.relays[relay.index()];
+        let share = gateway
+            .zip(median(&figures.max_delivered))
+            .map_or("—".into(), |(g, r)| format!("{:.2}", g / r));
+        line!(
+            out,
+            "| {} | {} | {share} | {} | {} | {} | {} |",
+            relay.name(),
+            show(&figures.max_delivered, 0),
+            show(&figures.cpu_us_at_max, 2),
+            show(&figures.p50_ms, 2),
+            show(&figures.p99_ms, 2),
+            show(&figures.cpu_us_at_half, 2),
+        );
+    }
+    line!(out);
+    let gateway = &measured.relays[Relay::Gateway.index()];
+    let raw = &measured.relays[Relay::Raw.index()];
+    if !raw.p99_at_other_half_ms.is_empty() {
+        line!(
+            out,
+            "At the gateway's own 50% rate ({} sends/s), the raw-TCP relay's latency is p50 {} ms, p99 {} ms (fresh process, same load generator): the part of the gateway's p50 {} / p99 {} ms that the load generator, the kernel's loopback and the scheduler of these 2 shared cores add whatever the relay.",
+            show(&gateway.half_rate, 0),
+            show(&raw.p50_at_other_half_ms, 2),
+            show(&raw.p99_at_other_half_ms, 2),
+            show(&gateway.p50_ms, 2),
+            show(&gateway.p99_ms, 2),
+        );
+        line!(out);
+    }
+}
+
+fn idle(out: &mut String, options: &Options, measured: &Measured) {
+    line!(
+        out,
+        "## 2. Idle connection memory ({} connections, rooms of 10)",
+        options.idle_connections
+    );
+    line!(out);
+    line!(out, "RSS growth of the relay process divided by the connections, each having said hello and joined a free room; sources spread over 127.0.0.2–201. Kernel socket buffers are not in RSS. Where the gateway's bytes go: `bench/PROFILE.md`.");
+    line!(out);
+    line!(out, "| relay | KiB per connection |");
+    line!(out, "|---|---|");
+    for relay in Relay::ALL {
+        let kib = show(&measured.relays[relay.index()].idle_kib, 2);
+        line!(out, "| {} | {kib} |", relay.name());
+    }
+    line!(out);
+    let Some(largest) = &measured.largest else {
+        return;
+    };
+    let stopped = largest
+        .stopped_by
+        .as_ref()
+        .map_or(String::new(), |r| format!("; stopped by: {r}"));
+    line!(
+        out,
+        "Largest count attempted on the gateway: **{} connections** open at once ({} asked), gateway RSS {:.0} MiB ({:.2} KiB each){stopped}.",
+        largest.opened,
+        options.largest_max,
+        largest.after_kib as f64 / 1024.0,
+        largest.kib_per_connection(),
+    );
+    if let Some((soft, hard)) = largest.open_files {
+        line!(out);
+        line!(out, "The gateway's open-files limit was {soft} (hard limit {hard}); it holds one descriptor per connection and fits `--max-connections` below that limit, refusing the rest with HTTP 503. A hard limit is raised only by root (CAP_SYS_RESOURCE), so on a machine where it is low the largest count measures the limit, not memory.");
+    }
+    line!(out);
+}
+
+fn crypto(out: &mut String, options: &Options) {
+    line!(
+        out,
+        "## 3. Client (MLS) and gateway crypto (criterion, median with 95% interval)"
+    );
+    line!(out);
+    line!(out, "`client-sdk/benches/mls.rs` (OpenMLS, ciphersuite MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519; a join or removal times one side's CPU) and `gateway/benches/sealing.rs`.");
+    line!(out);
+    line!(out, "| operation | median (95% interval) |");
+    line!(out, "|---|---|");
+    for figure in CRYPTO {
+        let text = criterion::estimate(&options.criterion_dir, figure.id).map_or(
+            "—".into(),
+            |(m, lo, hi)| {
+                format!(
+                    "{} ({}–{})",
+                    criterion::show(m),
+                    criterion::show(lo),
+                    criterion::show(hi)
+                )
+            },
+        );
+        line!(out, "| {} | {text} |", figure.label);
+    }
+    line!(out);
+    let sizes = criterion::mls_sizes(&options.criterion_dir);
+    if !sizes.is_empty() {
+        line!(
+            out,
+            "Add commit (without update path) and Welcome sizes: {}.",
+            sizes.join("; ")
+        );
+        line!(out);
+    }
+    if let Some((us, share)) = criterion::churn_per_member(&options.criterion_dir) {
+        line!(out, "A room of 200 where 10% of the members change each minute (20 joins and 20 removals a minute, each processed by every member): {} of CPU per member per minute, {:.4}% of one core.", criterion::show(us), share * 100.0);
+        line!(out);
+    }
+}
+
+fn joins(out: &mut String, measured: &Measured) {
+    line!(out, "## 4. Paid join validation");
+    line!(out);
+    match &measured.joins {
+        Some(joins) => line!(
+            out,
+            "{} paid joins against the localnet over HTTP ({} keys, each joining and leaving {} times; leaving is not timed): **{:.2} JSON-RPC requests per join** ({}), **{:.0} µs of gateway CPU per join** (user + system, from /proc).",
+            joins.joins,
+            JOIN_KEYS,
+            joins.joins / JOIN_KEYS,
+            joins.requests_per_join,
+            joins.methods,
+            joins.cpu_us_per_join
+        ),
+        None => line!(out, "not measured (see the notes)"),
+    }
+    line!(out);
+}
+
+fn churn(out: &mut String, options: &Options, measured: &Measured) {
+    line!(
+        out,
+        "## 5. Churn: connect → join → send → leave at 1,000 cycles/s"
+    );
+    line!(out);
+    match &measured.churned {
+        Some(churned) => {
+            let rounds: Vec<String> = churned
+                .after_rounds_kib
+                .iter()
+                .map(|k| format!("{k} KiB"))
+                .collect();
+            line!(
+                out,
+                "{} cycles completed ({:.0}/s), {} failed or shed. Gateway RSS before {} KiB, peak {} KiB, after each {}-second round: {}.",
+                churned.cycles,
+                churned.cycles_per_sec,
+                churned.failures,
+                churned.before_kib,
+                churned.peak_kib,
+                options.churn_secs,
+                rounds.join(", ")
+            );
+        }
+        None => line!(out, "not measured (see the notes)"),
+    }
+    line!(out);
+}
+
+fn notes(out: &mut String, measured: &Measured) {
+    let relay_notes = measured
+        .relays
+        .iter()
+        .flat_map(|r| r.notes.iter())
+        .chain(&measured.cluster.notes);
+    let skipped = measured.skipped.iter().map(|s| format!("skipped: {s}"));
+    let failed = measured.failures.iter().map(|f| format!("failed: {f}"));
+    let all: Vec<String> = relay_notes.cloned().chain(skipped).chain(failed).collect();
+    if all.is_empty() {
+        return;
+    }
+    line!(out, "## Notes");
+    line!(out);
+    for note in all {
+        line!(out, "- {note}");
+    }
+    line!(out);
+}
+
+fn command_output(program: &str, args: &[&str]) -> String {
+    std::process::Command::new(program)
+        .args(args)
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_default()
+}
+
+fn machine() -> String {
+    let memory = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|m| {
+            m.lines()
+                .next()
+                .map(|l| l.split_whitespace().nth(1).unwrap_or("?").to_owned())
+        })
+        .and_then(|kib| kib.parse::<f64>().ok())
+        .map(|kib| format!("{:.1} GiB", kib / 1024.0 / 1024.0))
+        .unwrap_or_default();
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|c| {
+            c.lines().find_map(|l| {
+                l.strip_prefix("model name")
+                    .map(|v| v.trim_start_matches([' ', '\t', ':']).to_owned())
+            })
+        })
+        .unwrap_or_default();
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let kernel = command_output("uname", &["-r"]);
+    format!("{cores} cores ({cpu}), {memory} memory, Linux {kernel}")
+}
+
+pub fn show(samples: &[f64], decimals: usize) -> String {
+    Spread::of(samples).map_or_else(|| "—".to_owned(), |s| s.show(decimals))
+}
+
+pub fn median(samples: &[f64]) -> Option<f64> {
+    Spread::of(samples).map(|s| s.median)
+}
+
+fn verdict(ok: Option<bool>) -> &'static str {
+    match ok {
+        Some(true) => "met",
+        Some(false) => "**missed**",
+        None => "not measured",
+    }
+}
