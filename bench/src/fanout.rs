@@ -58,6 +58,8 @@ pub struct FanoutResult {
     pub disconnected: usize,
     /// The relay processes' CPU time (user + system) over the window, seconds.
     pub relay_cpu_secs: Option<f64>,
+    /// The same, process by process, in the order of `FanoutConfig::relay_pids`.
+    pub cpu_secs_by_process: Vec<f64>,
     /// Median and 99th percentile latency of deliveries whose sender was on the
     /// recipient's own relay, µs (None when there were none).
     pub same_relay_us: Option<(u64, u64)>,
@@ -293,17 +295,24 @@ pub async fn run(
         })
         .collect();
 
-    let total_cpu =
-        |pids: &[u32]| -> Option<f64> { pids.iter().map(|&pid| cpu_secs(pid).ok()).sum() };
-    let relay_cpu_secs = if config.relay_pids.is_empty() {
+    let each_cpu =
+        |pids: &[u32]| -> Option<Vec<f64>> { pids.iter().map(|&pid| cpu_secs(pid).ok()).collect() };
+    let cpu_secs_by_process = if config.relay_pids.is_empty() {
         None
     } else {
         tokio::time::sleep_until((start + schedule.window.0).into()).await;
-        let before = total_cpu(&config.relay_pids);
+        let before = each_cpu(&config.relay_pids);
         tokio::time::sleep_until((start + schedule.window.1).into()).await;
-        let after = total_cpu(&config.relay_pids);
-        before.zip(after).map(|(before, after)| after - before)
+        let after = each_cpu(&config.relay_pids);
+        before.zip(after).map(|(before, after)| {
+            before
+                .iter()
+                .zip(&after)
+                .map(|(before, after)| after - before)
+                .collect::<Vec<f64>>()
+        })
     };
+    let relay_cpu_secs = cpu_secs_by_process.as_ref().map(|each| each.iter().sum());
     tokio::time::sleep_until((schedule.stop_sending + config.drain).into()).await;
     let _ = stop.send(true);
     let mut histogram = Histogram::<u64>::new(3).expect("histogram");
@@ -339,6 +348,7 @@ pub async fn run(
         p99_us: histogram.value_at_quantile(0.99),
         disconnected,
         relay_cpu_secs,
+        cpu_secs_by_process: cpu_secs_by_process.unwrap_or_default(),
         same_relay_us: quantiles(&same_relay),
         cross_relay_us: quantiles(&cross_relay),
     })

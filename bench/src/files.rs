@@ -298,7 +298,7 @@ pub fn report(runs: &[FileFigures]) -> String {
             (Some(b), Some(q)) if q > 0.0 => format!("{:.2}", b / q),
             _ => "—".into(),
         };
-    let mut out = String::from("## Files through the gateway\n\n");
+    let mut out = String::from("## 7. Files through the gateway\n\n");
     out.push_str(
         "One file from one member to the room (3 members: the sender, a bystander, the \
          receiver), end to end: `send_file` until the receiver holds the checked file. Each \

@@ -343,6 +343,56 @@ async fn nats_carries_only_opaque_subjects_and_sealed_payloads() {
             );
         }
     }
+    // Every payload is ciphertext: it opens only under the cluster key, bound to its
+    // subject (an answer: to the room subject it answers), except the ghostId key chain's
+    // answers, which are HPKE-sealed to the asking gateway's one-time key instead.
+    let keys = cluster_keys(&secret);
+    let room_subjects: Vec<&str> = seen
+        .iter()
+        .map(|m| m.subject.as_str())
+        .filter(|s| s.starts_with("ag.r.") && !s.ends_with(".e"))
+        .collect();
+    let ghost_answer_inboxes: Vec<&str> = seen
+        .iter()
+        .filter(|m| m.subject.as_str() == "ag.ghost")
+        .filter_map(|m| m.reply.as_deref())
+        .collect();
+    let mut opened = 0;
+    for message in &seen {
+        let subject = message.subject.as_str();
+        if ghost_answer_inboxes.contains(&subject) {
+            continue;
+        }
+        let sealed_for = if subject.starts_with("_INBOX.") {
+            room_subjects
+                .iter()
+                .find(|room| {
+                    keys.open(&format!("{room}.reply"), &message.payload)
+                        .is_some()
+                })
+                .map(|room| format!("{room}.reply"))
+        } else {
+            Some(subject.to_owned())
+        };
+        let sealed_for = sealed_for.unwrap_or_else(|| panic!("{subject}: not sealed"));
+        assert!(
+            keys.open(&sealed_for, &message.payload).is_some(),
+            "{subject}: its payload does not open under the cluster key for {sealed_for}"
+        );
+        opened += 1;
+    }
+    assert!(opened >= seen.len() / 2, "most payloads were checked");
+}
+
+/// The cluster's keys from the test's secret file, as every gateway derives them.
+fn cluster_keys(secret: &Secret) -> anoghost_gateway::cluster::keys::ClusterKeys {
+    let hex = std::fs::read_to_string(&secret.path).unwrap();
+    let bytes: Vec<u8> = (0..hex.trim().len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+        .collect();
+    let secret = anoghost_gateway::secret::SecretBytes32::new(bytes.try_into().unwrap());
+    anoghost_gateway::cluster::keys::ClusterKeys::new(&secret)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

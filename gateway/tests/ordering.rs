@@ -110,3 +110,30 @@ async fn challenges_join_requests_welcomes_and_refusals_reach_only_the_member_th
         "carol got no refusal"
     );
 }
+
+#[actix_web::test]
+async fn a_commit_header_no_client_can_parse_is_refused_and_takes_no_epoch() {
+    // Found by the `mls_header` fuzz target: the group id's length written in two bytes
+    // (`40 10`) where MLS requires the shortest form (`10`). OpenMLS refuses such a commit,
+    // so had the gateway ordered it, epoch 0 would have gone to a commit nobody applies.
+    let gateway = spawn(test_config());
+    let mut alice = Client::ready(gateway.addr).await;
+    let room = alice.create_room().await;
+    let mut bob = Client::ready(gateway.addr).await;
+    bob.join(&room).await;
+    alice.expect("member_joined").await;
+
+    let canonical = mls_header(0, COMMIT);
+    let mut long_form = vec![0, 1, 0, 2, 0x40];
+    long_form.extend_from_slice(&canonical[4..]);
+    alice.send_kind(room.room, GROUP, None, &long_form).await;
+    alice.expect_error("bad_frame").await;
+    assert!(
+        bob.is_silent_for(Duration::from_millis(200)).await,
+        "relayed to nobody"
+    );
+    bob.send_kind(room.room, GROUP, None, &canonical).await;
+    bob.expect("committed").await;
+    let (_, _, kind, payload) = alice.recv_kind().await;
+    assert_eq!((kind, payload), (GROUP, canonical));
+}

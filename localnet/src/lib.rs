@@ -11,15 +11,23 @@
 //! - [`ledger`]: processed transactions and touched accounts, which the bank does not index.
 //! - [`pubsub`]: the PubSub WebSocket (signature, account and slot subscriptions).
 //! - [`server`]: the HTTP endpoints and the slot ticker.
+//!
+//! Everything but [`rpc`]'s request reader needs the `bank` feature (on by default).
 // solana-program-test marks its whole API deprecated ahead of moving it behind an
 // "unstable API" feature in 4.x; 3.1 is the version pinned here (see DESIGN.md).
 #![allow(deprecated)]
 #![warn(missing_docs)]
 
+#[cfg(feature = "bank")]
 pub mod events;
+#[cfg(feature = "bank")]
 pub mod genesis;
+#[cfg(feature = "bank")]
 pub mod ledger;
+#[cfg(feature = "bank")]
 pub mod pubsub;
 pub mod rpc;
+#[cfg(feature = "bank")]
 pub mod server;
+#[cfg(feature = "bank")]
 pub mod shim;

@@ -9,8 +9,14 @@
 //!
 //! `<V>` is a vector with a QUIC-style variable-length size (RFC 9000 §16): the top two bits
 //! of the first byte give the size of the length field (1, 2 or 4 bytes; 8 is not allowed in
-//! MLS). Integers are big-endian. Everything after `content_type` stays unread: the sender,
-//! the generation and the content are encrypted, and the gateway never needs them.
+//! MLS), and the length is written in the fewest bytes that hold it (RFC 9420 §2.1.2), as
+//! every MLS implementation checks. Integers are big-endian. Everything after
+//! `content_type` stays unread: the sender, the generation and the content are encrypted,
+//! and the gateway never needs them.
+//!
+//! The reader refuses what clients' MLS libraries refuse in the part it reads, so that the
+//! gateway never orders a commit its members cannot parse: a header with a longer length
+//! form than needed would otherwise take the room's epoch while every client drops it.
 
 /// `version` of MLS 1.0.
 pub const MLS_10: u16 = 1;
@@ -70,6 +76,10 @@ pub enum MlsHeaderError {
     /// Raised if a vector length uses the 8-byte form, which MLS forbids.
     #[error("an MLS vector length uses the 8-byte form")]
     VectorLength,
+    /// Raised if a vector length is written in more bytes than it needs, which RFC 9420
+    /// §2.1.2 forbids (so that every header has one encoding).
+    #[error("an MLS vector length is not written in its shortest form")]
+    LongLengthForm,
     /// Raised if the message is of another kind than the one expected.
     #[error("expected an MLS {expected:?}, got {got:?}")]
     Unexpected {
@@ -109,21 +119,28 @@ impl<'a> Reader<'a> {
         Ok(u64::from_be_bytes(bytes))
     }
 
-    /// A vector with a variable-length size prefix (RFC 9420 §2.1.2).
+    /// A vector with a variable-length size prefix (RFC 9420 §2.1.2), in its shortest form.
     fn vector(&mut self) -> Result<&'a [u8], MlsHeaderError> {
         let first = self.u8()?;
-        let length = match first >> 6 {
-            0 => usize::from(first & 0x3f),
-            1 => usize::from(first & 0x3f) << 8 | usize::from(self.u8()?),
+        let (length, shortest) = match first >> 6 {
+            0 => (usize::from(first & 0x3f), true),
+            1 => {
+                let length = usize::from(first & 0x3f) << 8 | usize::from(self.u8()?);
+                (length, length > 0x3f)
+            }
             2 => {
                 let rest = self.take(3)?;
-                (usize::from(first & 0x3f) << 24)
+                let length = (usize::from(first & 0x3f) << 24)
                     | (usize::from(rest[0]) << 16)
                     | (usize::from(rest[1]) << 8)
-                    | usize::from(rest[2])
+                    | usize::from(rest[2]);
+                (length, length > 0x3fff)
             }
             _ => return Err(MlsHeaderError::VectorLength),
         };
+        if !shortest {
+            return Err(MlsHeaderError::LongLengthForm);
+        }
         self.take(length)
     }
 }
@@ -209,12 +226,47 @@ mod tests {
         bytes.push(1);
         let header = private_message_header(&bytes).map(|h| (h.group_id.len(), h.epoch));
         assert_eq!(header, Ok((70, 1)));
-        let mut four = vec![0, 1, 0, 2, 0x80, 0, 0, 1, 0xaa];
+        let mut four = vec![0, 1, 0, 2, 0x80, 0, 0x40, 0];
+        four.extend_from_slice(&[0xaa; 0x4000]);
         four.extend_from_slice(&5u64.to_be_bytes());
         four.push(2);
         assert_eq!(
-            private_message_header(&four).map(|h| h.content_type),
-            Ok(ContentType::Proposal)
+            private_message_header(&four).map(|h| (h.group_id.len(), h.content_type)),
+            Ok((0x4000, ContentType::Proposal))
+        );
+    }
+
+    #[test]
+    fn a_vector_length_in_a_longer_form_than_it_needs_is_refused() {
+        // Found by the `mls_header` fuzz target: the gateway read `40 01` (a 2-byte length
+        // of 1) where OpenMLS, like every client, refuses anything but `01`.
+        let mut two = vec![0, 1, 0, 2, 0x40, 1, 0xca];
+        two.extend_from_slice(&3u64.to_be_bytes());
+        two.push(3);
+        assert_eq!(
+            private_message_header(&two),
+            Err(MlsHeaderError::LongLengthForm)
+        );
+        let mut four = vec![0, 1, 0, 2, 0x80, 0, 0x3f, 0xff];
+        four.extend_from_slice(&[7; 0x3fff]);
+        four.extend_from_slice(&3u64.to_be_bytes());
+        four.push(3);
+        assert_eq!(
+            private_message_header(&four),
+            Err(MlsHeaderError::LongLengthForm)
+        );
+        // The shortest forms of the same lengths still read.
+        let mut one = vec![0, 1, 0, 2, 1, 0xca];
+        one.extend_from_slice(&3u64.to_be_bytes());
+        one.push(3);
+        assert_eq!(private_message_header(&one).map(|h| h.epoch), Ok(3));
+        let mut two = vec![0, 1, 0, 2, 0x7f, 0xff];
+        two.extend_from_slice(&[7; 0x3fff]);
+        two.extend_from_slice(&3u64.to_be_bytes());
+        two.push(3);
+        assert_eq!(
+            private_message_header(&two).map(|h| h.group_id.len()),
+            Ok(0x3fff)
         );
     }
 

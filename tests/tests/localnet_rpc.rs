@@ -174,10 +174,78 @@ async fn malformed_requests_get_standard_errors_and_the_server_keeps_serving() {
         .await
         .unwrap();
     assert_eq!(stats["methods"]["getHealth"], 1);
-    assert_eq!(stats["methods"]["teleport"], 1);
+    assert_eq!(stats["methods"]["other"], 1, "teleport");
     assert_eq!(
         stats["total"], 5,
         "teleport, getBalance, getAccountInfo, sendTransaction, getHealth"
+    );
+}
+
+async fn stats(net: &RunningLocalnet) -> Value {
+    reqwest::get(format!("{}/stats", net.url()))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn methods_it_does_not_serve_share_one_count_whatever_their_names() {
+    let net = localnet().await;
+    for n in 0..200 {
+        let body = json!({"jsonrpc": "2.0", "id": n, "method": format!("invented{n}")});
+        let answer = raw(&net, &body.to_string()).await;
+        assert_eq!(answer["error"]["code"], -32601);
+    }
+    let stats = stats(&net).await;
+    let methods = stats["methods"].as_object().unwrap();
+    assert_eq!(methods.len(), 1, "one entry, not one per name: {methods:?}");
+    assert_eq!(stats["methods"]["other"], 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rent_query_for_a_length_no_account_can_have_is_refused_and_the_server_carries_on() {
+    let net = localnet().await;
+    let rent = |len: u64| {
+        json!({"jsonrpc": "2.0", "id": 1, "method": "getMinimumBalanceForRentExemption", "params": [len]}).to_string()
+    };
+    // 10 MiB is the largest account a program may create: still answered.
+    let largest = raw(&net, &rent(10 * 1024 * 1024)).await;
+    assert!(
+        largest["result"].as_u64().is_some_and(|l| l > 0),
+        "{largest}"
+    );
+    for len in [10 * 1024 * 1024 + 1, u64::MAX / 128, u64::MAX] {
+        let answer = raw(&net, &rent(len)).await;
+        assert_eq!(
+            answer["error"]["code"], -32600,
+            "as a validator answers: {answer}"
+        );
+    }
+    let health = raw(&net, r#"{"jsonrpc":"2.0","id":2,"method":"getHealth"}"#).await;
+    assert_eq!(health["result"], "ok");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn more_than_256_signature_statuses_at_once_are_refused() {
+    let net = localnet().await;
+    let signature = bs58::encode([1u8; 64]).into_string();
+    let ask = |count: usize| {
+        json!({"jsonrpc": "2.0", "id": 1, "method": "getSignatureStatuses", "params": [vec![&signature; count]]})
+            .to_string()
+    };
+    let answer = raw(&net, &ask(256)).await;
+    assert_eq!(
+        answer["result"]["value"].as_array().map(Vec::len),
+        Some(256),
+        "{answer}"
+    );
+    let answer = raw(&net, &ask(257)).await;
+    assert_eq!(answer["error"]["code"], -32602);
+    assert_eq!(
+        answer["error"]["message"],
+        "Too many inputs provided; max 256"
     );
 }
 

@@ -1,9 +1,11 @@
 //! Plain HTTP endpoints: health, the sign-in challenge, key burns paid by the gateway,
-//! Solana Pay transaction requests, and the browser client's files.
+//! Solana Pay transaction requests (`solana_pay`, reading its requests with `pay_request`),
+//! and the browser client's files.
 
 mod challenge;
 mod health;
 mod keys_burn;
+pub mod pay_request;
 pub mod solana_pay;
 pub mod web;
 

@@ -14,45 +14,26 @@
 use std::sync::Arc;
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use anchor_lang::prelude::Pubkey;
 use anoghost_program_client::instructions as ix;
 use base64::Engine as _;
-use serde::Deserialize;
 use solana_sdk::instruction::Instruction;
-use solana_sdk::message::Message;
-use solana_sdk::transaction::Transaction;
 
+use super::pay_request::{self, PayRefusal};
 use crate::state::Gateway;
 
 /// The icon wallets show next to the label.
 const ICON_SVG: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" rx="14" fill="#111"/><path d="M32 10c-11 0-18 8-18 19v25l6-5 6 5 6-5 6 5 6-5 6 5V29c0-11-7-19-18-19z" fill="#eee"/><circle cx="25" cy="29" r="4" fill="#111"/><circle cx="39" cy="29" r="4" fill="#111"/></svg>"##;
 
-/// Query of the room-deposit request.
-#[derive(Deserialize)]
-pub struct RoomDepositQuery {
-    nonce: String,
-    keys: u16,
-    payer: Option<String>,
-}
-
-/// Query of the payment request.
-#[derive(Deserialize)]
-pub struct PaymentQuery {
-    claim: String,
-    amount: u64,
-    expiry: i64,
-}
-
-#[derive(Deserialize)]
-struct AccountBody {
-    account: String,
-}
-
 fn refuse(status: StatusCode, error: &str, message: &str) -> HttpResponse {
     HttpResponse::build(status)
         .insert_header(("Access-Control-Allow-Origin", "*"))
         .json(super::error_body(error, message))
+}
+
+fn bad_request(refusal: PayRefusal) -> HttpResponse {
+    refuse(StatusCode::BAD_REQUEST, refusal.error, refusal.message)
 }
 
 fn label(gateway: &Gateway, label: &str) -> HttpResponse {
@@ -82,44 +63,15 @@ pub async fn payment_label(gateway: web::Data<Arc<Gateway>>) -> HttpResponse {
 
 /// `POST /v1/pay/room-deposit`.
 pub async fn room_deposit(
-    query: Result<web::Query<RoomDepositQuery>, actix_web::Error>,
+    req: HttpRequest,
     body: web::Bytes,
     gateway: web::Data<Arc<Gateway>>,
 ) -> HttpResponse {
-    let Ok(query) = query else {
-        return refuse(
-            StatusCode::BAD_REQUEST,
-            "bad_query",
-            "expected ?nonce=<base58 32 bytes>&keys=<1..=1000>[&payer=<base58 wallet>]",
-        );
+    let deposit = match pay_request::room_deposit(req.query_string()) {
+        Ok(deposit) => deposit,
+        Err(refusal) => return bad_request(refusal),
     };
-    let mut nonce = [0u8; 32];
-    if !matches!(bs58::decode(&query.nonce).onto(&mut nonce), Ok(32)) {
-        return refuse(
-            StatusCode::BAD_REQUEST,
-            "bad_query",
-            "nonce must be base58 of 32 bytes",
-        );
-    }
-    if !(1..=1000).contains(&query.keys) {
-        return refuse(
-            StatusCode::BAD_REQUEST,
-            "bad_query",
-            "keys must be between 1 and 1000",
-        );
-    }
-    let payer = match query.payer.as_deref().map(str::parse::<Pubkey>) {
-        None => None,
-        Some(Ok(payer)) => Some(payer),
-        Some(Err(_)) => {
-            return refuse(
-                StatusCode::BAD_REQUEST,
-                "bad_query",
-                "payer must be a base58 public key",
-            )
-        }
-    };
-    let keys = query.keys;
+    let pay_request::RoomDeposit { nonce, keys, payer } = deposit;
     build(
         &body,
         &gateway,
@@ -131,25 +83,19 @@ pub async fn room_deposit(
 
 /// `POST /v1/pay/payment`.
 pub async fn payment(
-    query: Result<web::Query<PaymentQuery>, actix_web::Error>,
+    req: HttpRequest,
     body: web::Bytes,
     gateway: web::Data<Arc<Gateway>>,
 ) -> HttpResponse {
-    let Ok(query) = query else {
-        return refuse(
-            StatusCode::BAD_REQUEST,
-            "bad_query",
-            "expected ?claim=<pubkey>&amount=<lamports>&expiry=<unix seconds>",
-        );
+    let payment = match pay_request::payment(req.query_string()) {
+        Ok(payment) => payment,
+        Err(refusal) => return bad_request(refusal),
     };
-    let Ok(claim) = query.claim.parse::<Pubkey>() else {
-        return refuse(
-            StatusCode::BAD_REQUEST,
-            "bad_query",
-            "claim must be a base58 public key",
-        );
-    };
-    let (amount, expiry) = (query.amount, query.expiry);
+    let pay_request::Payment {
+        claim,
+        amount,
+        expiry,
+    } = payment;
     build(
         &body,
         &gateway,
@@ -167,19 +113,9 @@ async fn build(
     (message, expected): (String, Option<Pubkey>),
     instruction: impl FnOnce(&Pubkey) -> Instruction,
 ) -> HttpResponse {
-    let Ok(AccountBody { account }) = serde_json::from_slice(body) else {
-        return refuse(
-            StatusCode::BAD_REQUEST,
-            "bad_json",
-            "expected {\"account\": \"<base58 wallet>\"}",
-        );
-    };
-    let Ok(account) = account.parse::<Pubkey>() else {
-        return refuse(
-            StatusCode::BAD_REQUEST,
-            "bad_account",
-            "account must be a base58 public key",
-        );
+    let account = match pay_request::account(body) {
+        Ok(account) => account,
+        Err(refusal) => return bad_request(refusal),
     };
     if expected.is_some_and(|expected| expected != account) {
         return refuse(
@@ -202,14 +138,7 @@ async fn build(
             "the chain could not be read; retry",
         );
     };
-    let transaction = Transaction::new_unsigned(Message::new_with_blockhash(
-        &[instruction(&account)],
-        Some(&account),
-        &blockhash,
-    ));
-    // unwrap: serialising a transaction into memory cannot fail.
-    #[allow(clippy::unwrap_used)]
-    let bytes = bincode::serialize(&transaction).unwrap();
+    let bytes = pay_request::unsigned_transaction(instruction(&account), &account, blockhash);
     HttpResponse::Ok()
         .insert_header(("Access-Control-Allow-Origin", "*"))
         .json(serde_json::json!({

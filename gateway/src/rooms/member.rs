@@ -163,6 +163,16 @@ impl Outbox {
         Some(item)
     }
 
+    /// Items queued: never more than the capacity it was created with.
+    pub fn len(&self) -> usize {
+        self.queue().items.len()
+    }
+
+    /// Whether nothing is queued.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     /// The signal raised when the queue overflows.
     pub fn kick(&self) -> &KickSignal {
         &self.kick

@@ -114,6 +114,11 @@ impl Registry {
         lock(&self.index).rooms.len()
     }
 
+    /// Room references in use: one per live room, freed with the room.
+    pub fn reference_count(&self) -> usize {
+        lock(&self.index).references.len()
+    }
+
     /// Live rooms this gateway orders.
     pub fn ordered_here(&self) -> usize {
         lock(&self.index)

@@ -147,6 +147,11 @@ impl Room {
         self.state().members.len()
     }
 
+    /// The members' numbers, in the order they joined.
+    pub fn members(&self) -> Vec<MemberNumber> {
+        self.state().members.iter().map(|m| m.number).collect()
+    }
+
     /// Whether the room has no member.
     pub fn is_empty(&self) -> bool {
         self.len() == 0

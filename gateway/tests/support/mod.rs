@@ -5,6 +5,7 @@
 
 pub mod cluster;
 pub mod process;
+pub mod raw;
 
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::time::Duration;

@@ -7,60 +7,18 @@ use serde_json::{json, Value};
 use solana_account_decoder::parse_account_data::AccountAdditionalDataV3;
 use solana_account_decoder::parse_account_data::SplTokenAdditionalDataV2;
 use solana_account_decoder::parse_token::is_known_spl_token_id;
-use solana_account_decoder::{encode_ui_account, UiAccountEncoding, UiDataSliceConfig};
+use solana_account_decoder::{encode_ui_account, UiAccountEncoding};
 use solana_sdk::account::Account;
 use solana_sdk::pubkey::Pubkey;
 
-use super::{string_param, Localnet, RpcError};
+use super::params::AccountEncoding;
+use super::request::TokenFilter;
+use super::{Localnet, RpcError};
 
-/// Most addresses one `getMultipleAccounts` may ask for, as on mainnet RPC nodes.
-const MAX_MULTIPLE_ACCOUNTS: usize = 100;
 /// Largest account data a validator encodes in base58.
 const MAX_BASE58_BYTES: usize = 128;
 /// Offset of `decimals` in an SPL Token (and Token-2022) mint.
 const MINT_DECIMALS_OFFSET: usize = 44;
-
-pub(super) fn pubkey(text: &str) -> Result<Pubkey, RpcError> {
-    text.parse()
-        .map_err(|_| RpcError::params(format!("invalid public key: {text}")))
-}
-
-/// How the client asked for account data.
-#[derive(Clone, Copy)]
-pub(super) struct Encoding {
-    encoding: UiAccountEncoding,
-    slice: Option<UiDataSliceConfig>,
-}
-
-impl Encoding {
-    /// Reads `encoding` and `dataSlice` from a config object; the default is the legacy
-    /// base58 ("binary"), as on a validator.
-    pub(super) fn from_config(config: Option<&Value>) -> Result<Self, RpcError> {
-        let encoding = match config
-            .and_then(|c| c.get("encoding"))
-            .and_then(Value::as_str)
-        {
-            None | Some("binary") => UiAccountEncoding::Binary,
-            Some("base58") => UiAccountEncoding::Base58,
-            Some("base64") => UiAccountEncoding::Base64,
-            Some("base64+zstd") => UiAccountEncoding::Base64Zstd,
-            Some("jsonParsed") => UiAccountEncoding::JsonParsed,
-            Some(other) => {
-                return Err(RpcError::params(format!(
-                    "unknown encoding {other}; use base58, base64, base64+zstd or jsonParsed"
-                )))
-            }
-        };
-        let slice = match config.and_then(|c| c.get("dataSlice")) {
-            None | Some(Value::Null) => None,
-            Some(slice) => Some(
-                serde_json::from_value(slice.clone())
-                    .map_err(|_| RpcError::params("dataSlice needs offset and length"))?,
-            ),
-        };
-        Ok(Self { encoding, slice })
-    }
-}
 
 impl Localnet {
     pub(super) async fn fetch(&self, address: Pubkey) -> Result<Option<Account>, RpcError> {
@@ -76,7 +34,7 @@ impl Localnet {
         &self,
         address: &Pubkey,
         account: &Account,
-        encoding: Encoding,
+        encoding: AccountEncoding,
     ) -> Result<Value, RpcError> {
         let binary = matches!(
             encoding.encoding,
@@ -120,7 +78,7 @@ impl Localnet {
         address: &Pubkey,
         config: &Value,
     ) -> Result<Value, RpcError> {
-        let encoding = Encoding::from_config(Some(config))?;
+        let encoding = AccountEncoding::from_config(Some(config))?;
         let gate = self.bank_gate.clone();
         let _bank = gate.lock().await;
         let account = self.fetch(*address).await?.unwrap_or_default();
@@ -128,8 +86,7 @@ impl Localnet {
         self.with_context(value).await
     }
 
-    pub(super) async fn balance(&self, params: &[Value]) -> Result<Value, RpcError> {
-        let address = pubkey(string_param(params, 0)?)?;
+    pub(super) async fn balance(&self, address: Pubkey) -> Result<Value, RpcError> {
         let lamports = self
             .client
             .get_balance(address)
@@ -138,9 +95,11 @@ impl Localnet {
         self.with_context(json!(lamports)).await
     }
 
-    pub(super) async fn account_info(&self, params: &[Value]) -> Result<Value, RpcError> {
-        let address = pubkey(string_param(params, 0)?)?;
-        let encoding = Encoding::from_config(params.get(1))?;
+    pub(super) async fn account_info(
+        &self,
+        address: Pubkey,
+        encoding: AccountEncoding,
+    ) -> Result<Value, RpcError> {
         let value = match self.fetch(address).await? {
             Some(account) => self.encode(&address, &account, encoding).await?,
             None => Value::Null,
@@ -148,26 +107,15 @@ impl Localnet {
         self.with_context(value).await
     }
 
-    pub(super) async fn multiple_accounts(&self, params: &[Value]) -> Result<Value, RpcError> {
-        let addresses = params
-            .first()
-            .and_then(Value::as_array)
-            .ok_or_else(|| RpcError::params("expected an array of public keys"))?;
-        if addresses.len() > MAX_MULTIPLE_ACCOUNTS {
-            return Err(RpcError::params(
-                "too many accounts requested (at most 100)",
-            ));
-        }
-        let encoding = Encoding::from_config(params.get(1))?;
+    pub(super) async fn multiple_accounts(
+        &self,
+        addresses: &[Pubkey],
+        encoding: AccountEncoding,
+    ) -> Result<Value, RpcError> {
         let mut values = Vec::with_capacity(addresses.len());
         for address in addresses {
-            let address = pubkey(
-                address
-                    .as_str()
-                    .ok_or_else(|| RpcError::params("public keys must be strings"))?,
-            )?;
-            values.push(match self.fetch(address).await? {
-                Some(account) => self.encode(&address, &account, encoding).await?,
+            values.push(match self.fetch(*address).await? {
+                Some(account) => self.encode(address, &account, encoding).await?,
                 None => Value::Null,
             });
         }
@@ -178,31 +126,21 @@ impl Localnet {
     /// accounts, from every account a processed transaction touched (see `ledger`).
     pub(super) async fn token_accounts_by_owner(
         &self,
-        params: &[Value],
+        owner: Pubkey,
+        filter: TokenFilter,
+        encoding: AccountEncoding,
     ) -> Result<Value, RpcError> {
-        let owner = pubkey(string_param(params, 0)?)?;
-        let filter = params.get(1).unwrap_or(&Value::Null);
-        let (mint, program) = match (
-            filter.get("mint").and_then(Value::as_str),
-            filter.get("programId").and_then(Value::as_str),
-        ) {
-            (Some(mint), None) => (Some(pubkey(mint)?), None),
-            (None, Some(program)) => {
-                let program = pubkey(program)?;
-                if !is_known_spl_token_id(&program) {
-                    return Err(RpcError::params(
-                        "Invalid param: unrecognized Token program id",
-                    ));
-                }
+        let (mint, program) = match filter {
+            TokenFilter::Mint(mint) => (Some(mint), None),
+            TokenFilter::Program(program) if is_known_spl_token_id(&program) => {
                 (None, Some(program))
             }
-            _ => {
+            TokenFilter::Program(_) => {
                 return Err(RpcError::params(
-                    "the filter must be {\"mint\": <pubkey>} or {\"programId\": <pubkey>}",
+                    "Invalid param: unrecognized Token program id",
                 ))
             }
         };
-        let encoding = Encoding::from_config(params.get(2))?;
         let candidates = self.ledger().touched_accounts();
         let mut values = Vec::new();
         for address in candidates {

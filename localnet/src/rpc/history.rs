@@ -6,9 +6,11 @@
 use base64::Engine as _;
 use serde_json::{json, Value};
 use solana_sdk::message::VersionedMessage;
+use solana_sdk::signature::Signature;
 
-use super::transactions::{parse_signature, status_field};
-use super::{string_param, Localnet, RpcError};
+use super::request::TransactionEncoding;
+use super::transactions::status_field;
+use super::{Localnet, RpcError};
 use crate::ledger::StoredTransaction;
 
 /// Solana RPC: the transaction's version is above what the client said it supports.
@@ -53,47 +55,38 @@ fn message_json(message: &VersionedMessage) -> Value {
     json
 }
 
-fn transaction_json(stored: &StoredTransaction, encoding: &str) -> Result<Value, RpcError> {
+fn transaction_json(
+    stored: &StoredTransaction,
+    encoding: TransactionEncoding,
+) -> Result<Value, RpcError> {
     let transaction = &stored.transaction;
     Ok(match encoding {
-        "json" => json!({
+        TransactionEncoding::Json => json!({
             "signatures": transaction.signatures.iter().map(ToString::to_string).collect::<Vec<_>>(),
             "message": message_json(&transaction.message),
         }),
-        "base64" | "base58" => {
+        TransactionEncoding::Base64 => {
             let bytes = bincode::serialize(transaction).map_err(RpcError::internal)?;
-            let text = if encoding == "base64" {
-                base64::engine::general_purpose::STANDARD.encode(bytes)
-            } else {
-                bs58::encode(bytes).into_string()
-            };
-            json!([text, encoding])
+            json!([
+                base64::engine::general_purpose::STANDARD.encode(bytes),
+                "base64"
+            ])
         }
-        other => {
-            return Err(RpcError::params(format!(
-                "encoding {other} is not supported by this localnet; use json, base64 or base58"
-            )))
+        TransactionEncoding::Base58 => {
+            let bytes = bincode::serialize(transaction).map_err(RpcError::internal)?;
+            json!([bs58::encode(bytes).into_string(), "base58"])
         }
     })
 }
 
 impl Localnet {
-    pub(super) async fn get_transaction(&self, params: &[Value]) -> Result<Value, RpcError> {
-        let signature = parse_signature(string_param(params, 0)?)?;
-        // The config is an object, or (deprecated) just the encoding.
-        let config = params.get(1);
-        let encoding = match config {
-            Some(Value::String(encoding)) => encoding.as_str(),
-            Some(config) => config
-                .get("encoding")
-                .and_then(Value::as_str)
-                .unwrap_or("json"),
-            None => "json",
-        };
-        let max_version = config
-            .and_then(|c| c.get("maxSupportedTransactionVersion"))
-            .and_then(Value::as_u64);
-        let Some(stored) = self.ledger().transaction(&signature).cloned() else {
+    pub(super) fn get_transaction(
+        &self,
+        signature: &Signature,
+        encoding: TransactionEncoding,
+        max_version: Option<u64>,
+    ) -> Result<Value, RpcError> {
+        let Some(stored) = self.ledger().transaction(signature).cloned() else {
             return Ok(Value::Null);
         };
         let version = match &stored.transaction.message {

@@ -1,30 +1,17 @@
 //! `getProgramAccounts(program, {filters, encoding, dataSlice, withContext})`: the accounts a
 //! program owns, filtered by `dataSize` and `memcmp` exactly as a validator filters them
-//! (the filter types and matching come from `solana-rpc-client-api`).
+//! (the filter types and matching come from `solana-rpc-client-types`; `request` reads them).
 //!
 //! The bank has no index of accounts by owner, so the candidates are every account a
 //! processed transaction listed (see `ledger`): an account can only be created or changed
 //! by a transaction that lists it.
 
 use serde_json::{json, Value};
-use solana_rpc_client_api::filter::RpcFilterType;
+use solana_rpc_client_types::filter::RpcFilterType;
+use solana_sdk::pubkey::Pubkey;
 
-use super::accounts::{pubkey, Encoding};
-use super::{string_param, Localnet, RpcError};
-
-fn parse_filters(config: Option<&Value>) -> Result<Vec<RpcFilterType>, RpcError> {
-    let Some(filters) = config.and_then(|c| c.get("filters")) else {
-        return Ok(Vec::new());
-    };
-    let filters: Vec<RpcFilterType> = serde_json::from_value(filters.clone())
-        .map_err(|e| RpcError::params(format!("invalid filters: {e}")))?;
-    for filter in &filters {
-        filter
-            .verify()
-            .map_err(|e| RpcError::params(format!("invalid filter: {e}")))?;
-    }
-    Ok(filters)
-}
+use super::params::AccountEncoding;
+use super::{Localnet, RpcError};
 
 fn passes(filter: &RpcFilterType, data: &[u8]) -> bool {
     match filter {
@@ -36,15 +23,13 @@ fn passes(filter: &RpcFilterType, data: &[u8]) -> bool {
 }
 
 impl Localnet {
-    pub(super) async fn program_accounts(&self, params: &[Value]) -> Result<Value, RpcError> {
-        let program = pubkey(string_param(params, 0)?)?;
-        let config = params.get(1);
-        let filters = parse_filters(config)?;
-        let encoding = Encoding::from_config(config)?;
-        let with_context = config
-            .and_then(|c| c.get("withContext"))
-            .and_then(Value::as_bool)
-            .unwrap_or(false);
+    pub(super) async fn program_accounts(
+        &self,
+        program: Pubkey,
+        filters: &[RpcFilterType],
+        encoding: AccountEncoding,
+        with_context: bool,
+    ) -> Result<Value, RpcError> {
         let candidates = self.ledger().touched_accounts();
         let mut values = Vec::new();
         for address in candidates {

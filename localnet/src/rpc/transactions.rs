@@ -8,41 +8,23 @@ use solana_sdk::pubkey::Pubkey;
 use solana_sdk::signature::{Signature, Signer};
 use solana_sdk::transaction::{Transaction, VersionedTransaction};
 
-use super::{base64_param, string_param, Localnet, RpcError, SEND_TRANSACTION_PREFLIGHT_FAILURE};
+use super::{Localnet, RpcError, SEND_TRANSACTION_PREFLIGHT_FAILURE};
 use crate::events::ChainEvent;
 use crate::ledger::StoredTransaction;
 
 /// The fee per signature in a program-test bank, used when the bank cannot quote a message.
 const LAMPORTS_PER_SIGNATURE: u64 = 5_000;
 
-fn decode_transaction(params: &[Value]) -> Result<VersionedTransaction, RpcError> {
-    let encoding = params
-        .get(1)
-        .and_then(|c| c.get("encoding"))
-        .and_then(Value::as_str)
-        .unwrap_or("base58");
-    let bytes = match encoding {
-        "base64" => base64_param(params, 0)?,
-        "base58" => bs58::decode(string_param(params, 0)?)
-            .into_vec()
-            .map_err(|_| RpcError::params("transaction is not base58"))?,
-        other => return Err(RpcError::params(format!("unsupported encoding {other}"))),
-    };
-    bincode::deserialize(&bytes).map_err(|_| RpcError::params("failed to deserialize transaction"))
-}
-
 fn error_json(error: &solana_sdk::transaction::TransactionError) -> Value {
     serde_json::to_value(error).unwrap_or(Value::Null)
 }
 
 impl Localnet {
-    pub(super) async fn send_transaction(&self, params: &[Value]) -> Result<Value, RpcError> {
-        let transaction = decode_transaction(params)?;
-        let skip_preflight = params
-            .get(1)
-            .and_then(|c| c.get("skipPreflight"))
-            .and_then(Value::as_bool)
-            .unwrap_or(false);
+    pub(super) async fn send_transaction(
+        &self,
+        transaction: VersionedTransaction,
+        skip_preflight: bool,
+    ) -> Result<Value, RpcError> {
         if !skip_preflight {
             // As on a real node: a transaction that fails simulation is refused and never
             // lands, so it costs no fee.
@@ -144,8 +126,10 @@ impl Localnet {
         Ok(balances)
     }
 
-    pub(super) async fn simulate_transaction(&self, params: &[Value]) -> Result<Value, RpcError> {
-        let transaction = decode_transaction(params)?;
+    pub(super) async fn simulate_transaction(
+        &self,
+        transaction: VersionedTransaction,
+    ) -> Result<Value, RpcError> {
         let simulation = self
             .client
             .simulate_transaction(transaction)
@@ -166,21 +150,13 @@ impl Localnet {
         .await
     }
 
-    pub(super) async fn signature_statuses(&self, params: &[Value]) -> Result<Value, RpcError> {
-        let signatures = params
-            .first()
-            .and_then(Value::as_array)
-            .ok_or_else(|| RpcError::params("expected an array of signatures"))?;
-        let mut parsed = Vec::with_capacity(signatures.len());
-        for signature in signatures {
-            let text = signature
-                .as_str()
-                .ok_or_else(|| RpcError::params("signatures must be strings"))?;
-            parsed.push(parse_signature(text)?);
-        }
+    pub(super) async fn signature_statuses(
+        &self,
+        signatures: Vec<Signature>,
+    ) -> Result<Value, RpcError> {
         let statuses = self
             .client
-            .get_transaction_statuses(parsed)
+            .get_transaction_statuses(signatures)
             .await
             .map_err(RpcError::internal)?;
         let values: Vec<Value> = statuses
@@ -202,14 +178,11 @@ impl Localnet {
         self.with_context(Value::Array(values)).await
     }
 
-    pub(super) async fn request_airdrop(&self, params: &[Value]) -> Result<Value, RpcError> {
-        let to = string_param(params, 0)?
-            .parse()
-            .map_err(|_| RpcError::params("invalid public key"))?;
-        let lamports = params
-            .get(1)
-            .and_then(Value::as_u64)
-            .ok_or_else(|| RpcError::params("expected lamports"))?;
+    pub(super) async fn request_airdrop(
+        &self,
+        to: Pubkey,
+        lamports: u64,
+    ) -> Result<Value, RpcError> {
         let blockhash = self
             .client
             .get_latest_blockhash()
@@ -238,10 +211,4 @@ pub fn status_field(err: &Value) -> Value {
     } else {
         json!({"Err": err})
     }
-}
-
-/// Parses a base58 signature parameter.
-pub fn parse_signature(text: &str) -> Result<Signature, RpcError> {
-    text.parse()
-        .map_err(|_| RpcError::params(format!("invalid signature: {text}")))
 }

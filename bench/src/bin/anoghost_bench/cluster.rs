@@ -25,6 +25,8 @@ pub struct ClusterFigures {
     pub cpu_us_at_max: Vec<f64>,
     /// The same at half the maximum, µs.
     pub cpu_us_at_half: Vec<f64>,
+    /// NATS's own share of `cpu_us_at_half`, µs per delivery.
+    pub nats_us_at_half: Vec<f64>,
     /// Latency at half the maximum of deliveries within one gateway, ms.
     pub same_p50_ms: Vec<f64>,
     /// See `same_p50_ms`.
@@ -154,6 +156,12 @@ pub async fn measure_fanout(
         figures.cross_p99_ms.push(ms(p99));
     }
     figures.cpu_us_at_half.extend(at_half.cpu_us_per_delivery());
+    // NATS is the last process of `Cluster::pids`.
+    if let Some(nats) = at_half.cpu_secs_by_process.last() {
+        figures
+            .nats_us_at_half
+            .push(nats * 1e6 / at_half.received.max(1) as f64);
+    }
     Ok(())
 }
 
@@ -213,6 +221,11 @@ pub fn report(out: &mut String, measured: &crate::Measured) {
         show(&figures.max_delivered, 0),
         show(&figures.cpu_us_at_max, 2),
         show(&figures.cpu_us_at_half, 2)
+    );
+    let _ = writeln!(
+        out,
+        "Of the cluster's CPU per delivery at 50%, nats-server's own share: {} µs.\n",
+        show(&figures.nats_us_at_half, 2)
     );
     if let Some((cluster, single)) =
         median(&figures.cpu_us_at_half).zip(median(&one.cpu_us_at_half))

@@ -75,6 +75,8 @@ pub struct Measured {
     largest: Option<idle::IdleResult>,
     churned: Option<churn::ChurnResult>,
     joins: Option<join_cost::JoinCost>,
+    /// The file-transfer section, already written.
+    files: Option<String>,
     /// Figures that were skipped, and why.
     skipped: Vec<String>,
     /// `/proc/loadavg` when the run started: other processes share the two cores.
@@ -91,6 +93,7 @@ async fn main() -> std::process::ExitCode {
         largest: None,
         churned: None,
         joins: None,
+        files: None,
         skipped: Vec::new(),
         failures: Vec::new(),
         load_at_start: report::load_average(),
@@ -100,15 +103,12 @@ async fn main() -> std::process::ExitCode {
 
     eprintln!("file transfer (gateway, its default message rate)");
     let file_mib = if options.quick { 2 } else { 20 };
-    let file = files::run(&options.gateway_bin, 50, file_mib << 20)
-        .await
-        .map_err(|error| measured.failures.push(format!("file transfer: {error}")))
-        .ok();
-
-    let mut report = report::write(&options, &measured);
-    if let Some(file) = file {
-        report.push_str(&files::report(&[file]));
+    match files::run(&options.gateway_bin, 50, file_mib << 20).await {
+        Ok(file) => measured.files = Some(files::report(&[file])),
+        Err(error) => measured.failures.push(format!("file transfer: {error}")),
     }
+
+    let report = report::write(&options, &measured);
     if let Err(error) = std::fs::write(&options.out, report) {
         eprintln!(
             "anoghost-bench: cannot write {}: {error}",

@@ -25,6 +25,9 @@ pub fn write(options: &Options, measured: &Measured) -> String {
     joins(&mut out, measured);
     churn(&mut out, options, measured);
     crate::cluster::report(&mut out, measured);
+    if let Some(files) = &measured.files {
+        out.push_str(files);
+    }
     notes(&mut out, measured);
     out
 }
