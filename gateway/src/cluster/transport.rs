@@ -1,5 +1,7 @@
 //! The gateway's one NATS connection: this gateway's node id, whether the link is up, and
-//! a single ordered queue for everything it publishes.
+//! a single ordered queue for what it publishes about rooms and sign-ins. Heartbeats and
+//! claim answers skip that queue: a backlog of room events must not make a live gateway
+//! look gone, or let a claimant miss the orderer's answer.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
@@ -43,7 +45,15 @@ impl Transport {
         client: async_nats::Client,
         keys: ClusterKeys,
     ) -> (Self, mpsc::Receiver<Outgoing>) {
-        let (outgoing, queue) = mpsc::channel(OUTGOING_CAPACITY);
+        Self::with_capacity(client, keys, OUTGOING_CAPACITY)
+    }
+
+    fn with_capacity(
+        client: async_nats::Client,
+        keys: ClusterKeys,
+        capacity: usize,
+    ) -> (Self, mpsc::Receiver<Outgoing>) {
+        let (outgoing, queue) = mpsc::channel(capacity);
         let transport = Self {
             client,
             keys,
@@ -85,6 +95,22 @@ impl Transport {
         self.outgoing.try_send(outgoing).is_ok()
     }
 
+    /// Seals `message` for `aad` and hands it to the NATS client at once, past the queue
+    /// (for heartbeats and claim answers, whose lateness would fork a room's order).
+    /// `false` if the client has stopped.
+    pub(super) async fn send_now(
+        &self,
+        subject: &str,
+        aad: &str,
+        message: &impl Serialize,
+    ) -> bool {
+        let payload = self.seal(aad, message);
+        self.client
+            .publish(subject.to_owned(), payload)
+            .await
+            .is_ok()
+    }
+
     /// `message`, sealed for `aad`.
     pub(super) fn seal(&self, aad: &str, message: &impl Serialize) -> Bytes {
         self.keys.seal(aad, &wire::encode(message)).into()
@@ -114,5 +140,35 @@ pub(super) async fn run_publisher(client: async_nats::Client, mut queue: mpsc::R
         if client.publish(subject, payload).await.is_err() {
             tracing::debug!("cluster: a message could not be published");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use futures_util::FutureExt;
+
+    use super::*;
+    use crate::secret::SecretBytes32;
+
+    #[tokio::test]
+    async fn heartbeats_and_claim_answers_go_out_past_a_full_queue() {
+        // A client that never reaches a server: publishing hands the message to it.
+        let client = async_nats::ConnectOptions::new()
+            .retry_on_initial_connect()
+            .connect("127.0.0.1:1")
+            .now_or_never()
+            .unwrap()
+            .unwrap();
+        let keys = ClusterKeys::new(&SecretBytes32::new([1; 32]));
+        let (transport, _queue) = Transport::with_capacity(client, keys, 1);
+        assert!(transport.send("ag.r.x", "ag.r.x", &1u8));
+        assert!(
+            !transport.send("ag.r.x", "ag.r.x", &2u8),
+            "the queue is full: a room event is lost"
+        );
+        assert!(
+            transport.send_now("ag.hb", "ag.hb", &3u8).await,
+            "a heartbeat does not wait behind the queue"
+        );
     }
 }
