@@ -73,7 +73,9 @@ pub async fn claim(
         node: me,
         established,
     };
-    let sealed = transport.seal(&subjects.orderer, &claim);
+    let sealed = transport
+        .seal(&subjects.orderer, &claim)
+        .ok_or(ClaimError::Unavailable)?;
     client
         .publish_with_reply(subjects.orderer.clone(), inbox, sealed)
         .await

@@ -213,7 +213,11 @@ impl Cluster {
             admission: wire_admission(request.admission),
         };
         let subject = &request.subjects.orderer;
-        let sealed = self.transport.seal(subject, &ask);
+        let Some(sealed) = self.transport.seal(subject, &ask) else {
+            room.forget_join(join_id);
+            gateway.rooms.remove_if_done(request.key, room);
+            return Attempt::Refused(ErrorCode::ClusterUnavailable);
+        };
         let started = Instant::now();
         let reply = tokio::time::timeout(
             JOIN_TIMEOUT,

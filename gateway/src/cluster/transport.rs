@@ -85,9 +85,11 @@ impl Transport {
     }
 
     /// Seals `message` for `aad` (its subject, or the subject a reply answers) and queues
-    /// it for `subject`. `false` if the queue is full.
+    /// it for `subject`. `false` if the queue is full or the message too large.
     pub(super) fn send(&self, subject: &str, aad: &str, message: &impl Serialize) -> bool {
-        let payload = self.seal(aad, message);
+        let Some(payload) = self.seal(aad, message) else {
+            return false;
+        };
         let outgoing = Outgoing {
             subject: subject.to_owned(),
             payload,
@@ -97,23 +99,27 @@ impl Transport {
 
     /// Seals `message` for `aad` and hands it to the NATS client at once, past the queue
     /// (for heartbeats and claim answers, whose lateness would fork a room's order).
-    /// `false` if the client has stopped.
+    /// `false` if the client has stopped or the message is too large.
     pub(super) async fn send_now(
         &self,
         subject: &str,
         aad: &str,
         message: &impl Serialize,
     ) -> bool {
-        let payload = self.seal(aad, message);
+        let Some(payload) = self.seal(aad, message) else {
+            return false;
+        };
         self.client
             .publish(subject.to_owned(), payload)
             .await
             .is_ok()
     }
 
-    /// `message`, sealed for `aad`.
-    pub(super) fn seal(&self, aad: &str, message: &impl Serialize) -> Bytes {
-        self.keys.seal(aad, &wire::encode(message)).into()
+    /// `message`, sealed for `aad`; `None` if it is too large to send (see
+    /// [`wire::encode`]).
+    pub(super) fn seal(&self, aad: &str, message: &impl Serialize) -> Option<Bytes> {
+        let encoded = wire::encode(message).ok()?;
+        Some(self.keys.seal(aad, &encoded).into())
     }
 
     /// Opens and decodes a message sealed for `aad`; `None` for anything else.
