@@ -157,11 +157,14 @@ impl Orderer {
             return JoinAnswer::Ended;
         }
         let capacity = self.gateway.rooms.max_members();
-        match self.room.admit(node, join_id, None, &admission, capacity) {
-            Ok(admitted) => JoinAnswer::Admitted {
+        match self
+            .room
+            .admit_with_snapshot(node, join_id, &admission, capacity)
+        {
+            Ok((admitted, snapshot)) => JoinAnswer::Admitted {
                 member: admitted.member,
                 others: admitted.others,
-                snapshot: self.room.snapshot(),
+                snapshot,
             },
             Err(JoinError::Full) => JoinAnswer::Full,
             Err(_) if self.room.is_retired() => JoinAnswer::Ended,
@@ -282,5 +285,30 @@ mod tests {
         );
         assert!(!room.is_retired());
         assert_eq!(outbox.kick().reason(), None);
+    }
+
+    #[test]
+    fn a_joiners_snapshot_holds_exactly_the_room_up_to_its_admission() {
+        // Two gateways' joins admitted at once: had the snapshot been taken after the
+        // admission's lock was let go, it could hold the other join too, which the
+        // joiner's gateway would then never be sent.
+        let room = Room::ordered_here(1, None, ME, Arc::new(Silent), 5);
+        std::thread::scope(|scope| {
+            for node in [20, 30] {
+                let room = &room;
+                scope.spawn(move || {
+                    for join_id in 0..400 {
+                        let (admitted, snapshot) = room
+                            .admit_with_snapshot(node, join_id, &Admission::Checked, 1000)
+                            .unwrap();
+                        let mut expected = admitted.others.clone();
+                        expected.push(admitted.member);
+                        let held: Vec<_> = snapshot.members.iter().map(|m| m.0).collect();
+                        assert_eq!(held, expected, "join {join_id} of gateway {node}");
+                        assert_eq!(snapshot.seq, held.len() as u64);
+                    }
+                });
+            }
+        });
     }
 }
