@@ -229,6 +229,26 @@ mod tests {
         );
     }
 
+    #[test]
+    fn a_duplicate_input_counts_as_a_gap_and_a_forgotten_links_replay_starts_it_over() {
+        let mut inputs = InputNumbers::default();
+        assert!(inputs.take(7, 1, 0));
+        assert!(inputs.take(7, 1, 1));
+        assert!(
+            !inputs.take(7, 1, 1),
+            "a repeated number is not dropped: the gateway's members are evicted"
+        );
+        assert!(
+            inputs.take(7, 1, 0),
+            "once forgotten (as on a new orderer), a replayed input is taken as the first"
+        );
+        let mut new_orderer = InputNumbers::default();
+        assert!(
+            new_orderer.take(7, 1, 5),
+            "inputs 2 to 4, lost during a takeover, go unnoticed"
+        );
+    }
+
     /// A link that sends nothing anywhere.
     #[derive(Debug)]
     struct Silent;
