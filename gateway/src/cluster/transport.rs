@@ -4,6 +4,7 @@
 //! look gone, or let a claimant miss the orderer's answer.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::Duration;
 
 use bytes::Bytes;
 use serde::de::DeserializeOwned;
@@ -17,6 +18,12 @@ use crate::rooms::NodeId;
 /// Messages queued for NATS before publishing fails; a message that does not fit is lost,
 /// and its receivers notice the gap.
 const OUTGOING_CAPACITY: usize = 65_536;
+
+/// The longest a direct message waits for room in the NATS client's buffer, which stops
+/// taking messages while the link is down: the caller (the liveness loop, which must see
+/// the link's events, or a room's orderer) goes on without it. A later one would be too late
+/// for a claim window (`claim::CLAIM_WINDOW`) anyway.
+const DIRECT_WAIT: Duration = Duration::from_millis(100);
 
 /// One message to publish.
 pub(super) struct Outgoing {
@@ -99,7 +106,8 @@ impl Transport {
 
     /// Seals `message` for `aad` and hands it to the NATS client at once, past the queue
     /// (for heartbeats and claim answers, whose lateness would fork a room's order).
-    /// `false` if the client has stopped or the message is too large.
+    /// `false` if the client has stopped, has had no room for `DIRECT_WAIT`, or the
+    /// message is too large.
     pub(super) async fn send_now(
         &self,
         subject: &str,
@@ -109,10 +117,8 @@ impl Transport {
         let Some(payload) = self.seal(aad, message) else {
             return false;
         };
-        self.client
-            .publish(subject.to_owned(), payload)
-            .await
-            .is_ok()
+        let publish = self.client.publish(subject.to_owned(), payload);
+        matches!(tokio::time::timeout(DIRECT_WAIT, publish).await, Ok(Ok(())))
     }
 
     /// `message`, sealed for `aad`; `None` if it is too large to send (see
@@ -175,6 +181,25 @@ mod tests {
         assert!(
             transport.send_now("ag.hb", "ag.hb", &3u8).await,
             "a heartbeat does not wait behind the queue"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_direct_message_the_client_cannot_take_is_given_up_not_waited_for() {
+        // No server: the client's buffer of one message fills and is never drained.
+        let client = async_nats::ConnectOptions::new()
+            .retry_on_initial_connect()
+            .client_capacity(1)
+            .connect("127.0.0.1:1")
+            .now_or_never()
+            .unwrap()
+            .unwrap();
+        let keys = ClusterKeys::new(&SecretBytes32::new([1; 32]));
+        let (transport, _queue) = Transport::new(client, keys);
+        assert!(transport.send_now("ag.hb", "ag.hb", &1u8).await);
+        assert!(
+            !transport.send_now("ag.hb", "ag.hb", &2u8).await,
+            "the liveness loop goes on without this heartbeat"
         );
     }
 }
