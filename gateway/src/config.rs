@@ -330,4 +330,37 @@ mod tests {
             assert!(parsed.is_err(), "{bad} must be refused");
         }
     }
+
+    #[test]
+    fn a_frame_limit_above_what_a_cluster_carries_is_refused_in_cluster_mode_only() {
+        let parse = |args: &[&str]| {
+            let mut all = vec!["anoghost-gateway"];
+            all.extend_from_slice(args);
+            let config = GatewayConfig::try_parse_from(all).unwrap();
+            config.cluster.check_max_frame_bytes(config.max_frame_bytes)
+        };
+        let error = parse(&[
+            "--cluster",
+            "nats://127.0.0.1:4222",
+            "--max-frame-bytes",
+            "300000",
+        ])
+        .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "--max-frame-bytes 300000 is more than --cluster carries between gateways \
+             (261120 bytes at most): lower --max-frame-bytes, or run without --cluster"
+        );
+        assert!(parse(&[
+            "--cluster",
+            "nats://127.0.0.1:4222",
+            "--max-frame-bytes",
+            "261120"
+        ])
+        .is_ok());
+        assert!(
+            parse(&["--max-frame-bytes", "300000"]).is_ok(),
+            "a gateway running alone"
+        );
+    }
 }

@@ -75,6 +75,10 @@ pub fn start_with_chain(
         0 => std::thread::available_parallelism().map_or(1, usize::from),
         n => n,
     };
+    config
+        .cluster
+        .check_max_frame_bytes(config.max_frame_bytes)
+        .map_err(std::io::Error::other)?;
     let cluster = if config.cluster.enabled() {
         let (cluster, events) = Cluster::connect(&config.cluster).map_err(std::io::Error::other)?;
         Some((cluster, events))

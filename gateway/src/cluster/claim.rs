@@ -7,8 +7,12 @@
 //! - two gateways creating the same room at once each hear the other (each subscribed before
 //!   asking, and NATS delivers in order on one connection), and the lower node id wins;
 //! - a gateway taking over from an orderer that went away claims as "established" (it holds
-//!   the room's state) and backs off only from another established orderer: the old one,
-//!   if it was not gone after all.
+//!   the room's state) and backs off only from another established claimant. The old
+//!   orderer, if it was not gone after all, does not answer such a claim: it closes the room
+//!   on its side (its members get `cluster_unavailable`), so the room never has two orderers.
+//!
+//! Claims and their answers are published past the transport's queue, so a backlog of room
+//! events cannot hold an answer back beyond the window.
 //!
 //! The window must outlast a round trip through NATS; two claims further apart than the
 //! window never race, because the later one hears the earlier one's answer.
@@ -69,7 +73,9 @@ pub async fn claim(
         node: me,
         established,
     };
-    let sealed = transport.seal(&subjects.orderer, &claim);
+    let sealed = transport
+        .seal(&subjects.orderer, &claim)
+        .ok_or(ClaimError::Unavailable)?;
     client
         .publish_with_reply(subjects.orderer.clone(), inbox, sealed)
         .await
@@ -99,7 +105,7 @@ pub async fn claim(
                     Some(ToOrderer::Claim { node, established: theirs }) => {
                         if let Some(reply) = &message.reply {
                             let ours = ClaimAnswer { node: me, established };
-                            transport.send(reply, &answer_aad, &ours);
+                            transport.send_now(reply, &answer_aad, &ours).await;
                         }
                         if beaten_by(node, theirs) {
                             return Err(ClaimError::Lost);

@@ -78,15 +78,17 @@ impl Cluster {
             // One join per room at a time on this gateway: the room's local state is
             // decided before the next one looks.
             let _serial = self.serialize(&request.subjects.orderer).await;
-            let attempt = match gateway.rooms.get(&key) {
-                Some(room) if room.is_ordered_here() => self.admit_here(&request, &room),
-                Some(room) => match self.ask_orderer(&request, &room).await {
+            let held = gateway.rooms.get(&key);
+            let attempt = match (route(&target, held.as_deref()), held) {
+                (Route::Here, Some(room)) => self.admit_here(&request, &room),
+                (Route::Orderer, Some(room)) => match self.ask_orderer(&request, &room).await {
                     // The orderer is gone and its successor not there yet.
                     Attempt::NoOrderer => Attempt::Refused(ErrorCode::ClusterUnavailable),
                     attempt => attempt,
                 },
-                None if matches!(target, JoinTarget::NewFree(_)) => self.create(&request).await,
-                None => self.join_elsewhere(&request).await,
+                (Route::Create, _) => self.create(&request).await,
+                (Route::Elsewhere, _) => self.join_elsewhere(&request).await,
+                (Route::NewCode | Route::Here | Route::Orderer, _) => Attempt::Retry,
             };
             match attempt {
                 Attempt::Joined(joined) => return Ok(joined),
@@ -213,7 +215,11 @@ impl Cluster {
             admission: wire_admission(request.admission),
         };
         let subject = &request.subjects.orderer;
-        let sealed = self.transport.seal(subject, &ask);
+        let Some(sealed) = self.transport.seal(subject, &ask) else {
+            room.forget_join(join_id);
+            gateway.rooms.remove_if_done(request.key, room);
+            return Attempt::Refused(ErrorCode::ClusterUnavailable);
+        };
         let started = Instant::now();
         let reply = tokio::time::timeout(
             JOIN_TIMEOUT,
@@ -283,6 +289,34 @@ impl Cluster {
     }
 }
 
+/// Where a join goes, given the room this gateway holds under the target's key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Route {
+    /// Admitted by this gateway, which orders the room.
+    Here,
+    /// Asked of the room's orderer, which this gateway follows.
+    Orderer,
+    /// A new free room: created by claiming it.
+    Create,
+    /// Asked of whichever gateway orders it (or created, if it may be and nobody does).
+    Elsewhere,
+    /// A new free room whose fresh code turned out taken (another join created a room
+    /// under it in between): another code is tried. The creator brings no invite proof, so
+    /// it must never enter a room that already exists.
+    NewCode,
+}
+
+fn route(target: &JoinTarget, held: Option<&Room>) -> Route {
+    let new_free = matches!(target, JoinTarget::NewFree(_));
+    match held {
+        Some(_) if new_free => Route::NewCode,
+        Some(room) if room.is_ordered_here() => Route::Here,
+        Some(_) => Route::Orderer,
+        None if new_free => Route::Create,
+        None => Route::Elsewhere,
+    }
+}
+
 fn wire_admission(admission: &Admission) -> WireAdmission {
     match admission {
         Admission::Proof { message, signature } => WireAdmission::Proof {
@@ -290,5 +324,42 @@ fn wire_admission(admission: &Admission) -> WireAdmission {
             signature: signature.map(|s| s.to_bytes().to_vec()),
         },
         Admission::Creator | Admission::Checked => WireAdmission::Checked,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rooms::{Event, Input, NodeId, RoomLink};
+
+    /// A link that sends nothing anywhere.
+    #[derive(Debug)]
+    struct Silent;
+
+    impl RoomLink for Silent {
+        fn publish(&self, _: u64, _: NodeId, _: u64, _: &Event) -> bool {
+            true
+        }
+        fn forward(&self, _: u64, _: &Input) -> bool {
+            true
+        }
+        fn ended(&self) {}
+        fn promote(&self, _: NodeId) {}
+    }
+
+    #[test]
+    fn a_new_free_room_whose_code_is_taken_tries_another_code_and_enters_nothing() {
+        let verifier = ed25519_dalek::SigningKey::from_bytes(&[7; 32]).verifying_key();
+        let new_free = JoinTarget::NewFree(verifier);
+        let ordered = Room::ordered_here(1, Some(verifier), 10, Arc::new(Silent), 5);
+        let followed = Room::followed(2, 10, Arc::new(Silent));
+        assert_eq!(route(&new_free, Some(&ordered)), Route::NewCode);
+        assert_eq!(route(&new_free, Some(&followed)), Route::NewCode);
+        assert_eq!(route(&new_free, None), Route::Create);
+
+        let free = JoinTarget::Free(123_456);
+        assert_eq!(route(&free, Some(&ordered)), Route::Here);
+        assert_eq!(route(&free, Some(&followed)), Route::Orderer);
+        assert_eq!(route(&free, None), Route::Elsewhere);
     }
 }

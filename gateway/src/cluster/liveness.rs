@@ -64,7 +64,7 @@ impl Cluster {
                 Some(message) = heartbeats.next() => self.on_heartbeat(&gateway, &message.payload),
                 Some(message) = spent.next() => self.on_spent(&gateway, &message.payload),
                 Some(message) = chain_asks.next() => self.on_chain_ask(&gateway, &message),
-                _ = tick.tick() => self.on_tick(&gateway),
+                _ = tick.tick() => self.on_tick(&gateway).await,
             }
         }
     }
@@ -110,7 +110,7 @@ impl Cluster {
         }
     }
 
-    fn on_tick(self: &Arc<Self>, gateway: &Arc<Gateway>) {
+    async fn on_tick(self: &Arc<Self>, gateway: &Arc<Gateway>) {
         if !self.transport.is_up() {
             return;
         }
@@ -119,7 +119,10 @@ impl Cluster {
             rooms: u32::try_from(gateway.rooms.ordered_here()).unwrap_or(u32::MAX),
             chain: self.chain_mark(gateway),
         };
-        self.transport.send(HEARTBEATS, HEARTBEATS, &heartbeat);
+        // Past the publish queue: a backlog of events must not make this gateway look gone.
+        self.transport
+            .send_now(HEARTBEATS, HEARTBEATS, &heartbeat)
+            .await;
         let now = Instant::now();
         for gone in self.nodes.expire(now) {
             tracing::info!("cluster: a gateway went away");

@@ -75,6 +75,16 @@ pub enum ClusterError {
         /// What is wrong.
         reason: String,
     },
+    /// Raised if `--max-frame-bytes` is more than a frame the cluster can carry.
+    #[error(
+        "--max-frame-bytes {max_frame_bytes} is more than --cluster carries between gateways \
+         ({limit} bytes at most): lower --max-frame-bytes, or run without --cluster",
+        limit = super::wire::MAX_CLUSTER_FRAME_BYTES
+    )]
+    FrameTooLarge {
+        /// The `--max-frame-bytes` given.
+        max_frame_bytes: usize,
+    },
     /// Raised if a NATS address cannot be parsed.
     #[error("--cluster: {0}")]
     BadServer(String),
@@ -84,6 +94,15 @@ impl ClusterOptions {
     /// Whether cluster mode is on.
     pub fn enabled(&self) -> bool {
         !self.servers.is_empty()
+    }
+
+    /// Refuses a `--max-frame-bytes` too large for a frame to travel between gateways
+    /// (one would be lost each time, closing its room on the other gateways).
+    pub fn check_max_frame_bytes(&self, max_frame_bytes: usize) -> Result<(), ClusterError> {
+        if self.enabled() && max_frame_bytes > super::wire::MAX_CLUSTER_FRAME_BYTES {
+            return Err(ClusterError::FrameTooLarge { max_frame_bytes });
+        }
+        Ok(())
     }
 
     /// Reads the cluster secret.

@@ -12,7 +12,7 @@ use super::link::ClusterLink;
 use super::transport::reply_aad;
 use super::wire::{ClaimAnswer, JoinAnswer, ToOrderer, WireAdmission};
 use super::Cluster;
-use crate::rooms::{Admission, Input, JoinError, NodeId, Room, RoomKey};
+use crate::rooms::{Admission, Input, JoinError, Kick, NodeId, Room, RoomKey};
 use crate::state::Gateway;
 
 impl From<WireAdmission> for Admission {
@@ -88,24 +88,31 @@ impl Orderer {
     /// here.
     pub(super) async fn serve(mut self, mut subscription: Subscriber, held: Vec<Message>) {
         for message in held {
-            self.handle(message);
+            if !self.handle(message).await {
+                return;
+            }
         }
         loop {
             tokio::select! {
                 () = self.link.ended.notified() => break,
                 message = subscription.next() => match message {
-                    Some(message) => self.handle(message),
+                    Some(message) => {
+                        if !self.handle(message).await {
+                            break;
+                        }
+                    }
                     None => break,
                 },
             }
         }
     }
 
-    fn handle(&mut self, message: Message) {
+    /// Handles one message; `false` when the room ended here because of it.
+    async fn handle(&mut self, message: Message) -> bool {
         let transport = &self.cluster.transport;
         let subject = &self.link.subjects.orderer;
         let Some(request) = transport.open::<ToOrderer>(subject, &message.payload) else {
-            return;
+            return true;
         };
         match request {
             ToOrderer::Join {
@@ -125,16 +132,24 @@ impl Orderer {
                 seq,
                 input,
             } => self.input(node, incarnation, (link, seq), input),
-            ToOrderer::Claim { .. } => {
+            ToOrderer::Claim { node, established } => {
+                let Some(answer) = answer_claim(&self.room, transport.node(), node, established)
+                else {
+                    tracing::warn!(
+                        "cluster: another gateway takes over a room ordered here; it closes here"
+                    );
+                    self.gateway.rooms.remove(self.key, &self.room);
+                    return false;
+                };
                 if let Some(reply) = &message.reply {
-                    let answer = ClaimAnswer {
-                        node: transport.node(),
-                        established: true,
-                    };
-                    transport.send(reply, &reply_aad(subject), &answer);
+                    // Past the publish queue: a late answer lets the claimant take the room.
+                    transport
+                        .send_now(reply, &reply_aad(subject), &answer)
+                        .await;
                 }
             }
         }
+        true
     }
 
     fn admit(&self, node: NodeId, join_id: u64, admission: Admission) -> JoinAnswer {
@@ -142,11 +157,14 @@ impl Orderer {
             return JoinAnswer::Ended;
         }
         let capacity = self.gateway.rooms.max_members();
-        match self.room.admit(node, join_id, None, &admission, capacity) {
-            Ok(admitted) => JoinAnswer::Admitted {
+        match self
+            .room
+            .admit_with_snapshot(node, join_id, &admission, capacity)
+        {
+            Ok((admitted, snapshot)) => JoinAnswer::Admitted {
                 member: admitted.member,
                 others: admitted.others,
-                snapshot: self.room.snapshot(),
+                snapshot,
             },
             Err(JoinError::Full) => JoinAnswer::Full,
             Err(_) if self.room.is_retired() => JoinAnswer::Ended,
@@ -176,6 +194,22 @@ impl Orderer {
     }
 }
 
+/// The answer of `me`, ordering `room`, to gateway `node`'s claim on it; `None` when `me`
+/// steps down. An established claim comes from a gateway taking the room over because it
+/// believes `me` gone: it may already order the room, so going on here could fork the
+/// room's order. The room closes here instead (members get `cluster_unavailable` and may
+/// join again, on the room's new orderer).
+fn answer_claim(room: &Room, me: NodeId, node: NodeId, established: bool) -> Option<ClaimAnswer> {
+    if established && node != me {
+        room.close_here(Kick::ClusterUnavailable);
+        return None;
+    }
+    Some(ClaimAnswer {
+        node: me,
+        established: true,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -193,5 +227,108 @@ mod tests {
             inputs.take(7, 2, 17),
             "gateway 7 was forgotten: it starts over"
         );
+    }
+
+    #[test]
+    fn a_duplicate_input_counts_as_a_gap_and_a_forgotten_links_replay_starts_it_over() {
+        let mut inputs = InputNumbers::default();
+        assert!(inputs.take(7, 1, 0));
+        assert!(inputs.take(7, 1, 1));
+        assert!(
+            !inputs.take(7, 1, 1),
+            "a repeated number is not dropped: the gateway's members are evicted"
+        );
+        assert!(
+            inputs.take(7, 1, 0),
+            "once forgotten (as on a new orderer), a replayed input is taken as the first"
+        );
+        let mut new_orderer = InputNumbers::default();
+        assert!(
+            new_orderer.take(7, 1, 5),
+            "inputs 2 to 4, lost during a takeover, go unnoticed"
+        );
+    }
+
+    /// A link that sends nothing anywhere.
+    #[derive(Debug)]
+    struct Silent;
+
+    impl crate::rooms::RoomLink for Silent {
+        fn publish(&self, _: u64, _: NodeId, _: u64, _: &crate::rooms::Event) -> bool {
+            true
+        }
+        fn forward(&self, _: u64, _: &Input) -> bool {
+            true
+        }
+        fn ended(&self) {}
+        fn promote(&self, _: NodeId) {}
+    }
+
+    const ME: NodeId = 10;
+
+    fn ordered_room_with_a_member() -> (Room, Arc<crate::rooms::Outbox>) {
+        let room = Room::ordered_here(1, None, ME, Arc::new(Silent), 5);
+        let (handle, outbox) = crate::rooms::MemberHandle::new(16);
+        room.admit(ME, 0, Some(handle), &Admission::Creator, 8)
+            .unwrap();
+        (room, outbox)
+    }
+
+    #[test]
+    fn an_established_claim_from_another_gateway_closes_the_room_here() {
+        let (room, outbox) = ordered_room_with_a_member();
+        assert_eq!(
+            answer_claim(&room, ME, 20, true),
+            None,
+            "the orderer steps down"
+        );
+        assert!(room.is_retired(), "nothing more is ordered here");
+        assert_eq!(
+            outbox.kick().reason(),
+            Some(Kick::ClusterUnavailable),
+            "its members are closed with 1012"
+        );
+        assert!(room.admit(ME, 0, None, &Admission::Creator, 8).is_err());
+    }
+
+    #[test]
+    fn a_new_rooms_claim_is_answered_and_the_room_goes_on() {
+        let (room, outbox) = ordered_room_with_a_member();
+        let answer = answer_claim(&room, ME, 20, false);
+        assert_eq!(
+            answer,
+            Some(ClaimAnswer {
+                node: ME,
+                established: true
+            }),
+            "the claimant backs off"
+        );
+        assert!(!room.is_retired());
+        assert_eq!(outbox.kick().reason(), None);
+    }
+
+    #[test]
+    fn a_joiners_snapshot_holds_exactly_the_room_up_to_its_admission() {
+        // Two gateways' joins admitted at once: had the snapshot been taken after the
+        // admission's lock was let go, it could hold the other join too, which the
+        // joiner's gateway would then never be sent.
+        let room = Room::ordered_here(1, None, ME, Arc::new(Silent), 5);
+        std::thread::scope(|scope| {
+            for node in [20, 30] {
+                let room = &room;
+                scope.spawn(move || {
+                    for join_id in 0..400 {
+                        let (admitted, snapshot) = room
+                            .admit_with_snapshot(node, join_id, &Admission::Checked, 1000)
+                            .unwrap();
+                        let mut expected = admitted.others.clone();
+                        expected.push(admitted.member);
+                        let held: Vec<_> = snapshot.members.iter().map(|m| m.0).collect();
+                        assert_eq!(held, expected, "join {join_id} of gateway {node}");
+                        assert_eq!(snapshot.seq, held.len() as u64);
+                    }
+                });
+            }
+        });
     }
 }

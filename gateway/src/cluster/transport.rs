@@ -1,7 +1,10 @@
 //! The gateway's one NATS connection: this gateway's node id, whether the link is up, and
-//! a single ordered queue for everything it publishes.
+//! a single ordered queue for what it publishes about rooms and sign-ins. Heartbeats and
+//! claim answers skip that queue: a backlog of room events must not make a live gateway
+//! look gone, or let a claimant miss the orderer's answer.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::Duration;
 
 use bytes::Bytes;
 use serde::de::DeserializeOwned;
@@ -15,6 +18,12 @@ use crate::rooms::NodeId;
 /// Messages queued for NATS before publishing fails; a message that does not fit is lost,
 /// and its receivers notice the gap.
 const OUTGOING_CAPACITY: usize = 65_536;
+
+/// The longest a direct message waits for room in the NATS client's buffer, which stops
+/// taking messages while the link is down: the caller (the liveness loop, which must see
+/// the link's events, or a room's orderer) goes on without it. A later one would be too late
+/// for a claim window (`claim::CLAIM_WINDOW`) anyway.
+const DIRECT_WAIT: Duration = Duration::from_millis(100);
 
 /// One message to publish.
 pub(super) struct Outgoing {
@@ -43,7 +52,15 @@ impl Transport {
         client: async_nats::Client,
         keys: ClusterKeys,
     ) -> (Self, mpsc::Receiver<Outgoing>) {
-        let (outgoing, queue) = mpsc::channel(OUTGOING_CAPACITY);
+        Self::with_capacity(client, keys, OUTGOING_CAPACITY)
+    }
+
+    fn with_capacity(
+        client: async_nats::Client,
+        keys: ClusterKeys,
+        capacity: usize,
+    ) -> (Self, mpsc::Receiver<Outgoing>) {
+        let (outgoing, queue) = mpsc::channel(capacity);
         let transport = Self {
             client,
             keys,
@@ -75,9 +92,11 @@ impl Transport {
     }
 
     /// Seals `message` for `aad` (its subject, or the subject a reply answers) and queues
-    /// it for `subject`. `false` if the queue is full.
+    /// it for `subject`. `false` if the queue is full or the message too large.
     pub(super) fn send(&self, subject: &str, aad: &str, message: &impl Serialize) -> bool {
-        let payload = self.seal(aad, message);
+        let Some(payload) = self.seal(aad, message) else {
+            return false;
+        };
         let outgoing = Outgoing {
             subject: subject.to_owned(),
             payload,
@@ -85,9 +104,28 @@ impl Transport {
         self.outgoing.try_send(outgoing).is_ok()
     }
 
-    /// `message`, sealed for `aad`.
-    pub(super) fn seal(&self, aad: &str, message: &impl Serialize) -> Bytes {
-        self.keys.seal(aad, &wire::encode(message)).into()
+    /// Seals `message` for `aad` and hands it to the NATS client at once, past the queue
+    /// (for heartbeats and claim answers, whose lateness would fork a room's order).
+    /// `false` if the client has stopped, has had no room for `DIRECT_WAIT`, or the
+    /// message is too large.
+    pub(super) async fn send_now(
+        &self,
+        subject: &str,
+        aad: &str,
+        message: &impl Serialize,
+    ) -> bool {
+        let Some(payload) = self.seal(aad, message) else {
+            return false;
+        };
+        let publish = self.client.publish(subject.to_owned(), payload);
+        matches!(tokio::time::timeout(DIRECT_WAIT, publish).await, Ok(Ok(())))
+    }
+
+    /// `message`, sealed for `aad`; `None` if it is too large to send (see
+    /// [`wire::encode`]).
+    pub(super) fn seal(&self, aad: &str, message: &impl Serialize) -> Option<Bytes> {
+        let encoded = wire::encode(message).ok()?;
+        Some(self.keys.seal(aad, &encoded).into())
     }
 
     /// Opens and decodes a message sealed for `aad`; `None` for anything else.
@@ -114,5 +152,54 @@ pub(super) async fn run_publisher(client: async_nats::Client, mut queue: mpsc::R
         if client.publish(subject, payload).await.is_err() {
             tracing::debug!("cluster: a message could not be published");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use futures_util::FutureExt;
+
+    use super::*;
+    use crate::secret::SecretBytes32;
+
+    #[tokio::test]
+    async fn heartbeats_and_claim_answers_go_out_past_a_full_queue() {
+        // A client that never reaches a server: publishing hands the message to it.
+        let client = async_nats::ConnectOptions::new()
+            .retry_on_initial_connect()
+            .connect("127.0.0.1:1")
+            .now_or_never()
+            .unwrap()
+            .unwrap();
+        let keys = ClusterKeys::new(&SecretBytes32::new([1; 32]));
+        let (transport, _queue) = Transport::with_capacity(client, keys, 1);
+        assert!(transport.send("ag.r.x", "ag.r.x", &1u8));
+        assert!(
+            !transport.send("ag.r.x", "ag.r.x", &2u8),
+            "the queue is full: a room event is lost"
+        );
+        assert!(
+            transport.send_now("ag.hb", "ag.hb", &3u8).await,
+            "a heartbeat does not wait behind the queue"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_direct_message_the_client_cannot_take_is_given_up_not_waited_for() {
+        // No server: the client's buffer of one message fills and is never drained.
+        let client = async_nats::ConnectOptions::new()
+            .retry_on_initial_connect()
+            .client_capacity(1)
+            .connect("127.0.0.1:1")
+            .now_or_never()
+            .unwrap()
+            .unwrap();
+        let keys = ClusterKeys::new(&SecretBytes32::new([1; 32]));
+        let (transport, _queue) = Transport::new(client, keys);
+        assert!(transport.send_now("ag.hb", "ag.hb", &1u8).await);
+        assert!(
+            !transport.send_now("ag.hb", "ag.hb", &2u8).await,
+            "the liveness loop goes on without this heartbeat"
+        );
     }
 }

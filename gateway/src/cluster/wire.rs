@@ -6,8 +6,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::rooms::{Event, Input, MemberNumber, NodeId, Snapshot};
 
-/// Largest message decoded: a 64 KiB frame plus headers, or a snapshot of a full room.
+/// Largest message encoded or decoded: a frame plus headers, or a snapshot of a full room.
 const MAX_MESSAGE: u64 = 256 * 1024;
+
+/// Largest `--max-frame-bytes` a cluster carries: a frame must fit in one message with the
+/// headers around it (a few dozen bytes; a kibibyte is left for them).
+pub const MAX_CLUSTER_FRAME_BYTES: usize = 255 * 1024;
 
 /// To a room's orderer, on `ag.r.<id>`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -154,11 +158,16 @@ fn options() -> impl Options {
         .reject_trailing_bytes()
 }
 
-/// The bytes of `message`.
-pub fn encode<T: Serialize>(message: &T) -> Vec<u8> {
-    options()
-        .serialize(message)
-        .unwrap_or_else(|_| unreachable!("every message type serializes"))
+/// A message could not be encoded for another gateway.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("a message between gateways would exceed {MAX_MESSAGE} bytes")]
+pub struct TooLarge;
+
+/// The bytes of `message`; [`TooLarge`] if they would exceed what a gateway decodes (then
+/// the message is not sent, as if lost: its receivers notice the gap).
+pub fn encode<T: Serialize>(message: &T) -> Result<Vec<u8>, TooLarge> {
+    // Every message type serializes; the only failure is the size limit.
+    options().serialize(message).map_err(|_| TooLarge)
 }
 
 /// `bytes` as a `T`, if they are one (and not larger than a message can be).
@@ -184,8 +193,11 @@ mod tests {
                 payload: bytes::Bytes::from_static(b"ciphertext"),
             },
         };
-        assert_eq!(decode::<ToOrderer>(&encode(&input)), Some(input.clone()));
-        let mut trailing = encode(&input);
+        assert_eq!(
+            decode::<ToOrderer>(&encode(&input).unwrap()),
+            Some(input.clone())
+        );
+        let mut trailing = encode(&input).unwrap();
         trailing.push(0);
         assert_eq!(decode::<ToOrderer>(&trailing), None);
         assert_eq!(decode::<ToOrderer>(&[200, 1, 2]), None);
@@ -194,5 +206,29 @@ mod tests {
         let mut huge = vec![0, 253];
         huge.extend_from_slice(&u64::MAX.to_le_bytes());
         assert_eq!(decode::<WireAdmission>(&huge), None);
+    }
+
+    fn input_with_payload(bytes: usize) -> ToOrderer {
+        ToOrderer::Input {
+            node: u64::MAX,
+            incarnation: u64::MAX,
+            link: u64::MAX,
+            seq: u64::MAX,
+            input: Input::Frame {
+                sender: u16::MAX,
+                kind: u8::MAX,
+                to: Some(u16::MAX),
+                payload: bytes::Bytes::from(vec![7; bytes]),
+            },
+        }
+    }
+
+    #[test]
+    fn an_oversize_message_is_refused_not_a_panic_and_the_largest_cluster_frame_fits() {
+        let largest = input_with_payload(MAX_CLUSTER_FRAME_BYTES);
+        let encoded = encode(&largest).expect("the largest frame a cluster allows fits");
+        assert_eq!(decode::<ToOrderer>(&encoded), Some(largest));
+        let oversize = input_with_payload(300 * 1024);
+        assert_eq!(encode(&oversize), Err(TooLarge));
     }
 }

@@ -1,7 +1,13 @@
-//! Who may enter a room: its creator, a joiner proving the invite's secret, or a joiner
-//! this gateway already checked (a paid room's key, on chain).
+//! Who may enter a room (its creator, a joiner proving the invite's secret, or a joiner
+//! this gateway already checked: a paid room's key, on chain), and admitting them.
 
 use ed25519_dalek::{Signature, VerifyingKey};
+use rand::Rng;
+
+use super::event::{Event, Snapshot};
+use super::registry::JoinError;
+use super::room::{Role, RoomState};
+use super::{MemberHandle, MemberNumber, NodeId, Room, MEMBER_MAX, MEMBER_MIN};
 
 /// What a joiner brings.
 #[derive(Debug, Clone)]
@@ -44,6 +50,89 @@ impl Admission {
 /// Any valid key will do: it only makes the work for a missing room match a real one.
 static STAND_IN: std::sync::LazyLock<VerifyingKey> =
     std::sync::LazyLock::new(|| ed25519_dalek::SigningKey::from_bytes(&[1; 32]).verifying_key());
+
+/// A member admitted by [`Room::admit`].
+#[derive(Debug, Clone)]
+pub struct Admitted {
+    /// Its number.
+    pub member: MemberNumber,
+    /// The members already there.
+    pub others: Vec<MemberNumber>,
+}
+
+impl Room {
+    /// Admits a member connected to gateway `node` (`handle` is its queue when that is this
+    /// gateway) if `admission` admits it and the room holds fewer than `capacity`. Only the
+    /// ordering gateway admits. A refused admission is [`JoinError::NotFound`], the answer
+    /// for a room that does not exist.
+    pub fn admit(
+        &self,
+        node: NodeId,
+        join_id: u64,
+        handle: Option<MemberHandle>,
+        admission: &Admission,
+        capacity: usize,
+    ) -> Result<Admitted, JoinError> {
+        self.admit_locked(
+            &mut self.state(),
+            node,
+            join_id,
+            handle,
+            admission,
+            capacity,
+        )
+    }
+
+    /// As [`Self::admit`], for a member connected to another gateway: with the room's
+    /// snapshot just after the admission, taken under the same lock, so the joiner's
+    /// gateway receives every event after it.
+    pub fn admit_with_snapshot(
+        &self,
+        node: NodeId,
+        join_id: u64,
+        admission: &Admission,
+        capacity: usize,
+    ) -> Result<(Admitted, Snapshot), JoinError> {
+        let mut state = self.state();
+        let admitted = self.admit_locked(&mut state, node, join_id, None, admission, capacity)?;
+        Ok((admitted, self.snapshot_of(&state)))
+    }
+
+    fn admit_locked(
+        &self,
+        state: &mut RoomState,
+        node: NodeId,
+        join_id: u64,
+        handle: Option<MemberHandle>,
+        admission: &Admission,
+        capacity: usize,
+    ) -> Result<Admitted, JoinError> {
+        if state.closed || !matches!(state.role, Role::Orderer) {
+            return Err(JoinError::NotFound);
+        }
+        if !admission.admits(state.verifier.as_ref()) {
+            return Err(JoinError::NotFound);
+        }
+        if state.members.len() >= capacity {
+            return Err(JoinError::Full);
+        }
+        let mut rng = rand::rngs::OsRng;
+        let member = loop {
+            let candidate = rng.gen_range(MEMBER_MIN..=MEMBER_MAX);
+            if state.members.iter().all(|m| m.number != candidate) {
+                break candidate;
+            }
+        };
+        let others = state.members.iter().map(|m| m.number).collect();
+        let joined = Event::Joined {
+            member,
+            node,
+            join_id,
+        };
+        self.order(state, joined, handle);
+        Ok(Admitted { member, others })
+    }
+}
 
 #[cfg(test)]
 mod tests {

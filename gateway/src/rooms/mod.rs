@@ -18,14 +18,14 @@ mod registry;
 mod room;
 mod seat;
 
-pub use admission::Admission;
+pub use admission::{Admission, Admitted};
 pub use apply::Diverged;
 pub use event::{Event, Input, RoomLink, Snapshot};
 pub use follow::Broken;
 pub use member::{Kick, KickSignal, MemberHandle, Outbound, Outbox};
 pub use order::{CommitOrder, RoomOrder, MAX_GROUP_ID};
 pub use registry::{JoinError, JoinTarget, Joined, Registry, RoomKey};
-pub use room::{Admitted, Role, Room, Unreachable};
+pub use room::{Role, Room, Unreachable};
 pub use seat::{Member, NodeId, Seat};
 
 pub use anoghost_protocol::limits::{MEMBER_MAX, MEMBER_MIN, MEMBER_NUMBERS, ROOM_CODES};

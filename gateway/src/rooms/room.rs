@@ -3,13 +3,10 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use anoghost_protocol::frame::FrameKind;
 use bytes::Bytes;
 use ed25519_dalek::VerifyingKey;
-use rand::Rng;
 
-use super::admission::Admission;
 use super::event::{Event, Input, RoomLink, Snapshot};
 use super::order::RoomOrder;
-use super::registry::JoinError;
-use super::{Kick, Member, MemberHandle, MemberNumber, NodeId, Seat, MEMBER_MAX, MEMBER_MIN};
+use super::{Kick, Member, MemberHandle, MemberNumber, NodeId, Seat};
 use crate::sync::lock;
 
 /// One live room, as this gateway sees it: its members (each here or on another gateway of
@@ -52,15 +49,6 @@ pub enum Role {
         /// Events that arrived before the snapshot: `(incarnation, orderer, seq, event)`.
         early: Vec<(u64, NodeId, u64, Event)>,
     },
-}
-
-/// A member admitted by [`Room::admit`].
-#[derive(Debug, Clone)]
-pub struct Admitted {
-    /// Its number.
-    pub member: MemberNumber,
-    /// The members already there.
-    pub others: Vec<MemberNumber>,
 }
 
 /// The room could not reach the gateway that orders it; nothing was sent.
@@ -200,45 +188,6 @@ impl Room {
     /// Whether the room ended here.
     pub fn is_retired(&self) -> bool {
         self.state().closed
-    }
-
-    /// Admits a member connected to gateway `node` (`handle` is its queue when that is this
-    /// gateway) if `admission` admits it and the room holds fewer than `capacity`. Only the
-    /// ordering gateway admits. A refused admission is [`JoinError::NotFound`], the answer
-    /// for a room that does not exist.
-    pub fn admit(
-        &self,
-        node: NodeId,
-        join_id: u64,
-        handle: Option<MemberHandle>,
-        admission: &Admission,
-        capacity: usize,
-    ) -> Result<Admitted, JoinError> {
-        let mut state = self.state();
-        if state.closed || !matches!(state.role, Role::Orderer) {
-            return Err(JoinError::NotFound);
-        }
-        if !admission.admits(state.verifier.as_ref()) {
-            return Err(JoinError::NotFound);
-        }
-        if state.members.len() >= capacity {
-            return Err(JoinError::Full);
-        }
-        let mut rng = rand::rngs::OsRng;
-        let member = loop {
-            let candidate = rng.gen_range(MEMBER_MIN..=MEMBER_MAX);
-            if state.members.iter().all(|m| m.number != candidate) {
-                break candidate;
-            }
-        };
-        let others = state.members.iter().map(|m| m.number).collect();
-        let joined = Event::Joined {
-            member,
-            node,
-            join_id,
-        };
-        self.order(&mut state, joined, handle);
-        Ok(Admitted { member, others })
     }
 
     /// A join through this gateway was given up on (its answer never came): if it was
@@ -387,9 +336,8 @@ impl Room {
         }
     }
 
-    /// The room's state, for a gateway that is to follow it or order it.
-    pub fn snapshot(&self) -> Snapshot {
-        let state = self.state();
+    /// The room's state, for a gateway that is to follow it.
+    pub(super) fn snapshot_of(&self, state: &RoomState) -> Snapshot {
         Snapshot {
             incarnation: state.incarnation,
             orderer: match state.role {
