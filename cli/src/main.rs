@@ -8,6 +8,16 @@
 //! anoghost room create --save-files in/ --files 1        # scripted: receive one file
 //! anoghost ghost --keypair me.json     # a ghost contact to be invited to a paid room
 //! ```
+//!
+//! # Layout
+//! - `args`: every command and option, as clap parses them.
+//! - `interactive` / `scripted`: the chat, typed or driven by options.
+//! - `transfers` (`/send`, `/save`, `/decline`, `/cancel`), `files` (reading and saving
+//!   without overwriting) and `progress` (the bar): files in the chat.
+//! - `purse`: `/pay`, `/claim`, `/reclaim`, `/payments`.
+//! - `paid` (ghost contacts, paid rooms, refunds), `keys` (held keys: list, join, burn) and
+//!   `solana_pay` (the link and QR code for a phone wallet).
+//! - `admin`: the program's config after a deploy. `wallet`: keypair files and airdrops.
 
 mod admin;
 mod args;
