@@ -3,7 +3,7 @@
 # (a raw-TCP relay with the same framing, the box's limit; a naive tokio-tungstenite relay;
 # a Node ws relay), then writes bench/RESULTS.md.
 #
-#   scripts/bench.sh            # the full run (about half an hour on 2 cores)
+#   scripts/bench.sh            # the full run (about 50 minutes on 2 cores)
 #   scripts/bench.sh --quick    # a short smoke run of the harness; not a measurement
 #
 # Extra options go to anoghost-bench (see: anoghost-bench --help). Every server binds
