@@ -36,6 +36,8 @@ const inviteName = "DAO council";
 function computed() {
   const holder = root.holder(1);
   return {
+    about:
+      "Known-answer test vectors derived from the public test seed 03…03: every key here is a test key that guards nothing.",
     program_id: PROGRAM_ID,
     wallet_seed: bytesToHex(walletSeed),
     wallet: toBase58(ed25519.getPublicKey(walletSeed)),
