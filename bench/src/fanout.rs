@@ -56,9 +56,8 @@ pub struct FanoutResult {
     pub p99_us: u64,
     /// Connections the relay closed during the run.
     pub disconnected: usize,
-    /// The relay processes' CPU time (user + system) over the window, seconds.
-    pub relay_cpu_secs: Option<f64>,
-    /// The same, process by process, in the order of `FanoutConfig::relay_pids`.
+    /// The relay processes' CPU time (user + system) over the window, seconds, process by
+    /// process in the order of `FanoutConfig::relay_pids` (empty when none was watched).
     pub cpu_secs_by_process: Vec<f64>,
     /// Median and 99th percentile latency of deliveries whose sender was on the
     /// recipient's own relay, µs (None when there were none).
@@ -80,7 +79,11 @@ impl FanoutResult {
 
     /// The relay's CPU time per delivery over the window, µs (all of its threads).
     pub fn cpu_us_per_delivery(&self) -> Option<f64> {
-        Some(self.relay_cpu_secs? * 1e6 / self.received.max(1) as f64)
+        if self.cpu_secs_by_process.is_empty() {
+            return None;
+        }
+        let total: f64 = self.cpu_secs_by_process.iter().sum();
+        Some(total * 1e6 / self.received.max(1) as f64)
     }
 }
 
@@ -312,7 +315,6 @@ pub async fn run(
                 .collect::<Vec<f64>>()
         })
     };
-    let relay_cpu_secs = cpu_secs_by_process.as_ref().map(|each| each.iter().sum());
     tokio::time::sleep_until((schedule.stop_sending + config.drain).into()).await;
     let _ = stop.send(true);
     let mut histogram = Histogram::<u64>::new(3).expect("histogram");
@@ -347,7 +349,6 @@ pub async fn run(
         p50_us: histogram.value_at_quantile(0.50),
         p99_us: histogram.value_at_quantile(0.99),
         disconnected,
-        relay_cpu_secs,
         cpu_secs_by_process: cpu_secs_by_process.unwrap_or_default(),
         same_relay_us: quantiles(&same_relay),
         cross_relay_us: quantiles(&cross_relay),

@@ -384,15 +384,17 @@ async fn nats_carries_only_opaque_subjects_and_sealed_payloads() {
     assert!(opened >= seen.len() / 2, "most payloads were checked");
 }
 
-/// The cluster's keys from the test's secret file, as every gateway derives them.
+/// The cluster's keys from the test's secret file, read and derived as every gateway does.
 fn cluster_keys(secret: &Secret) -> anoghost_gateway::cluster::keys::ClusterKeys {
-    let hex = std::fs::read_to_string(&secret.path).unwrap();
-    let bytes: Vec<u8> = (0..hex.trim().len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
-        .collect();
-    let secret = anoghost_gateway::secret::SecretBytes32::new(bytes.try_into().unwrap());
-    anoghost_gateway::cluster::keys::ClusterKeys::new(&secret)
+    let options = anoghost_gateway::cluster::ClusterOptions {
+        secret_file: Some(secret.path.clone()),
+        ..Default::default()
+    };
+    anoghost_gateway::cluster::keys::ClusterKeys::new(
+        &options
+            .secret()
+            .expect("the test writes a valid secret file"),
+    )
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
