@@ -1,12 +1,13 @@
 //! What the socket loop does next, shared by the loop and the closing handshake.
 
-use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::WebSocketStream;
 
+use super::lazy_read::LazyReadStream;
+
 /// An upgraded client connection.
-pub(super) type Socket = WebSocketStream<TcpStream>;
+pub(super) type Socket = WebSocketStream<LazyReadStream>;
 
 /// What the loop does after handling one event.
 pub(super) enum Flow {

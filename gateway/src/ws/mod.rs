@@ -4,6 +4,7 @@
 mod closing;
 mod connection;
 mod flow;
+mod lazy_read;
 mod upgrade;
 
 pub use upgrade::{upgrade, upgrade_required, HttpConnection, WS_PATH};

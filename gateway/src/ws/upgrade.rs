@@ -24,15 +24,18 @@ use tokio_tungstenite::WebSocketStream;
 
 use super::connection::Connection;
 use super::flow::Socket;
+use super::lazy_read::LazyReadStream;
 use crate::http::error_body;
 use crate::state::Gateway;
 
 /// The one path that takes WebSocket upgrades.
 pub const WS_PATH: &str = "/v1/ws";
 
-/// How much tungstenite reads from the socket at a time, and what an idle connection keeps
-/// allocated for it. A 1 KiB relay frame fits in one read; larger frames take a few.
-const READ_CHUNK: usize = 2048;
+/// How much tungstenite asks for at a time, and about what an idle connection keeps in
+/// tungstenite's own read buffer. Its reads are served from memory by [`LazyReadStream`],
+/// which takes up to `lazy_read::READ_SIZE` bytes from the kernel per system call and
+/// frees them once taken, so this is a copy size, not a system call size.
+const TUNGSTENITE_READ: usize = 256;
 
 /// Bytes of queued frames tungstenite gathers before writing them in one system call;
 /// anything less is written at the end of the batch (see `Connection::write_queued`). A
@@ -132,12 +135,17 @@ async fn accept(
         .max_frame_bytes
         .max(gateway.config.max_control_bytes);
     let config = WebSocketConfig::default()
-        .read_buffer_size(READ_CHUNK)
+        .read_buffer_size(TUNGSTENITE_READ)
         .write_buffer_size(WRITE_CHUNK)
         .max_frame_size(Some(frame_limit))
         .max_message_size(Some(frame_limit));
-    let socket =
-        WebSocketStream::from_partially_read(io, early_frames, Role::Server, Some(config)).await;
+    let socket = WebSocketStream::from_partially_read(
+        LazyReadStream::new(io),
+        early_frames,
+        Role::Server,
+        Some(config),
+    )
+    .await;
     Ok(Some((socket, permit)))
 }
 
