@@ -6,6 +6,9 @@
 #   scripts/fuzz.sh --list             the targets
 #   scripts/fuzz.sh TARGET [SECONDS]   one campaign (600 s by default), growing the corpus,
 #                                      then minimising it; the final stats go to stdout
+#   scripts/fuzz.sh --reproduce TARGET FILE
+#                                      runs one input (a crash under fuzz/artifacts/, or one
+#                                      the corpus replay in the test suite printed)
 #
 # Builds go to $CARGO_TARGET_DIR/fuzz, never into the clone. Runs are niced: the machines
 # are shared.
@@ -17,7 +20,7 @@ export CARGO_TERM_COLOR=never
 TOOLCHAIN=+nightly
 # Sixteen codegen units build the instrumented dependency tree several times faster than
 # cargo-fuzz's default of one, for a few percent of speed.
-BUILD=(--codegen-units 16 --target-dir "$CARGO_TARGET_DIR/fuzz")
+BUILD=(--features libfuzzer --codegen-units 16 --target-dir "$CARGO_TARGET_DIR/fuzz")
 # Limits every run shares: a single input may take 10 s and 2 GiB in all, and no single
 # allocation may pass 256 MiB (AddressSanitizer's allocator enforces that one).
 LIMITS=(-timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=256 -print_final_stats=1)
@@ -85,11 +88,21 @@ campaign() {
     nice -n 10 cargo "$TOOLCHAIN" fuzz cmin "${BUILD[@]}" "$target"
 }
 
+reproduce() {
+    local target="$1" file="$2"
+    build "$target"
+    cargo "$TOOLCHAIN" fuzz run "${BUILD[@]}" "$target" "$file" -- "${LIMITS[@]}"
+}
+
 case "${1:-}" in
     --smoke) smoke ;;
+    --reproduce)
+        [ $# -eq 3 ] || { echo "usage: scripts/fuzz.sh --reproduce TARGET FILE" >&2; exit 2; }
+        reproduce "$2" "$3"
+        ;;
     --list) targets ;;
     "" | -*)
-        sed -n '2,12p' "$0"
+        sed -n '2,15p' "$0"
         exit 2
         ;;
     *) campaign "$@" ;;

@@ -1,9 +1,31 @@
-//! What the fuzz targets share: byte-level damage to apply to a well-formed encoding, and
-//! arbitrary JSON values. Each target lives in `fuzz_targets/`, one decoder per file, and
-//! states the invariant it checks at its top; `README.md` lists them.
+//! The fuzz targets (`targets`, one decoder per module, each stating the invariant it checks
+//! at its top; `README.md` lists them) and what they share: byte-level damage to apply to a
+//! well-formed encoding, and arbitrary JSON values.
+//!
+//! The targets are library functions so that two drivers run the same code: libFuzzer
+//! through cargo-fuzz (`fuzz_targets/`, nightly, `scripts/fuzz.sh`), and the corpus replay
+//! in the normal test suite (`tests/corpus.rs`, stable).
 
 use arbitrary::{Arbitrary, Unstructured};
 use serde_json::Value;
+
+pub mod targets;
+
+/// Runs `body` on the input `bytes` make, exactly as libfuzzer-sys's typed `fuzz_target!`
+/// reads them: too few bytes for the type, or bytes that do not make one, are refused
+/// (`false`, and libFuzzer keeps no such input).
+pub fn structured<'a, T: Arbitrary<'a>>(bytes: &'a [u8], body: impl FnOnce(T)) -> bool {
+    if bytes.len() < T::size_hint(0).0 {
+        return false;
+    }
+    match T::arbitrary_take_rest(Unstructured::new(bytes)) {
+        Ok(input) => {
+            body(input);
+            true
+        }
+        Err(_) => false,
+    }
+}
 
 /// Damage done to a well-formed encoding, so the fuzzer explores the bytes just past each
 /// check instead of bytes the first check refuses.
