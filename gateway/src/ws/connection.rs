@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use anoghost_protocol::{ErrorCode, ServerMessage};
 use bytes::Bytes;
 use futures_util::{SinkExt, StreamExt};
+use tokio::sync::OwnedSemaphorePermit;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::{Error as SocketError, Message};
 
@@ -34,10 +35,17 @@ pub(super) struct Connection {
     rate_error_sent: Option<Instant>,
     last_seen: Instant,
     last_activity: Instant,
+    /// The connection's place under `--max-connections`, given back when it is dropped.
+    _permit: OwnedSemaphorePermit,
 }
 
 impl Connection {
-    pub(super) fn new(gateway: Arc<Gateway>, socket: Socket, peer_ip: Option<IpAddr>) -> Self {
+    pub(super) fn new(
+        gateway: Arc<Gateway>,
+        socket: Socket,
+        peer_ip: Option<IpAddr>,
+        permit: OwnedSemaphorePermit,
+    ) -> Self {
         let (handle, outbox) = MemberHandle::new(gateway.config.outbound_queue as usize);
         let now = Instant::now();
         let bucket = TokenBucket::new(gateway.config.messages_per_second, now);
@@ -50,6 +58,7 @@ impl Connection {
             rate_error_sent: None,
             last_seen: now,
             last_activity: now,
+            _permit: permit,
         }
     }
 
@@ -59,8 +68,11 @@ impl Connection {
         let mut heartbeat =
             tokio::time::interval(Duration::from_secs(config.heartbeat_secs.max(1)));
         heartbeat.tick().await;
-        let handshake = tokio::time::sleep(Duration::from_secs(config.handshake_timeout_secs));
-        tokio::pin!(handshake);
+        // Boxed, and dropped once the client has said `hello`: an idle connection keeps no
+        // timer for a handshake it has done.
+        let mut handshake = Some(Box::pin(tokio::time::sleep(Duration::from_secs(
+            config.handshake_timeout_secs,
+        ))));
         let mut shutdown = self.gateway.shutdown.clone();
         let outbox = self.outbox.clone();
         tracing::debug!("connection opened");
@@ -70,7 +82,7 @@ impl Connection {
                 biased;
                 kick = outbox.kick().raised() => on_kick(kick),
                 _ = shutdown.changed() => close(CloseCode::Away, "gateway shutting down"),
-                () = &mut handshake, if !self.session.said_hello() => {
+                () = async { handshake.as_mut().expect("checked").await }, if handshake.is_some() => {
                     close(CloseCode::Policy, "handshake timeout: send hello first")
                 }
                 message = self.socket.next() => match message {
@@ -79,17 +91,30 @@ impl Connection {
                     Some(Err(error)) => on_socket_error(&error),
                     None => Flow::Close(None),
                 },
-                item = outbox.recv() => self.write_queued(item).await,
+                // Boxed: its future (a write timeout around a batch of sends) would otherwise
+                // be reserved in every connection's task; under load it is one small
+                // allocation per batch, beside the batch's system call.
+                item = outbox.recv() => Box::pin(self.write_queued(item)).await,
                 _ = heartbeat.tick() => Box::pin(self.on_heartbeat()).await,
             };
             if !matches!(flow, Flow::Continue) {
                 break flow;
             }
+            if handshake.is_some() && self.session.said_hello() {
+                handshake = None;
+            }
         };
         self.outbox.close();
         self.session.leave_all();
         let write_timeout = Duration::from_secs(self.gateway.config.write_timeout_secs);
-        super::closing::finish(&mut self.socket, flow, write_timeout).await;
+        // Boxed: the closing handshake's future (nested timeouts, a drain buffer) is about
+        // 1.5 KiB, and unboxed every connection's task would reserve it for its whole life.
+        Box::pin(super::closing::finish(
+            &mut self.socket,
+            flow,
+            write_timeout,
+        ))
+        .await;
         tracing::debug!("connection closed");
     }
 
@@ -149,9 +174,8 @@ impl Connection {
             .is_some_and(|at| now.duration_since(at) < Duration::from_secs(1));
         if !quiet {
             self.rate_error_sent = Some(now);
-            let _ = self
-                .reply(ServerMessage::error(ErrorCode::RateLimited))
-                .await;
+            // Boxed like every rare path: the relay hot path awaits this function.
+            let _ = Box::pin(self.reply(ServerMessage::error(ErrorCode::RateLimited))).await;
         }
         false
     }

@@ -56,17 +56,27 @@ impl AsyncRead for LazyReadStream {
             if buf.remaining() >= READ_SIZE {
                 return Pin::new(&mut this.inner).poll_read(cx, buf);
             }
-            this.pending.reserve(READ_SIZE);
-            let read =
-                tokio_util::io::poll_read_buf(Pin::new(&mut this.inner), cx, &mut this.pending);
-            if let Err(error) = ready!(read) {
-                this.pending = BytesMut::new();
-                return Poll::Ready(Err(error));
-            }
-            if this.pending.is_empty() {
-                // End of stream: free the buffer and report it as an empty read.
-                this.pending = BytesMut::new();
-                return Poll::Ready(Ok(()));
+            // The buffer is allocated only once the kernel says bytes are there: a socket
+            // waiting for its client's next frame, which is what an idle one does, holds none.
+            loop {
+                ready!(this.inner.poll_read_ready(cx))?;
+                this.pending.reserve(READ_SIZE);
+                match this.inner.try_read_buf(&mut this.pending) {
+                    Ok(0) => {
+                        // End of stream: an empty read says so.
+                        this.pending = BytesMut::new();
+                        return Poll::Ready(Ok(()));
+                    }
+                    Ok(_) => break,
+                    // The readiness was stale (and is now cleared): wait for the next.
+                    Err(error) if error.kind() == io::ErrorKind::WouldBlock => {
+                        this.pending = BytesMut::new();
+                    }
+                    Err(error) => {
+                        this.pending = BytesMut::new();
+                        return Poll::Ready(Err(error));
+                    }
+                }
             }
         }
         let taken = this.pending.len().min(buf.remaining());
@@ -111,6 +121,8 @@ impl AsyncWrite for LazyReadStream {
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     use tokio::net::TcpListener;
 
@@ -142,6 +154,20 @@ mod tests {
             (0, false),
             "an idle socket keeps no buffer"
         );
+    }
+
+    #[tokio::test]
+    async fn a_socket_waiting_for_bytes_holds_no_buffer() {
+        let (mut server, mut client) = pair().await;
+        let waited =
+            tokio::time::timeout(Duration::from_millis(50), server.read(&mut [0u8; 64])).await;
+        assert!(waited.is_err(), "nothing was sent");
+        assert_eq!(server.buffered(), (0, false), "waiting allocates nothing");
+        client.write_all(b"late").await.expect("write");
+        let mut four = [0u8; 4];
+        server.read_exact(&mut four).await.expect("read");
+        assert_eq!(&four, b"late");
+        assert_eq!(server.buffered(), (0, false));
     }
 
     #[tokio::test]
