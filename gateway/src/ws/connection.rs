@@ -80,15 +80,6 @@ impl Connection {
         let flow = loop {
             let flow = tokio::select! {
                 biased;
-                // A kick first, then queued frames, before more input is read: the queue
-                // is bounded, and emptying it is what keeps a busy reader from a kick.
-                next = outbox.next() => match next {
-                    Next::Kick(kick) => on_kick(kick),
-                    // Boxed: its future (a write timeout around a batch of sends) would
-                    // otherwise be reserved in every connection's task; under load it is
-                    // one small allocation per batch, beside the batch's system call.
-                    Next::Item(item) => Box::pin(self.write_queued(item)).await,
-                },
                 _ = shutdown.changed() => close(CloseCode::Away, "gateway shutting down"),
                 () = async { handshake.as_mut().expect("checked").await }, if handshake.is_some() => {
                     close(CloseCode::Policy, "handshake timeout: send hello first")
@@ -98,6 +89,14 @@ impl Connection {
                     Some(Ok(message)) => Box::pin(self.on_message(message)).await,
                     Some(Err(error)) => on_socket_error(&error),
                     None => Flow::Close(None),
+                },
+                // A kick, else queued frames: one future for both (see `Outbox::next`).
+                next = outbox.next() => match next {
+                    Next::Kick(kick) => on_kick(kick),
+                    // Boxed: its future (a write timeout around a batch of sends) would
+                    // otherwise be reserved in every connection's task; under load it is
+                    // one small allocation per batch, beside the batch's system call.
+                    Next::Item(item) => Box::pin(self.write_queued(item)).await,
                 },
                 _ = heartbeat.tick() => Box::pin(self.on_heartbeat()).await,
             };
