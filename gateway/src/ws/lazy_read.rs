@@ -77,29 +77,30 @@ impl AsyncRead for LazyReadStream {
             if buf.remaining() >= READ_SIZE {
                 return Pin::new(&mut this.inner).poll_read(cx, buf);
             }
-            // The buffer is allocated only once the kernel says bytes are there: a socket
-            // waiting for its client's next frame, which is what an idle one does, holds none.
-            loop {
-                ready!(this.inner.poll_read_ready(cx))?;
-                // An emptied buffer keeps its allocation: `reserve` reuses it.
-                let mut buffer = take_buffer();
-                buffer.reserve(READ_SIZE);
-                match this.inner.try_read_buf(&mut buffer) {
-                    Ok(0) => {
-                        // End of stream: an empty read says so.
-                        give_back(buffer);
-                        return Poll::Ready(Ok(()));
-                    }
-                    Ok(_) => {
-                        this.pending = buffer;
-                        break;
-                    }
-                    // The readiness was stale (and is now cleared): wait for the next.
-                    Err(error) if error.kind() == io::ErrorKind::WouldBlock => give_back(buffer),
-                    Err(error) => {
-                        give_back(buffer);
-                        return Poll::Ready(Err(error));
-                    }
+            // A buffer is taken only once the kernel says bytes are there: a socket waiting
+            // for its client's next frame, which is what an idle one does, holds none.
+            ready!(this.inner.poll_read_ready(cx))?;
+            // An emptied buffer keeps its allocation: `reserve` reuses it.
+            let mut buffer = take_buffer();
+            buffer.reserve(READ_SIZE);
+            // Tokio's own read, not `try_read_buf`: after a short read it marks the socket
+            // not ready, so the next call waits instead of making a system call that can
+            // only say "nothing yet".
+            match tokio_util::io::poll_read_buf(Pin::new(&mut this.inner), cx, &mut buffer) {
+                // The readiness was stale; the read registered the waker.
+                Poll::Pending => {
+                    give_back(buffer);
+                    return Poll::Pending;
+                }
+                // End of stream: an empty read says so.
+                Poll::Ready(Ok(0)) => {
+                    give_back(buffer);
+                    return Poll::Ready(Ok(()));
+                }
+                Poll::Ready(Ok(_)) => this.pending = buffer,
+                Poll::Ready(Err(error)) => {
+                    give_back(buffer);
+                    return Poll::Ready(Err(error));
                 }
             }
         }
