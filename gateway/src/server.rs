@@ -38,6 +38,8 @@ pub struct RunningGateway {
     pub gateway: Arc<Gateway>,
     handle: ServerHandle,
     server: tokio::task::JoinHandle<std::io::Result<()>>,
+    /// Last: dropped after the server, it ends the socket tasks still running.
+    _sockets: ws::SocketRuntime,
 }
 
 /// Starts a gateway on `listener`, reading the chain through `--rpc-url` if one is set.
@@ -100,7 +102,8 @@ pub fn start_with_chain(
         );
         tokio::spawn(paid.settler.clone().run(paid.chain.clone(), shutdown));
     }
-    let server = serve(gateway.clone(), listener, workers)?;
+    let sockets = ws::SocketRuntime::new(workers)?;
+    let server = serve(gateway.clone(), sockets.handle(), listener, workers)?;
     let handle = server.handle();
     let server = tokio::spawn(server);
     Ok(RunningGateway {
@@ -108,12 +111,18 @@ pub fn start_with_chain(
         gateway,
         handle,
         server,
+        _sockets: sockets,
     })
 }
 
 /// The HTTP server: the JSON endpoints on actix-web, and WebSocket upgrades handed to
 /// [`ws::upgrade`] with the connection itself.
-fn serve(gateway: Arc<Gateway>, listener: TcpListener, workers: usize) -> std::io::Result<Server> {
+fn serve(
+    gateway: Arc<Gateway>,
+    sockets: tokio::runtime::Handle,
+    listener: TcpListener,
+    workers: usize,
+) -> std::io::Result<Server> {
     let addr = listener.local_addr()?;
     let grace = gateway.config.shutdown_grace_secs;
     // The gateway's own cap is the binding one: actix-server's per-worker default (25,600)
@@ -127,6 +136,7 @@ fn serve(gateway: Arc<Gateway>, listener: TcpListener, workers: usize) -> std::i
         .shutdown_timeout(grace)
         .listen("anoghost-gateway", listener, move || {
             let gateway = gateway.clone();
+            let sockets = sockets.clone();
             let app = App::new()
                 .app_data(data.clone())
                 .app_data(web::PayloadConfig::new(MAX_HTTP_BODY))
@@ -162,7 +172,7 @@ fn serve(gateway: Arc<Gateway>, listener: TcpListener, workers: usize) -> std::i
                 // Boxed: actix-server's connection task keeps two copies of the dispatcher
                 // future's size, and an inline socket future would make both several KiB.
                 .upgrade(fn_service(move |(req, http): (_, ws::HttpConnection)| {
-                    Box::pin(ws::upgrade(gateway.clone(), req, http))
+                    Box::pin(ws::upgrade(gateway.clone(), sockets.clone(), req, http))
                 }))
                 .finish(map_config(app, |()| AppConfig::default()))
                 .tcp()

@@ -15,6 +15,15 @@ pub enum Outbound {
     Text(Utf8Bytes),
 }
 
+/// What a connection's queue has for it next.
+#[derive(Debug)]
+pub enum Next {
+    /// The connection must close (see [`Kick`]).
+    Kick(Kick),
+    /// A frame or control message to write.
+    Item(Outbound),
+}
+
 /// The handle other tasks use to reach one connection: its bounded outbound queue, whose
 /// overflow raises the connection's kick signal.
 #[derive(Debug, Clone)]
@@ -104,10 +113,16 @@ const RETAINED_SLOTS: usize = 0;
 #[derive(Debug, Default)]
 struct Queue {
     items: VecDeque<Outbound>,
-    /// `(barrier, rooms still to answer)`, oldest first. Empty unless the connection is in
-    /// rooms another gateway orders.
-    barriers: VecDeque<(u32, u32)>,
-    next_barrier: u32,
+    /// Boxed: only connections in rooms another gateway orders ever open one.
+    barriers: Option<Box<Barriers>>,
+}
+
+/// `sync` barriers still open, and the id the next one takes.
+#[derive(Debug, Default)]
+struct Barriers {
+    /// `(barrier, rooms still to answer)`, oldest first.
+    open: VecDeque<(u32, u32)>,
+    next: u32,
 }
 
 impl Outbox {
@@ -133,12 +148,34 @@ impl Outbox {
         let mut queue = self.queue();
         if queue.items.len() >= self.capacity {
             drop(queue);
-            self.kick.raise(Kick::SlowReader);
+            self.raise(Kick::SlowReader);
             return;
         }
         queue.items.push_back(item);
         drop(queue);
         self.ready.notify_one();
+    }
+
+    /// Raises the kick signal and wakes the connection waiting in [`Self::next`].
+    fn raise(&self, kick: Kick) {
+        self.kick.raise(kick);
+        self.ready.notify_one();
+    }
+
+    /// What the connection does next: close if it was kicked, else write the next item,
+    /// waiting for one. One future for both, so a connection's task reserves one waiter,
+    /// not two. Cancel-safe: an item is only taken by a call that returns it.
+    pub async fn next(&self) -> Next {
+        loop {
+            let ready = self.ready.notified();
+            if let Some(kick) = self.kick.reason() {
+                return Next::Kick(kick);
+            }
+            if let Some(item) = self.try_recv() {
+                return Next::Item(item);
+            }
+            ready.await;
+        }
     }
 
     /// The next item, waiting for one. Cancel-safe: an item is only taken by a call that
@@ -188,9 +225,10 @@ impl Outbox {
     /// before the client hears `synced`. Returns its id.
     pub fn open_barrier(&self, rooms: u32) -> u32 {
         let mut queue = self.queue();
-        let id = queue.next_barrier;
-        queue.next_barrier = id.wrapping_add(1);
-        queue.barriers.push_back((id, rooms));
+        let barriers = queue.barriers.get_or_insert_with(Box::default);
+        let id = barriers.next;
+        barriers.next = id.wrapping_add(1);
+        barriers.open.push_back((id, rooms));
         id
     }
 
@@ -198,12 +236,15 @@ impl Outbox {
     /// the order they were opened, becomes a `synced` for the client.
     fn answer_barrier(&self, id: u32, synced: &Utf8Bytes) {
         let mut queue = self.queue();
-        if let Some(entry) = queue.barriers.iter_mut().find(|(b, _)| *b == id) {
+        let Some(barriers) = queue.barriers.as_mut() else {
+            return;
+        };
+        if let Some(entry) = barriers.open.iter_mut().find(|(b, _)| *b == id) {
             entry.1 = entry.1.saturating_sub(1);
         }
         let mut done = 0;
-        while queue.barriers.front().is_some_and(|(_, left)| *left == 0) {
-            queue.barriers.pop_front();
+        while barriers.open.front().is_some_and(|(_, left)| *left == 0) {
+            barriers.open.pop_front();
             done += 1;
         }
         drop(queue);
@@ -234,7 +275,7 @@ impl MemberHandle {
 
     /// Closes the connection from outside (see [`Kick`]).
     pub fn kick(&self, kick: Kick) {
-        self.outbox.kick.raise(kick);
+        self.outbox.raise(kick);
     }
 
     /// Opens a `sync` barrier on this connection (see [`Outbox::open_barrier`]).
@@ -293,6 +334,27 @@ mod tests {
         let (first, second) = waiter.await.unwrap_or_else(|_| unreachable!());
         assert!(matches!(first, Outbound::Text(t) if &*t == "1"));
         assert!(matches!(second, Outbound::Text(t) if &*t == "2"));
+    }
+
+    #[tokio::test]
+    async fn next_wakes_a_waiting_connection_for_a_kick_and_puts_it_before_queued_items() {
+        let (handle, outbox) = MemberHandle::new(8);
+        let waiter = tokio::spawn({
+            let outbox = outbox.clone();
+            async move { outbox.next().await }
+        });
+        tokio::task::yield_now().await;
+        handle.kick(Kick::ClusterUnavailable);
+        let woken = waiter.await.unwrap_or_else(|_| unreachable!());
+        assert!(matches!(woken, Next::Kick(Kick::ClusterUnavailable)));
+        handle.deliver(text("a"));
+        assert!(
+            matches!(outbox.next().await, Next::Kick(Kick::ClusterUnavailable)),
+            "a kicked connection closes before writing what is queued"
+        );
+        let (handle, outbox) = MemberHandle::new(8);
+        handle.deliver(text("b"));
+        assert!(matches!(outbox.next().await, Next::Item(Outbound::Text(t)) if &*t == "b"));
     }
 
     #[tokio::test]

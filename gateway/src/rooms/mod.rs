@@ -22,7 +22,7 @@ pub use admission::{Admission, Admitted};
 pub use apply::Diverged;
 pub use event::{Event, Input, RoomLink, Snapshot};
 pub use follow::Broken;
-pub use member::{Kick, KickSignal, MemberHandle, Outbound, Outbox};
+pub use member::{Kick, KickSignal, MemberHandle, Next, Outbound, Outbox};
 pub use order::{CommitOrder, RoomOrder, MAX_GROUP_ID};
 pub use registry::{JoinError, JoinTarget, Joined, Registry, RoomKey};
 pub use room::{Role, Room, Unreachable};

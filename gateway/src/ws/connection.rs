@@ -17,7 +17,7 @@ use tokio_tungstenite::tungstenite::{Error as SocketError, Message};
 use super::flow::{close, Flow, Socket};
 use crate::commands::{self, Reply};
 use crate::limits::TokenBucket;
-use crate::rooms::{Kick, MemberHandle, Outbound, Outbox};
+use crate::rooms::{Kick, MemberHandle, Next, Outbound, Outbox};
 use crate::session::Session;
 use crate::state::Gateway;
 
@@ -80,7 +80,6 @@ impl Connection {
         let flow = loop {
             let flow = tokio::select! {
                 biased;
-                kick = outbox.kick().raised() => on_kick(kick),
                 _ = shutdown.changed() => close(CloseCode::Away, "gateway shutting down"),
                 () = async { handshake.as_mut().expect("checked").await }, if handshake.is_some() => {
                     close(CloseCode::Policy, "handshake timeout: send hello first")
@@ -91,10 +90,14 @@ impl Connection {
                     Some(Err(error)) => on_socket_error(&error),
                     None => Flow::Close(None),
                 },
-                // Boxed: its future (a write timeout around a batch of sends) would otherwise
-                // be reserved in every connection's task; under load it is one small
-                // allocation per batch, beside the batch's system call.
-                item = outbox.recv() => Box::pin(self.write_queued(item)).await,
+                // A kick, else queued frames: one future for both (see `Outbox::next`).
+                next = outbox.next() => match next {
+                    Next::Kick(kick) => on_kick(kick),
+                    // Boxed: its future (a write timeout around a batch of sends) would
+                    // otherwise be reserved in every connection's task; under load it is
+                    // one small allocation per batch, beside the batch's system call.
+                    Next::Item(item) => Box::pin(self.write_queued(item)).await,
+                },
                 _ = heartbeat.tick() => Box::pin(self.on_heartbeat()).await,
             };
             if !matches!(flow, Flow::Continue) {

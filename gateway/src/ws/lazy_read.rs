@@ -5,10 +5,11 @@
 //! thousands of idle connections each kept a 2 KiB buffer they were not using. Under this
 //! adapter tungstenite is given a small buffer (`upgrade::TUNGSTENITE_READ`), and each of
 //! its reads is served from [`READ_SIZE`] bytes taken from the kernel in one system call;
-//! the buffer is freed the moment tungstenite has taken the last of them. The WebSocket
+//! the buffer is given back the moment tungstenite has taken the last of them. The WebSocket
 //! protocol itself stays tungstenite's: this only decides where bytes wait between the
 //! kernel and its parser.
 
+use std::cell::Cell;
 use std::io;
 use std::pin::Pin;
 use std::task::{ready, Context, Poll};
@@ -19,6 +20,26 @@ use tokio::net::TcpStream;
 
 /// Bytes read from the kernel at a time: a few relay frames of the default size.
 pub const READ_SIZE: usize = 4096;
+
+thread_local! {
+    /// The worker thread's spare read buffer. A socket takes it when the kernel has bytes
+    /// for it and gives it back once they are all taken, so a busy gateway reuses a few
+    /// buffers instead of asking the allocator for 4 KiB, a size its per-thread caches do
+    /// not keep, on every read.
+    static SPARE: Cell<BytesMut> = Cell::new(BytesMut::new());
+}
+
+/// A read buffer: the thread's spare if it has one.
+fn take_buffer() -> BytesMut {
+    SPARE.with(Cell::take)
+}
+
+/// Gives an emptied buffer back as the thread's spare.
+fn give_back(buffer: BytesMut) {
+    if buffer.is_empty() {
+        SPARE.with(|spare| spare.set(buffer));
+    }
+}
 
 /// A TCP stream whose reads go through a buffer allocated only while it is not empty.
 #[derive(Debug)]
@@ -56,26 +77,30 @@ impl AsyncRead for LazyReadStream {
             if buf.remaining() >= READ_SIZE {
                 return Pin::new(&mut this.inner).poll_read(cx, buf);
             }
-            // The buffer is allocated only once the kernel says bytes are there: a socket
-            // waiting for its client's next frame, which is what an idle one does, holds none.
-            loop {
-                ready!(this.inner.poll_read_ready(cx))?;
-                this.pending.reserve(READ_SIZE);
-                match this.inner.try_read_buf(&mut this.pending) {
-                    Ok(0) => {
-                        // End of stream: an empty read says so.
-                        this.pending = BytesMut::new();
-                        return Poll::Ready(Ok(()));
-                    }
-                    Ok(_) => break,
-                    // The readiness was stale (and is now cleared): wait for the next.
-                    Err(error) if error.kind() == io::ErrorKind::WouldBlock => {
-                        this.pending = BytesMut::new();
-                    }
-                    Err(error) => {
-                        this.pending = BytesMut::new();
-                        return Poll::Ready(Err(error));
-                    }
+            // A buffer is taken only once the kernel says bytes are there: a socket waiting
+            // for its client's next frame, which is what an idle one does, holds none.
+            ready!(this.inner.poll_read_ready(cx))?;
+            // An emptied buffer keeps its allocation: `reserve` reuses it.
+            let mut buffer = take_buffer();
+            buffer.reserve(READ_SIZE);
+            // Tokio's own read, not `try_read_buf`: after a short read it marks the socket
+            // not ready, so the next call waits instead of making a system call that can
+            // only say "nothing yet".
+            match tokio_util::io::poll_read_buf(Pin::new(&mut this.inner), cx, &mut buffer) {
+                // The readiness was stale; the read registered the waker.
+                Poll::Pending => {
+                    give_back(buffer);
+                    return Poll::Pending;
+                }
+                // End of stream: an empty read says so.
+                Poll::Ready(Ok(0)) => {
+                    give_back(buffer);
+                    return Poll::Ready(Ok(()));
+                }
+                Poll::Ready(Ok(_)) => this.pending = buffer,
+                Poll::Ready(Err(error)) => {
+                    give_back(buffer);
+                    return Poll::Ready(Err(error));
                 }
             }
         }
@@ -83,7 +108,7 @@ impl AsyncRead for LazyReadStream {
         buf.put_slice(&this.pending[..taken]);
         this.pending.advance(taken);
         if this.pending.is_empty() {
-            this.pending = BytesMut::new();
+            give_back(std::mem::take(&mut this.pending));
         }
         Poll::Ready(Ok(()))
     }
@@ -154,6 +179,19 @@ mod tests {
             (0, false),
             "an idle socket keeps no buffer"
         );
+    }
+
+    #[test]
+    fn an_emptied_buffer_is_reused_without_allocating() {
+        let mut buffer = BytesMut::with_capacity(READ_SIZE);
+        buffer.extend_from_slice(&[1; 100]);
+        let start = buffer.as_ptr();
+        buffer.advance(100);
+        give_back(buffer);
+        let mut again = take_buffer();
+        again.reserve(READ_SIZE);
+        assert_eq!(again.as_ptr(), start, "the same allocation, from its start");
+        assert!(take_buffer().capacity() == 0, "the spare was taken");
     }
 
     #[tokio::test]

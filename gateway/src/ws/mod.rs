@@ -5,6 +5,8 @@ mod closing;
 mod connection;
 mod flow;
 mod lazy_read;
+mod sockets;
 mod upgrade;
 
+pub use sockets::SocketRuntime;
 pub use upgrade::{upgrade, upgrade_required, HttpConnection, WS_PATH};

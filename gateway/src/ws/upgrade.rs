@@ -16,8 +16,9 @@ use actix_http::header::{self, HeaderValue, FORWARDED, X_FORWARDED_FOR};
 use actix_http::{ConnectionType, HttpMessage, Request, Response, StatusCode};
 use actix_web::HttpResponse;
 use bytes::Bytes;
-use futures_util::SinkExt;
+use futures_util::{FutureExt, SinkExt};
 use tokio::net::TcpStream;
+use tokio::runtime::Handle;
 use tokio::sync::OwnedSemaphorePermit;
 use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 use tokio_tungstenite::WebSocketStream;
@@ -53,6 +54,7 @@ pub type HttpConnection = Framed<TcpStream, h1::Codec>;
 /// malformed handshake.
 pub async fn upgrade(
     gateway: Arc<Gateway>,
+    sockets: Handle,
     req: Request,
     http: HttpConnection,
 ) -> Result<(), actix_web::Error> {
@@ -67,16 +69,15 @@ pub async fn upgrade(
     });
     // The request and the HTTP connection are consumed by `accept`: an idle socket keeps
     // nothing of its handshake.
-    let Some((socket, permit)) = accept(&gateway, req, http).await? else {
+    let Some((socket, permit)) = accept(&gateway, &sockets, req, http).await? else {
         return Ok(());
     };
-    // The socket runs as a task of its own (on this worker's thread), and the HTTP
-    // dispatcher's task ends here. Awaited inside it instead, each idle socket kept that
-    // task too: actix-server's connection future around the dispatcher, about 1.1 KiB.
-    // The task is `run`'s future itself: an `async` block around it would keep a second,
-    // dead copy of what it moves into it (the socket, the permit) for the task's life.
-    let task = Connection::new(gateway, socket, peer_ip, permit).run();
-    tokio::task::spawn_local(task);
+    // The socket runs as a task of its own on the sockets' runtime (`sockets.rs` says
+    // why), and the HTTP dispatcher's task ends here. Awaited inside it instead, each idle
+    // socket kept that task too: actix-server's connection future around the dispatcher,
+    // about 1.1 KiB. The task is `run`'s future itself: an `async` block around it would
+    // keep a second, dead copy of what it moves into it (the socket, the permit).
+    sockets.spawn(Connection::new(gateway, socket, peer_ip, permit).run());
     Ok(())
 }
 
@@ -84,6 +85,7 @@ pub async fn upgrade(
 /// refusal has been sent.
 async fn accept(
     gateway: &Gateway,
+    sockets: &Handle,
     req: Request,
     mut http: HttpConnection,
 ) -> Result<Option<(Socket, OwnedSemaphorePermit)>, actix_web::Error> {
@@ -140,13 +142,21 @@ async fn accept(
         .write_buffer_size(WRITE_CHUNK)
         .max_frame_size(Some(frame_limit))
         .max_message_size(Some(frame_limit));
+    // The socket leaves this worker's I/O driver for the sockets' runtime's.
+    let io = {
+        let io = io.into_std()?;
+        let _sockets = sockets.enter();
+        TcpStream::from_std(io)?
+    };
+    // Completes at once: with the handshake answered already, this only sets the socket up.
     let socket = WebSocketStream::from_partially_read(
         LazyReadStream::new(io),
         early_frames,
         Role::Server,
         Some(config),
     )
-    .await;
+    .now_or_never()
+    .ok_or_else(|| std::io::Error::other("the WebSocket could not be set up"))?;
     Ok(Some((socket, permit)))
 }
 
