@@ -42,12 +42,12 @@ pub enum Kick {
     ClusterUnavailable,
 }
 
-/// Raised once, with the first reason, when a connection must be closed from outside.
+/// Raised once, with the first reason, when a connection must be closed from outside. The
+/// connection hears of it through its outbox's [`Outbox::next`], which the raise wakes.
 #[derive(Debug, Default)]
 pub struct KickSignal {
     /// 0 while not raised, else `1 + Kick as u8`.
     raised: AtomicU8,
-    notify: Notify,
 }
 
 impl KickSignal {
@@ -65,26 +65,12 @@ impl KickSignal {
         }
     }
 
-    /// Waits until the signal is raised, and says why.
-    pub async fn raised(&self) -> Kick {
-        loop {
-            let notified = self.notify.notified();
-            if let Some(kick) = self.reason() {
-                return kick;
-            }
-            notified.await;
-        }
-    }
-
+    /// Keeps the first reason; a later raise changes nothing.
     fn raise(&self, kick: Kick) {
         let code = 1 + kick as u8;
-        if self
+        let _ = self
             .raised
-            .compare_exchange(0, code, Ordering::AcqRel, Ordering::Acquire)
-            .is_ok()
-        {
-            self.notify.notify_waiters();
-        }
+            .compare_exchange(0, code, Ordering::AcqRel, Ordering::Acquire);
     }
 }
 
@@ -173,18 +159,6 @@ impl Outbox {
             }
             if let Some(item) = self.try_recv() {
                 return Next::Item(item);
-            }
-            ready.await;
-        }
-    }
-
-    /// The next item, waiting for one. Cancel-safe: an item is only taken by a call that
-    /// returns it.
-    pub async fn recv(&self) -> Outbound {
-        loop {
-            let ready = self.ready.notified();
-            if let Some(item) = self.try_recv() {
-                return item;
             }
             ready.await;
         }
@@ -310,21 +284,23 @@ mod tests {
         assert!(!outbox.kick().is_raised());
         handle.deliver(text("c"));
         assert!(outbox.kick().is_raised());
-        outbox.kick().raised().await;
-        assert!(matches!(outbox.recv().await, Outbound::Text(t) if &*t == "a"));
-        assert!(matches!(outbox.recv().await, Outbound::Text(t) if &*t == "b"));
-        let empty = tokio::time::timeout(std::time::Duration::from_millis(20), outbox.recv()).await;
-        assert!(empty.is_err(), "the overflowing item was not queued");
+        assert!(matches!(outbox.next().await, Next::Kick(Kick::SlowReader)));
+        assert!(matches!(outbox.try_recv(), Some(Outbound::Text(t)) if &*t == "a"));
+        assert!(matches!(outbox.try_recv(), Some(Outbound::Text(t)) if &*t == "b"));
+        assert!(
+            outbox.try_recv().is_none(),
+            "the overflowing item was not queued"
+        );
     }
 
     #[tokio::test]
-    async fn recv_wakes_for_an_item_delivered_while_waiting_and_keeps_order() {
+    async fn next_wakes_for_an_item_delivered_while_waiting_and_keeps_order() {
         let (handle, outbox) = MemberHandle::new(8);
         let waiter = tokio::spawn({
             let outbox = outbox.clone();
             async move {
-                let first = outbox.recv().await;
-                let second = outbox.recv().await;
+                let first = outbox.next().await;
+                let second = outbox.next().await;
                 (first, second)
             }
         });
@@ -332,8 +308,8 @@ mod tests {
         handle.deliver(text("1"));
         handle.deliver(text("2"));
         let (first, second) = waiter.await.unwrap_or_else(|_| unreachable!());
-        assert!(matches!(first, Outbound::Text(t) if &*t == "1"));
-        assert!(matches!(second, Outbound::Text(t) if &*t == "2"));
+        assert!(matches!(first, Next::Item(Outbound::Text(t)) if &*t == "1"));
+        assert!(matches!(second, Next::Item(Outbound::Text(t)) if &*t == "2"));
     }
 
     #[tokio::test]
@@ -401,7 +377,7 @@ mod tests {
             .unwrap_or_else(|_| unreachable!());
         runtime.block_on(async {
             for _ in 0..100 {
-                outbox.recv().await;
+                outbox.next().await;
             }
         });
         assert_eq!(outbox.queue().items.capacity(), RETAINED_SLOTS);

@@ -111,7 +111,7 @@ impl Connection {
         self.session.leave_all();
         let write_timeout = Duration::from_secs(self.gateway.config.write_timeout_secs);
         // Boxed: the closing handshake's future (nested timeouts, a drain buffer) is about
-        // 1.5 KiB, and unboxed every connection's task would reserve it for its whole life.
+        // 1.1 KiB, and unboxed every connection's task would reserve it for its whole life.
         Box::pin(super::closing::finish(
             &mut self.socket,
             flow,
