@@ -6,7 +6,8 @@
 //! different threads were woken across threads, each wake a system call (an eventfd write
 //! and often a futex) on top of the delivery itself. On a multi-threaded runtime a woken
 //! task runs on the thread that woke it, and idle threads steal work, so a room's fan-out
-//! mostly stays on one thread. Measured in `bench/RESULTS.md` §1.
+//! mostly stays on one thread. The system calls it saved are in the README (Benchmarks);
+//! the fan-out it sustains is in `bench/RESULTS.md` §1.
 
 use tokio::runtime::{Handle, Runtime};
 
