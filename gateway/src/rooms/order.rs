@@ -73,6 +73,7 @@ impl RoomOrder {
 
     /// Offers a commit made in `epoch` of group `group_id`. The first commit seen for a group
     /// sets its epoch; after that only a commit in the group's current epoch is accepted.
+    /// Only an accepted commit makes its group the most recently used.
     pub fn offer_commit(&mut self, group_id: &[u8], epoch: u64) -> CommitOrder {
         let Some(at) = self.groups.iter().position(|g| g.id == group_id) else {
             if self.groups.len() >= GROUPS_PER_ROOM {
@@ -84,17 +85,18 @@ impl RoomOrder {
             });
             return CommitOrder::Accepted;
         };
+        if epoch != self.groups[at].epoch {
+            // A refused commit leaves the order as it was, recency included: the orderer
+            // decides refusals with `check`, and the members that apply its events must
+            // end with the same state as the orderer.
+            return CommitOrder::Refused {
+                current: self.groups[at].epoch,
+            };
+        }
         let mut group = self.groups.remove(at);
-        let order = if epoch == group.epoch {
-            group.epoch = epoch.saturating_add(1);
-            CommitOrder::Accepted
-        } else {
-            CommitOrder::Refused {
-                current: group.epoch,
-            }
-        };
+        group.epoch = epoch.saturating_add(1);
         self.groups.push(group);
-        order
+        CommitOrder::Accepted
     }
 }
 
@@ -157,5 +159,24 @@ mod tests {
             CommitOrder::Accepted,
             "the least recently used group was forgotten"
         );
+    }
+
+    #[test]
+    fn a_refused_commit_does_not_keep_its_group_remembered() {
+        let mut order = RoomOrder::default();
+        for id in [&b"a"[..], b"b", b"c", b"d"] {
+            order.offer_commit(id, 0);
+        }
+        assert_eq!(
+            order.offer_commit(b"a", 0),
+            CommitOrder::Refused { current: 1 }
+        );
+        order.offer_commit(b"e", 0);
+        assert_eq!(
+            order.check(b"a", 0),
+            CommitOrder::Accepted,
+            "refusals leave the order as check found it, so `a` was the one forgotten"
+        );
+        assert_eq!(order.check(b"b", 0), CommitOrder::Refused { current: 1 });
     }
 }

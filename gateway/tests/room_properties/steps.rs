@@ -333,15 +333,12 @@ fn group_frame(world: &mut World, c: usize, slot: usize, content: u8, group: u8,
                 groups.push((group_id, epoch + 1));
                 Ok(())
             }
+            // A refused commit leaves the order as it was, its recency too.
+            Some(at) if groups[at].1 != epoch => Err(groups[at].1),
             Some(at) => {
-                let (id, current) = groups.remove(at);
-                let verdict = if current == epoch {
-                    Ok(())
-                } else {
-                    Err(current)
-                };
-                groups.push((id, if current == epoch { epoch + 1 } else { current }));
-                verdict
+                let (id, _) = groups.remove(at);
+                groups.push((id, epoch + 1));
+                Ok(())
             }
         };
         if let Err(current) = verdict {
