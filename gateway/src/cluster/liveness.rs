@@ -73,8 +73,7 @@ impl Cluster {
         let Some(heartbeat) = self.transport.open::<Heartbeat>(HEARTBEATS, payload) else {
             return;
         };
-        if heartbeat.node != self.transport.node() {
-            self.nodes.saw(heartbeat, Instant::now());
+        if heartbeat.node != self.transport.node() && self.nodes.saw(heartbeat, Instant::now()) {
             self.on_peer_chain(gateway, heartbeat.chain);
         }
     }
@@ -104,7 +103,9 @@ impl Cluster {
                 }
                 self.nodes.clear();
                 lock(&self.orphans).clear();
+                let old = self.transport.node();
                 self.transport.renew_node();
+                self.nodes.bury(old);
             }
             _ => {}
         }
@@ -116,6 +117,7 @@ impl Cluster {
         }
         let heartbeat = Heartbeat {
             node: self.transport.node(),
+            beat: self.beats.fetch_add(1, Ordering::AcqRel) + 1,
             rooms: u32::try_from(gateway.rooms.ordered_here()).unwrap_or(u32::MAX),
             chain: self.chain_mark(gateway),
         };

@@ -67,6 +67,8 @@ pub struct Cluster {
     chain_origin: AtomicU64,
     /// Whether an ask for the chain is under way.
     asking: AtomicBool,
+    /// Heartbeats sent: the last one's number (see `nodes`).
+    beats: AtomicU64,
 }
 
 impl std::fmt::Debug for Cluster {
@@ -139,6 +141,7 @@ impl Cluster {
             join_micros: AtomicU64::new(0),
             chain_origin: AtomicU64::new(0),
             asking: AtomicBool::new(false),
+            beats: AtomicU64::new(0),
         });
         Ok((cluster, events))
     }

@@ -1,6 +1,11 @@
 //! The other gateways of the cluster, as their heartbeats show them.
+//!
+//! Whoever can publish on NATS can replay a sealed heartbeat (sealing binds it to its
+//! subject, not to a moment). So a heartbeat counts only if it is numbered above the last
+//! one heard from its gateway, alive or gone. A gateway taken for gone while it still runs
+//! comes back with its next heartbeat, as it always did; a replayed one brings nobody back.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -12,66 +17,123 @@ use crate::sync::lock;
 pub const HEARTBEAT_INTERVAL: Duration = Duration::from_millis(500);
 /// Silence after which a gateway counts as gone: four heartbeats.
 pub const NODE_TIMEOUT: Duration = Duration::from_secs(2);
+/// Gone gateways remembered with their last heartbeat's number, so their replayed
+/// heartbeats do not bring them back. Past this many the oldest is forgotten: it takes
+/// 4,096 gateways going away (restarts, lost links) before one's heartbeats could be
+/// replayed; under 200 KiB.
+const GONE_REMEMBERED: usize = 4096;
 
 #[derive(Debug, Clone, Copy)]
 struct Seen {
     at: Instant,
     rooms: u32,
+    beat: u64,
 }
 
-/// Every other gateway heard from recently.
+#[derive(Debug, Default)]
+struct Table {
+    alive: HashMap<NodeId, Seen>,
+    /// Gone gateways, with the number of the last heartbeat heard from each.
+    gone: HashMap<NodeId, u64>,
+    /// `gone`, oldest first.
+    gone_order: VecDeque<NodeId>,
+}
+
+impl Table {
+    fn bury(&mut self, node: NodeId, last_beat: u64) {
+        self.alive.remove(&node);
+        if self.gone.insert(node, last_beat).is_none() {
+            self.gone_order.push_back(node);
+        }
+        while self.gone_order.len() > GONE_REMEMBERED {
+            if let Some(oldest) = self.gone_order.pop_front() {
+                self.gone.remove(&oldest);
+            }
+        }
+    }
+}
+
+/// Every other gateway heard from recently, and those gone.
 #[derive(Debug, Default)]
 pub struct Nodes {
-    table: Mutex<HashMap<NodeId, Seen>>,
+    table: Mutex<Table>,
 }
 
 impl Nodes {
-    /// Records a heartbeat received at `at`.
-    pub fn saw(&self, heartbeat: Heartbeat, at: Instant) {
-        lock(&self.table).insert(
-            heartbeat.node,
-            Seen {
-                at,
-                rooms: heartbeat.rooms,
-            },
-        );
+    /// Records a heartbeat received at `at`; `false` (and nothing recorded) if it is not
+    /// numbered above the last one heard from its gateway.
+    pub fn saw(&self, heartbeat: Heartbeat, at: Instant) -> bool {
+        let mut table = lock(&self.table);
+        let last = match table.alive.get(&heartbeat.node) {
+            Some(seen) => Some(seen.beat),
+            None => table.gone.get(&heartbeat.node).copied(),
+        };
+        let fresh = last.is_none_or(|last| heartbeat.beat > last);
+        if fresh {
+            if table.gone.remove(&heartbeat.node).is_some() {
+                table.gone_order.retain(|node| *node != heartbeat.node);
+            }
+            table.alive.insert(
+                heartbeat.node,
+                Seen {
+                    at,
+                    rooms: heartbeat.rooms,
+                    beat: heartbeat.beat,
+                },
+            );
+        }
+        fresh
     }
 
     /// Whether gateway `node` was heard from recently.
     pub fn alive(&self, node: NodeId) -> bool {
-        lock(&self.table).contains_key(&node)
+        lock(&self.table).alive.contains_key(&node)
     }
 
     /// Other gateways alive.
     pub fn count(&self) -> usize {
-        lock(&self.table).len()
+        lock(&self.table).alive.len()
     }
 
     /// Rooms the other gateways order, as of their last heartbeats.
     pub fn rooms_elsewhere(&self) -> usize {
         lock(&self.table)
+            .alive
             .values()
             .map(|seen| seen.rooms as usize)
             .sum()
     }
 
-    /// Forgets, and returns, the gateways silent for longer than [`NODE_TIMEOUT`] at `now`.
+    /// Returns the gateways silent for longer than [`NODE_TIMEOUT`] at `now`, now counted
+    /// as gone.
     pub fn expire(&self, now: Instant) -> Vec<NodeId> {
         let mut table = lock(&self.table);
-        let gone: Vec<NodeId> = table
+        let gone: Vec<(NodeId, u64)> = table
+            .alive
             .iter()
             .filter(|(_, seen)| now.duration_since(seen.at) > NODE_TIMEOUT)
-            .map(|(node, _)| *node)
+            .map(|(node, seen)| (*node, seen.beat))
             .collect();
-        for node in &gone {
-            table.remove(node);
+        for (node, beat) in &gone {
+            table.bury(*node, *beat);
         }
-        gone
+        gone.into_iter().map(|(node, _)| node).collect()
     }
 
-    /// Forgets every gateway (this one lost the link).
+    /// Counts every gateway alive as gone (this one lost the link: it hears from them again
+    /// when it is back).
     pub fn clear(&self) {
-        lock(&self.table).clear();
+        let mut table = lock(&self.table);
+        let alive: Vec<(NodeId, u64)> = table.alive.iter().map(|(n, s)| (*n, s.beat)).collect();
+        for (node, beat) in alive {
+            table.bury(node, beat);
+        }
+    }
+
+    /// Counts `node` as gone for good: this gateway's own previous node id, whose
+    /// heartbeats could otherwise be replayed to it as another gateway's.
+    pub fn bury(&self, node: NodeId) {
+        lock(&self.table).bury(node, u64::MAX);
     }
 }
 
@@ -79,21 +141,26 @@ impl Nodes {
 mod tests {
     use super::*;
 
-    fn beat(node: NodeId, rooms: u32) -> Heartbeat {
+    fn beat(node: NodeId, rooms: u32, beat: u64) -> Heartbeat {
         let chain = super::super::wire::ChainMark {
             origin: 1,
             epoch: 0,
             mark: 0,
         };
-        Heartbeat { node, rooms, chain }
+        Heartbeat {
+            node,
+            beat,
+            rooms,
+            chain,
+        }
     }
 
     #[test]
     fn a_silent_gateway_expires_once_and_its_rooms_stop_counting() {
         let nodes = Nodes::default();
         let start = Instant::now();
-        nodes.saw(beat(7, 3), start);
-        nodes.saw(beat(9, 4), start + Duration::from_secs(1));
+        assert!(nodes.saw(beat(7, 3, 1), start));
+        assert!(nodes.saw(beat(9, 4, 1), start + Duration::from_secs(1)));
         assert_eq!(nodes.rooms_elsewhere(), 7);
         assert!(nodes.expire(start + NODE_TIMEOUT).is_empty());
         let later = start + NODE_TIMEOUT + Duration::from_millis(1);
@@ -101,5 +168,58 @@ mod tests {
         assert!(nodes.expire(later).is_empty());
         assert!(!nodes.alive(7) && nodes.alive(9));
         assert_eq!(nodes.rooms_elsewhere(), 4);
+    }
+
+    #[test]
+    fn a_replayed_heartbeat_neither_keeps_a_gateway_alive_nor_brings_a_gone_one_back() {
+        let nodes = Nodes::default();
+        let start = Instant::now();
+        assert!(nodes.saw(beat(7, 3, 5), start));
+        let replayed_at = start + Duration::from_millis(1500);
+        assert!(
+            !nodes.saw(beat(7, 3, 5), replayed_at),
+            "the same number again"
+        );
+        assert!(!nodes.saw(beat(7, 3, 4), replayed_at), "an older number");
+        let after_timeout = start + NODE_TIMEOUT + Duration::from_millis(1);
+        assert_eq!(
+            nodes.expire(after_timeout),
+            vec![7],
+            "the replays did not refresh it"
+        );
+        for number in [1, 5] {
+            assert!(
+                !nodes.saw(beat(7, 3, number), after_timeout),
+                "a replay does not bring a gone gateway back"
+            );
+        }
+        assert!(!nodes.alive(7));
+        assert!(
+            nodes.saw(beat(7, 3, 6), after_timeout),
+            "a gateway taken for gone while it runs comes back with its next heartbeat"
+        );
+        assert!(nodes.alive(7));
+
+        nodes.clear();
+        assert!(
+            !nodes.saw(beat(7, 3, 6), after_timeout),
+            "losing the link keeps the numbers"
+        );
+        nodes.bury(11);
+        assert!(
+            !nodes.saw(beat(11, 0, 1_000_000), after_timeout),
+            "this gateway's own previous id never comes back"
+        );
+    }
+
+    #[test]
+    fn the_gone_are_remembered_up_to_a_bound() {
+        let nodes = Nodes::default();
+        for node in 1..=(GONE_REMEMBERED as NodeId + 1) {
+            nodes.bury(node);
+        }
+        let table = lock(&nodes.table);
+        assert_eq!(table.gone.len(), GONE_REMEMBERED);
+        assert!(!table.gone.contains_key(&1), "the oldest was forgotten");
     }
 }

@@ -111,6 +111,9 @@ pub struct Sequenced {
 pub struct Heartbeat {
     /// The gateway.
     pub node: NodeId,
+    /// Its number: each of a gateway's heartbeats is numbered above the one before, so a
+    /// heartbeat replayed on NATS is told from a fresh one (see `nodes::Nodes::saw`).
+    pub beat: u64,
     /// Rooms it orders.
     pub rooms: u32,
     /// Its ghostId key chain.
