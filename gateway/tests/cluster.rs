@@ -5,6 +5,8 @@ mod support;
 
 use std::time::Duration;
 
+use anoghost_gateway::cluster::transport::answer_aad;
+use anoghost_gateway::cluster::wire::{self, ToOrderer};
 use serde_json::{json, Value};
 use support::cluster::{gateway, wait_for_peers, NatsServer, Proxy, Secret};
 use support::{mls_header, Client, Holder, JoinedRoom, Wallet};
@@ -344,18 +346,29 @@ async fn nats_carries_only_opaque_subjects_and_sealed_payloads() {
         }
     }
     // Every payload is ciphertext: it opens only under the cluster key, bound to its
-    // subject (an answer: to the room subject it answers), except the ghostId key chain's
+    // subject (an answer: to the one request it answers), except the ghostId key chain's
     // answers, which are HPKE-sealed to the asking gateway's one-time key instead.
     let keys = cluster_keys(&secret);
-    let room_subjects: Vec<&str> = seen
-        .iter()
-        .map(|m| m.subject.as_str())
-        .filter(|s| s.starts_with("ag.r.") && !s.ends_with(".e"))
-        .collect();
     let ghost_answer_inboxes: Vec<&str> = seen
         .iter()
         .filter(|m| m.subject.as_str() == "ag.ghost")
         .filter_map(|m| m.reply.as_deref())
+        .collect();
+    // What each answer inbox's answers are sealed for: the room subject and request id of
+    // the request that named the inbox.
+    let answered: Vec<(&str, &str, u64)> = seen
+        .iter()
+        .filter(|m| m.subject.starts_with("ag.r.") && !m.subject.ends_with(".e"))
+        .filter_map(|m| {
+            let inbox = m.reply.as_deref()?;
+            let opened = keys.open(&m.subject, &m.payload)?;
+            let request = match wire::decode::<ToOrderer>(&opened)? {
+                ToOrderer::Join { join_id, .. } => join_id,
+                ToOrderer::Claim { claim, .. } => claim,
+                ToOrderer::Input { .. } => return None,
+            };
+            Some((inbox, m.subject.as_str(), request))
+        })
         .collect();
     let mut opened = 0;
     for message in &seen {
@@ -364,17 +377,19 @@ async fn nats_carries_only_opaque_subjects_and_sealed_payloads() {
             continue;
         }
         let sealed_for = if subject.starts_with("_INBOX.") {
-            room_subjects
+            let (_, room_subject, request) = answered
                 .iter()
-                .find(|room| {
-                    keys.open(&format!("{room}.reply"), &message.payload)
-                        .is_some()
-                })
-                .map(|room| format!("{room}.reply"))
+                .find(|(inbox, _, _)| *inbox == subject)
+                .unwrap_or_else(|| panic!("{subject}: answers no request"));
+            assert!(
+                keys.open(&answer_aad(room_subject, request ^ 1), &message.payload)
+                    .is_none(),
+                "{subject}: an answer opens for another request"
+            );
+            answer_aad(room_subject, *request)
         } else {
-            Some(subject.to_owned())
+            subject.to_owned()
         };
-        let sealed_for = sealed_for.unwrap_or_else(|| panic!("{subject}: not sealed"));
         assert!(
             keys.open(&sealed_for, &message.payload).is_some(),
             "{subject}: its payload does not open under the cluster key for {sealed_for}"

@@ -23,7 +23,7 @@ use async_nats::{Message, Subscriber};
 use futures_util::StreamExt;
 
 use super::keys::RoomSubjects;
-use super::transport::{reply_aad, Transport};
+use super::transport::{answer_aad, Transport};
 use super::wire::{ClaimAnswer, ToOrderer};
 use crate::rooms::NodeId;
 
@@ -69,8 +69,10 @@ pub async fn claim(
         .map_err(unavailable)?;
     let inbox = client.new_inbox();
     let mut answers = client.subscribe(inbox.clone()).await.map_err(unavailable)?;
+    let claim_id = rand::random::<u64>();
     let claim = ToOrderer::Claim {
         node: me,
+        claim: claim_id,
         established,
     };
     let sealed = transport
@@ -82,7 +84,7 @@ pub async fn claim(
         .map_err(unavailable)?;
     client.flush().await.map_err(unavailable)?;
 
-    let answer_aad = reply_aad(&subjects.orderer);
+    let our_answers = answer_aad(&subjects.orderer, claim_id);
     let beaten_by =
         |node: NodeId, theirs: bool| node != me && (theirs || (!established && node < me));
     let window = tokio::time::sleep(CLAIM_WINDOW);
@@ -93,7 +95,7 @@ pub async fn claim(
             () = &mut window => return Ok(Claimed { subscription, held }),
             answer = answers.next() => {
                 let answer = answer.ok_or(ClaimError::Unavailable)?;
-                if let Some(a) = transport.open::<ClaimAnswer>(&answer_aad, &answer.payload) {
+                if let Some(a) = transport.open::<ClaimAnswer>(&our_answers, &answer.payload) {
                     if beaten_by(a.node, a.established) {
                         return Err(ClaimError::Lost);
                     }
@@ -102,10 +104,11 @@ pub async fn claim(
             message = subscription.next() => {
                 let message = message.ok_or(ClaimError::Unavailable)?;
                 match transport.open::<ToOrderer>(&subjects.orderer, &message.payload) {
-                    Some(ToOrderer::Claim { node, established: theirs }) => {
+                    Some(ToOrderer::Claim { node, claim, established: theirs }) => {
                         if let Some(reply) = &message.reply {
                             let ours = ClaimAnswer { node: me, established };
-                            transport.send_now(reply, &answer_aad, &ours).await;
+                            let theirs_aad = answer_aad(&subjects.orderer, claim);
+                            transport.send_now(reply, &theirs_aad, &ours).await;
                         }
                         if beaten_by(node, theirs) {
                             return Err(ClaimError::Lost);

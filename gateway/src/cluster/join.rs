@@ -8,14 +8,13 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anoghost_protocol::ErrorCode;
-use async_nats::RequestErrorKind;
 
 use super::claim::{claim, ClaimError};
 use super::follower::follow;
 use super::keys::RoomSubjects;
 use super::link::ClusterLink;
 use super::orderer::Orderer;
-use super::transport::reply_aad;
+use super::transport::Asked;
 use super::wire::{JoinAnswer, ToOrderer, WireAdmission};
 use super::Cluster;
 use crate::rooms::{Admission, JoinError, JoinTarget, Joined, MemberHandle, Room, RoomKey};
@@ -215,27 +214,19 @@ impl Cluster {
             admission: wire_admission(request.admission),
         };
         let subject = &request.subjects.orderer;
-        let Some(sealed) = self.transport.seal(subject, &ask) else {
-            room.forget_join(join_id);
-            gateway.rooms.remove_if_done(request.key, room);
-            return Attempt::Refused(ErrorCode::ClusterUnavailable);
-        };
         let started = Instant::now();
-        let reply = tokio::time::timeout(
-            JOIN_TIMEOUT,
-            self.transport.client.request(subject.clone(), sealed),
-        )
-        .await;
-        let answer = match reply {
-            Ok(Ok(reply)) => self
-                .transport
-                .open::<JoinAnswer>(&reply_aad(subject), &reply.payload),
-            Ok(Err(error)) if error.kind() == RequestErrorKind::NoResponders => {
+        let answer = match self
+            .transport
+            .ask::<JoinAnswer>(subject, join_id, &ask, JOIN_TIMEOUT)
+            .await
+        {
+            Asked::Answer(answer) => Some(answer),
+            Asked::NoResponders => {
                 room.forget_join(join_id);
                 gateway.rooms.remove_if_done(request.key, room);
                 return Attempt::NoOrderer;
             }
-            _ => None,
+            Asked::NoAnswer => None,
         };
         let outcome = match answer {
             Some(JoinAnswer::Admitted {

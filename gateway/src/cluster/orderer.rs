@@ -9,7 +9,7 @@ use ed25519_dalek::Signature;
 use futures_util::StreamExt;
 
 use super::link::ClusterLink;
-use super::transport::reply_aad;
+use super::transport::answer_aad;
 use super::wire::{ClaimAnswer, JoinAnswer, ToOrderer, WireAdmission};
 use super::Cluster;
 use crate::rooms::{Admission, Input, JoinError, Kick, NodeId, Room, RoomKey};
@@ -122,7 +122,7 @@ impl Orderer {
             } => {
                 let answer = self.admit(node, join_id, admission.into());
                 if let Some(reply) = &message.reply {
-                    transport.send(reply, &reply_aad(subject), &answer);
+                    transport.send(reply, &answer_aad(subject, join_id), &answer);
                 }
             }
             ToOrderer::Input {
@@ -132,7 +132,11 @@ impl Orderer {
                 seq,
                 input,
             } => self.input(node, incarnation, (link, seq), input),
-            ToOrderer::Claim { node, established } => {
+            ToOrderer::Claim {
+                node,
+                claim,
+                established,
+            } => {
                 let Some(answer) = answer_claim(&self.room, transport.node(), node, established)
                 else {
                     tracing::warn!(
@@ -144,7 +148,7 @@ impl Orderer {
                 if let Some(reply) = &message.reply {
                     // Past the publish queue: a late answer lets the claimant take the room.
                     transport
-                        .send_now(reply, &reply_aad(subject), &answer)
+                        .send_now(reply, &answer_aad(subject, claim), &answer)
                         .await;
                 }
             }

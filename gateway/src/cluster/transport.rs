@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 use bytes::Bytes;
+use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use tokio::sync::mpsc;
@@ -132,9 +133,70 @@ impl Transport {
     pub(super) fn open<T: DeserializeOwned>(&self, aad: &str, payload: &[u8]) -> Option<T> {
         wire::decode(&self.keys.open(aad, payload)?)
     }
+
+    /// Sends `message`, a request whose answers are sealed for [`answer_aad`]`(subject,
+    /// request)`, and waits up to `timeout` for the first answer that opens as one. Anything
+    /// else arriving in the answer inbox (an answer to another request, copied there by
+    /// whoever can publish on NATS) is ignored, so it cannot take the real answer's place.
+    pub(super) async fn ask<T: DeserializeOwned>(
+        &self,
+        subject: &str,
+        request: u64,
+        message: &impl Serialize,
+        timeout: Duration,
+    ) -> Asked<T> {
+        let Some(sealed) = self.seal(subject, message) else {
+            return Asked::NoAnswer;
+        };
+        let inbox = self.client.new_inbox();
+        let Ok(mut answers) = self.client.subscribe(inbox.clone()).await else {
+            return Asked::NoAnswer;
+        };
+        let sent = self
+            .client
+            .publish_with_reply(subject.to_owned(), inbox, sealed)
+            .await;
+        if sent.is_err() {
+            return Asked::NoAnswer;
+        }
+        let aad = answer_aad(subject, request);
+        let wait = async {
+            while let Some(answer) = answers.next().await {
+                // The server's own notice that nobody listens on `subject`.
+                if answer.status == Some(async_nats::StatusCode::NO_RESPONDERS) {
+                    return Asked::NoResponders;
+                }
+                if let Some(answer) = self.open(&aad, &answer.payload) {
+                    return Asked::Answer(answer);
+                }
+            }
+            Asked::NoAnswer
+        };
+        tokio::time::timeout(timeout, wait)
+            .await
+            .unwrap_or(Asked::NoAnswer)
+    }
 }
 
-/// The subject whose messages' answers are sealed for `subject`'s reply.
+/// What came of [`Transport::ask`].
+#[derive(Debug)]
+pub(super) enum Asked<T> {
+    /// The answer.
+    Answer(T),
+    /// Nobody listens on the subject.
+    NoResponders,
+    /// No answer in time, or the request could not be sent.
+    NoAnswer,
+}
+
+/// What the answers to request `request` on `subject` are sealed for: each answer is bound
+/// to the one request it answers, so a recorded answer opens for no other.
+pub fn answer_aad(subject: &str, request: u64) -> String {
+    format!("{subject}.reply.{request:016x}")
+}
+
+/// What the answers on `subject` are sealed for when the request carries its own binding
+/// (the ghostId key chain's asks carry a one-time key the answer is sealed to).
 pub(super) fn reply_aad(subject: &str) -> String {
     format!("{subject}.reply")
 }

@@ -44,6 +44,8 @@ pub enum ToOrderer {
     Claim {
         /// The claimant.
         node: NodeId,
+        /// A random id for this claim, which its answers are bound to.
+        claim: u64,
         /// Whether it already holds the room's state (it takes over from an orderer that
         /// went away) rather than creating the room.
         established: bool,
