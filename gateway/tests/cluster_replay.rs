@@ -83,3 +83,102 @@ async fn replayed_heartbeats_do_not_keep_a_killed_gateway_alive() {
     let left = left.expect("member_left although b's heartbeats were replayed");
     assert_eq!(left["member"], bob_in.member);
 }
+
+/// Records, on the orderer subjects, what is published there while `during` runs: the
+/// inputs followers forward (and any join or claim, which the replays below skip).
+async fn record_inputs<F: std::future::Future>(
+    tap: &async_nats::Client,
+    during: F,
+) -> (Vec<Message>, F::Output) {
+    let mut subscription = tap.subscribe("ag.r.*").await.expect("the tap subscribes");
+    tap.flush().await.expect("the tap reaches NATS");
+    let output = during.await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let mut seen = Vec::new();
+    while let Ok(Some(message)) =
+        tokio::time::timeout(Duration::from_millis(100), subscription.next()).await
+    {
+        if message.reply.is_none() {
+            seen.push(message);
+        }
+    }
+    (seen, output)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_replayed_input_is_dropped_and_evicts_nobody() {
+    let nats = NatsServer::start();
+    let secret = Secret::new();
+    let tap = async_nats::connect(nats.url()).await.unwrap();
+    let a = gateway(&nats.url(), &secret, &[], &[]);
+    let b = gateway(&nats.url(), &secret, &[], &[]);
+    wait_for_peers(&[&a, &b]).await;
+    let mut alice = Client::ready(a.addr).await;
+    let room = alice.create_room().await;
+    let mut bob = Client::ready(b.addr).await;
+    let bob_in = bob.join(&room).await;
+    alice.expect("member_joined").await;
+
+    // Bob's frame goes from b to a, the room's orderer, as an input on NATS.
+    let (inputs, ()) = record_inputs(&tap, async {
+        bob.send_frame(bob_in.room, b"once").await;
+        assert_eq!(alice.recv_frame().await.2, b"once");
+    })
+    .await;
+    assert!(!inputs.is_empty(), "the tap saw bob's input");
+    replay(&tap, &inputs).await;
+    replay(&tap, &inputs).await;
+    assert!(
+        alice.is_silent_for(Duration::from_secs(1)).await,
+        "nothing relayed twice, and nobody left"
+    );
+    bob.send_frame(bob_in.room, b"still in").await;
+    assert_eq!(
+        alice.recv_frame().await,
+        (room.room, bob_in.member, b"still in".to_vec()),
+        "bob's gateway was not taken for one that lost inputs"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn inputs_recorded_on_their_way_to_a_killed_orderer_are_refused_by_its_successor() {
+    let nats = NatsServer::start();
+    let secret = Secret::new();
+    let tap = async_nats::connect(nats.url()).await.unwrap();
+    let mut a = gateway(&nats.url(), &secret, &[], &[]);
+    let b = gateway(&nats.url(), &secret, &[], &[]);
+    wait_for_peers(&[&a, &b]).await;
+    let mut alice = Client::ready(a.addr).await;
+    let room = alice.create_room().await;
+    let mut bob = Client::ready(b.addr).await;
+    let bob_in = bob.join(&room).await;
+    let mut carol = Client::ready(b.addr).await;
+    let carol_in = carol.join(&room).await;
+    bob.expect("member_joined").await;
+
+    let (inputs, ()) = record_inputs(&tap, async {
+        bob.send_frame(bob_in.room, b"once").await;
+        assert_eq!(carol.recv_frame().await.2, b"once");
+    })
+    .await;
+    assert!(!inputs.is_empty(), "the tap saw bob's input");
+
+    // a goes; b, serving the room's other members, takes the ordering over.
+    a.kill();
+    for client in [&mut bob, &mut carol] {
+        let left = tokio::time::timeout(DEPARTURE, client.expect("member_left"))
+            .await
+            .expect("member_left after the orderer died");
+        assert_eq!(left["member"], room.member);
+    }
+    bob.send_frame(bob_in.room, b"after").await;
+    assert_eq!(carol.recv_frame().await.2, b"after", "b orders the room");
+
+    replay(&tap, &inputs).await;
+    assert!(
+        carol.is_silent_for(Duration::from_secs(1)).await,
+        "bob's old input was not relayed again"
+    );
+    carol.send_frame(carol_in.room, b"on").await;
+    assert_eq!(bob.recv_frame().await.2, b"on");
+}

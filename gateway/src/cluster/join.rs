@@ -331,7 +331,7 @@ mod tests {
         fn publish(&self, _: u64, _: NodeId, _: u64, _: &Event) -> bool {
             true
         }
-        fn forward(&self, _: u64, _: &Input) -> bool {
+        fn forward(&self, _: u64, _: NodeId, _: &Input) -> bool {
             true
         }
         fn ended(&self) {}

@@ -58,9 +58,10 @@ impl RoomLink for ClusterLink {
         self.transport.send(events, events, &sequenced)
     }
 
-    fn forward(&self, incarnation: u64, input: &Input) -> bool {
+    fn forward(&self, incarnation: u64, orderer: NodeId, input: &Input) -> bool {
         let message = ToOrderer::Input {
             node: self.node,
+            orderer,
             incarnation,
             link: self.id,
             // Numbered even when it cannot be queued: the orderer then sees the gap.

@@ -1,7 +1,7 @@
 //! Ordering a room for the cluster: joins, inputs and claims arrive on the room's orderer
 //! subject; the room turns them into events.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 
 use async_nats::{Message, Subscriber};
@@ -39,30 +39,65 @@ pub(super) struct Orderer {
     inputs: InputNumbers,
 }
 
-/// The next input number expected from each gateway's link to the room. Inputs are
-/// numbered from whatever the first one says (a link may have sent earlier inputs to a
-/// previous orderer); after that every number must follow the last.
+/// The next input number expected on each gateway's link to the room. A link's numbering
+/// starts from whatever its first input here says (it may have sent earlier inputs to a
+/// previous orderer); after that:
+/// - the next number is taken;
+/// - a number already taken is a replay (NATS itself delivers a message once) and is
+///   dropped, changing nothing;
+/// - a number further on means inputs were lost: the gateway's members leave, and the link
+///   goes on from there.
+///
+/// Links are remembered for as long as the room is ordered here (up to
+/// [`LINKS_REMEMBERED`]), so a link's old inputs cannot be replayed once its gateway has no
+/// member left either.
 #[derive(Debug, Default)]
 struct InputNumbers {
     next: HashMap<(NodeId, u64), u64>,
+    /// `next`'s keys, oldest first.
+    order: VecDeque<(NodeId, u64)>,
+}
+
+/// Links one ordered room remembers; past this the oldest is forgotten. A gateway starts a
+/// link each time it starts following the room, so this is 256 times that a member joined
+/// through a gateway with nobody else of the room on it (under 10 KiB).
+const LINKS_REMEMBERED: usize = 256;
+
+/// What an input's number says about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Numbered {
+    /// The next input of its link.
+    Next,
+    /// Taken already: a replay.
+    Replayed,
+    /// Inputs before it on its link were lost.
+    AfterGap,
 }
 
 impl InputNumbers {
-    /// Whether input `seq` on `link` of gateway `node` is the next one (and counts it).
-    /// `false` means one was lost: the gateway's numbering is forgotten.
-    fn take(&mut self, node: NodeId, link: u64, seq: u64) -> bool {
-        let expected = self.next.entry((node, link)).or_insert(seq);
-        if *expected == seq {
-            *expected += 1;
-            return true;
+    /// Where input `seq` on `link` of gateway `node` stands, counting it.
+    fn take(&mut self, node: NodeId, link: u64, seq: u64) -> Numbered {
+        let Some(expected) = self.next.get_mut(&(node, link)) else {
+            if self.order.len() >= LINKS_REMEMBERED {
+                if let Some(oldest) = self.order.pop_front() {
+                    self.next.remove(&oldest);
+                }
+            }
+            self.order.push_back((node, link));
+            self.next.insert((node, link), seq.saturating_add(1));
+            return Numbered::Next;
+        };
+        match seq.cmp(expected) {
+            std::cmp::Ordering::Equal => {
+                *expected = seq.saturating_add(1);
+                Numbered::Next
+            }
+            std::cmp::Ordering::Less => Numbered::Replayed,
+            std::cmp::Ordering::Greater => {
+                *expected = seq.saturating_add(1);
+                Numbered::AfterGap
+            }
         }
-        self.forget(node);
-        false
-    }
-
-    /// Forgets gateway `node`'s links (it has no member left, or lost an input).
-    fn forget(&mut self, node: NodeId) {
-        self.next.retain(|(n, _), _| *n != node);
     }
 }
 
@@ -127,11 +162,12 @@ impl Orderer {
             }
             ToOrderer::Input {
                 node,
+                orderer,
                 incarnation,
                 link,
                 seq,
                 input,
-            } => self.input(node, incarnation, (link, seq), input),
+            } => self.input(node, orderer, incarnation, (link, seq), input),
             ToOrderer::Claim {
                 node,
                 claim,
@@ -176,23 +212,37 @@ impl Orderer {
         }
     }
 
-    fn input(&mut self, node: NodeId, incarnation: u64, (link, seq): (u64, u64), input: Input) {
+    fn input(
+        &mut self,
+        node: NodeId,
+        orderer: NodeId,
+        incarnation: u64,
+        (link, seq): (u64, u64),
+        input: Input,
+    ) {
         if incarnation != self.room.incarnation() {
             return;
         }
+        // Addressed to another orderer (one the room had before this one): refused, so that
+        // an input recorded on its way there cannot be replayed here. 0 is a follower that
+        // has not learned its orderer yet, which only ever gives up a join.
+        if orderer != self.cluster.transport.node()
+            && !(orderer == 0 && matches!(input, Input::Abandon { .. }))
+        {
+            return;
+        }
         let may_end = matches!(input, Input::Leave { .. } | Input::Abandon { .. });
-        if self.inputs.take(node, link, seq) {
-            self.room.input(node, input);
-        } else {
-            // An input from that gateway was lost: its members' view of the room can no
-            // longer be trusted, so they leave (their gateway closes their connections).
-            tracing::warn!("cluster: an input was lost; that gateway's members leave the room");
-            self.room.evict(node);
+        match self.inputs.take(node, link, seq) {
+            Numbered::Next => self.room.input(node, input),
+            Numbered::Replayed => {}
+            Numbered::AfterGap => {
+                // An input from that gateway was lost: its members' view of the room can no
+                // longer be trusted, so they leave (their gateway closes their connections).
+                tracing::warn!("cluster: an input was lost; that gateway's members leave the room");
+                self.room.evict(node);
+            }
         }
         if may_end {
-            if !self.room.has_members_at(node) {
-                self.inputs.forget(node);
-            }
             self.gateway.rooms.remove_if_done(self.key, &self.room);
         }
     }
@@ -219,38 +269,56 @@ mod tests {
     use super::*;
 
     #[test]
-    fn inputs_must_follow_each_other_per_link_and_a_gap_forgets_the_gateway() {
+    fn inputs_must_follow_each_other_per_link_and_a_gap_is_reported_once() {
         let mut inputs = InputNumbers::default();
-        assert!(inputs.take(7, 1, 40), "the first input sets the numbering");
-        assert!(inputs.take(7, 1, 41));
-        assert!(inputs.take(7, 2, 0), "another link of the same gateway");
-        assert!(inputs.take(9, 1, 5), "another gateway");
-        assert!(!inputs.take(7, 1, 43), "input 42 was lost");
-        assert!(inputs.take(9, 1, 6), "the other gateway is not affected");
-        assert!(
-            inputs.take(7, 2, 17),
-            "gateway 7 was forgotten: it starts over"
+        assert_eq!(
+            inputs.take(7, 1, 40),
+            Numbered::Next,
+            "the first input sets the numbering"
+        );
+        assert_eq!(inputs.take(7, 1, 41), Numbered::Next);
+        assert_eq!(
+            inputs.take(7, 2, 0),
+            Numbered::Next,
+            "another link of the same gateway"
+        );
+        assert_eq!(inputs.take(9, 1, 5), Numbered::Next, "another gateway");
+        assert_eq!(
+            inputs.take(7, 1, 43),
+            Numbered::AfterGap,
+            "input 42 was lost"
+        );
+        assert_eq!(inputs.take(7, 1, 44), Numbered::Next, "the link goes on");
+        assert_eq!(
+            inputs.take(9, 1, 6),
+            Numbered::Next,
+            "the other gateway is not affected"
         );
     }
 
     #[test]
-    fn a_duplicate_input_counts_as_a_gap_and_a_forgotten_links_replay_starts_it_over() {
+    fn a_replayed_input_changes_nothing_however_late() {
         let mut inputs = InputNumbers::default();
-        assert!(inputs.take(7, 1, 0));
-        assert!(inputs.take(7, 1, 1));
-        assert!(
-            !inputs.take(7, 1, 1),
-            "a repeated number is not dropped: the gateway's members are evicted"
-        );
-        assert!(
-            inputs.take(7, 1, 0),
-            "once forgotten (as on a new orderer), a replayed input is taken as the first"
-        );
-        let mut new_orderer = InputNumbers::default();
-        assert!(
-            new_orderer.take(7, 1, 5),
-            "inputs 2 to 4, lost during a takeover, go unnoticed"
-        );
+        for seq in 0..3 {
+            assert_eq!(inputs.take(7, 1, seq), Numbered::Next);
+        }
+        for seq in [2, 0, 1, 2] {
+            assert_eq!(
+                inputs.take(7, 1, seq),
+                Numbered::Replayed,
+                "input {seq} again: not a gap, and not taken"
+            );
+        }
+        assert_eq!(inputs.take(7, 1, 3), Numbered::Next, "the link goes on");
+        // Other links come and go (their gateways' members leave): link 1's numbers are
+        // still remembered.
+        for link in 1..(LINKS_REMEMBERED as u64) {
+            inputs.take(8, link, 0);
+        }
+        assert_eq!(inputs.take(7, 1, 1), Numbered::Replayed);
+        // Past the bound the oldest link is forgotten, and its next input starts it over.
+        inputs.take(8, 9_999, 0);
+        assert_eq!(inputs.take(7, 1, 1), Numbered::Next);
     }
 
     /// A link that sends nothing anywhere.
@@ -261,7 +329,7 @@ mod tests {
         fn publish(&self, _: u64, _: NodeId, _: u64, _: &crate::rooms::Event) -> bool {
             true
         }
-        fn forward(&self, _: u64, _: &Input) -> bool {
+        fn forward(&self, _: u64, _: NodeId, _: &Input) -> bool {
             true
         }
         fn ended(&self) {}

@@ -30,6 +30,10 @@ pub enum ToOrderer {
     Input {
         /// The member's gateway.
         node: NodeId,
+        /// The gateway it is addressed to: the orderer its sender follows (0 before a
+        /// snapshot has said which). Another orderer refuses it, so an input recorded on its
+        /// way to one orderer cannot be replayed to the next.
+        orderer: NodeId,
         /// The room incarnation the gateway follows.
         incarnation: u64,
         /// The gateway's link to the room (a new one each time it starts following it).
@@ -188,6 +192,7 @@ mod tests {
     fn messages_round_trip_and_junk_or_trailing_bytes_are_refused() {
         let input = ToOrderer::Input {
             node: 7,
+            orderer: 8,
             incarnation: 9,
             link: 3,
             seq: 0,
@@ -216,6 +221,7 @@ mod tests {
     fn input_with_payload(bytes: usize) -> ToOrderer {
         ToOrderer::Input {
             node: u64::MAX,
+            orderer: u64::MAX,
             incarnation: u64::MAX,
             link: u64::MAX,
             seq: u64::MAX,

@@ -182,7 +182,8 @@ impl Room {
                 None => {
                     // A join this gateway gave up on was admitted after all: it leaves.
                     if let Some(link) = self.link() {
-                        link.forward(state.incarnation, &Input::Leave { member });
+                        let orderer = state.addressee();
+                        link.forward(state.incarnation, orderer, &Input::Leave { member });
                     }
                     Seat::Leaving
                 }

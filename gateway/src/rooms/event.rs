@@ -126,8 +126,9 @@ pub trait RoomLink: Send + Sync + std::fmt::Debug {
     /// As the orderer: sends event number `seq` of room incarnation `incarnation` to the
     /// gateways following the room.
     fn publish(&self, incarnation: u64, orderer: NodeId, seq: u64, event: &Event) -> bool;
-    /// As a follower: sends a member's input to the orderer.
-    fn forward(&self, incarnation: u64, input: &Input) -> bool;
+    /// As a follower: sends a member's input to gateway `orderer`, the orderer it follows
+    /// (0 before it knows which).
+    fn forward(&self, incarnation: u64, orderer: NodeId, input: &Input) -> bool;
     /// The room ended on this gateway: stop listening for it.
     fn ended(&self);
     /// This gateway is to take the room's ordering over from gateway `gone`.

@@ -78,7 +78,8 @@ impl Room {
                     None => {
                         // Admitted for a join this gateway gave up on: it leaves.
                         if let Some(link) = self.link() {
-                            link.forward(state.incarnation, &Input::Leave { member: number });
+                            let (incarnation, orderer) = (state.incarnation, state.addressee());
+                            link.forward(incarnation, orderer, &Input::Leave { member: number });
                         }
                         Seat::Leaving
                     }
@@ -239,7 +240,7 @@ mod tests {
             self.published.lock().unwrap().push((seq, event.clone()));
             true
         }
-        fn forward(&self, _: u64, input: &Input) -> bool {
+        fn forward(&self, _: u64, _: NodeId, input: &Input) -> bool {
             self.forwarded.lock().unwrap().push(input.clone());
             true
         }

@@ -35,6 +35,18 @@ pub(super) struct RoomState {
     pub(super) closed: bool,
 }
 
+impl RoomState {
+    /// The gateway a follower's inputs are addressed to: the orderer it follows, or 0 before
+    /// a snapshot has said which (see `cluster::orderer`, which refuses inputs addressed to
+    /// another gateway).
+    pub(super) fn addressee(&self) -> NodeId {
+        match self.role {
+            Role::Follower { orderer, .. } => orderer,
+            Role::Orderer => 0,
+        }
+    }
+}
+
 /// This gateway's part in a room's order.
 #[derive(Debug)]
 pub enum Role {
@@ -246,11 +258,11 @@ impl Room {
                 Ok(())
             }
             Role::Follower { .. } => {
-                let incarnation = state.incarnation;
+                let (incarnation, orderer) = (state.incarnation, state.addressee());
                 let sent = self
                     .link
                     .as_ref()
-                    .is_some_and(|link| link.forward(incarnation, &input));
+                    .is_some_and(|link| link.forward(incarnation, orderer, &input));
                 sent.then_some(()).ok_or(Unreachable)
             }
         }
@@ -312,13 +324,14 @@ impl Room {
         }
         state.closed = true;
         let following = matches!(state.role, Role::Follower { .. });
-        let incarnation = state.incarnation;
+        let (incarnation, orderer) = (state.incarnation, state.addressee());
         for member in &mut state.members {
             if let Seat::Here(handle) = &member.seat {
                 handle.kick(kick);
                 if let (Some(link), true) = (&self.link, following) {
                     link.forward(
                         incarnation,
+                        orderer,
                         &Input::Leave {
                             member: member.number,
                         },
