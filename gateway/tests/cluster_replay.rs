@@ -182,3 +182,82 @@ async fn inputs_recorded_on_their_way_to_a_killed_orderer_are_refused_by_its_suc
     carol.send_frame(carol_in.room, b"on").await;
     assert_eq!(bob.recv_frame().await.2, b"on");
 }
+
+/// Records the join requests (requests on the orderer subjects) published while `during`
+/// runs.
+async fn record_joins<F: std::future::Future>(
+    tap: &async_nats::Client,
+    during: F,
+) -> (Vec<Message>, F::Output) {
+    let mut subscription = tap.subscribe("ag.r.*").await.expect("the tap subscribes");
+    tap.flush().await.expect("the tap reaches NATS");
+    let output = during.await;
+    let mut seen = Vec::new();
+    while let Ok(Some(message)) =
+        tokio::time::timeout(Duration::from_millis(300), subscription.next()).await
+    {
+        if message.reply.is_some() {
+            seen.push(message);
+        }
+    }
+    (seen, output)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_replayed_join_request_seats_nobody() {
+    let nats = NatsServer::start();
+    let secret = Secret::new();
+    let tap = async_nats::connect(nats.url()).await.unwrap();
+    let a = gateway(&nats.url(), &secret, &[], &[]);
+    let b = gateway(&nats.url(), &secret, &[], &[]);
+    wait_for_peers(&[&a, &b]).await;
+    let mut alice = Client::ready(a.addr).await;
+    let room = alice.create_room().await;
+    let mut bob = Client::ready(b.addr).await;
+    let (joins, bob_in) = record_joins(&tap, bob.join(&room)).await;
+    assert_eq!(joins.len(), 1, "the tap saw bob's join request");
+    alice.expect("member_joined").await;
+    bob.send_json(serde_json::json!({"type": "room_leave", "room": bob_in.room}))
+        .await;
+    alice.expect("member_left").await;
+
+    replay(&tap, &joins).await;
+    assert!(
+        alice.is_silent_for(Duration::from_millis(1500)).await,
+        "no member joined (and left) again"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_seated_for_a_gone_gateway_is_swept_out() {
+    let nats = NatsServer::start();
+    let secret = Secret::new();
+    let tap = async_nats::connect(nats.url()).await.unwrap();
+    let mut a = gateway(&nats.url(), &secret, &[], &[]);
+    let mut b = gateway(&nats.url(), &secret, &[], &[]);
+    let c = gateway(&nats.url(), &secret, &[], &[]);
+    wait_for_peers(&[&a, &b, &c]).await;
+    let mut alice = Client::ready(a.addr).await;
+    let room = alice.create_room().await;
+    let mut bob = Client::ready(b.addr).await;
+    let (joins, _) = record_joins(&tap, bob.join(&room)).await;
+    assert_eq!(joins.len(), 1, "the tap saw bob's join request");
+    let mut carol = Client::ready(c.addr).await;
+    carol.join(&room).await;
+
+    // a and then b go: c orders the room, remembering no join it did not answer itself.
+    a.kill();
+    carol.expect("member_left").await;
+    b.kill();
+    carol.expect("member_left").await;
+
+    // Bob's join request again, with b gone: nobody is left to send that member's departure.
+    replay(&tap, &joins).await;
+    let joined = tokio::time::timeout(Duration::from_secs(2), carol.expect("member_joined"))
+        .await
+        .expect("c, which never answered that join, admits it");
+    let left = tokio::time::timeout(DEPARTURE, carol.expect("member_left"))
+        .await
+        .expect("the member seated for a gone gateway was swept out");
+    assert_eq!(left["member"], joined["member"]);
+}

@@ -27,6 +27,9 @@ use crate::sync::lock;
 pub const ORPHAN_GRACE: Duration = Duration::from_secs(3);
 /// The heartbeat subject.
 const HEARTBEATS: &str = "ag.hb";
+/// Heartbeats between two sweeps of rooms ordered here (`nodes::Sweep`): every 2 s, the
+/// time a silent gateway takes to count as gone.
+const SWEEP_EVERY: u64 = 4;
 
 /// A followed room waiting for its successor.
 pub(super) struct Orphan {
@@ -131,6 +134,36 @@ impl Cluster {
             self.on_gone(gateway, gone, now);
         }
         self.close_orphans(gateway, now);
+        if self
+            .beats
+            .load(Ordering::Acquire)
+            .is_multiple_of(SWEEP_EVERY)
+        {
+            self.sweep(gateway);
+        }
+    }
+
+    /// Members of rooms ordered here whose gateway is not alive leave (see `nodes::Sweep`).
+    fn sweep(&self, gateway: &Arc<Gateway>) {
+        let me = self.transport.node();
+        let mut sweep = lock(&self.sweep);
+        for (key, room) in gateway.rooms.entries() {
+            if !room.is_ordered_here() {
+                continue;
+            }
+            let mut evicted = false;
+            for node in room.member_gateways() {
+                if node != me && sweep.evicts(node, self.nodes.standing(node)) {
+                    room.evict(node);
+                    evicted = true;
+                }
+            }
+            if evicted {
+                tracing::info!("cluster: members of a gateway that is not alive left a room");
+                gateway.rooms.remove_if_done(key, &room);
+            }
+        }
+        sweep.finish();
     }
 
     /// Gateway `gone` went away: its members leave the rooms ordered here, and the rooms

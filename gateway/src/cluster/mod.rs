@@ -28,6 +28,7 @@ mod liveness;
 pub mod nodes;
 pub mod options;
 mod orderer;
+mod replay;
 mod shared;
 pub mod transport;
 pub mod wire;
@@ -69,6 +70,8 @@ pub struct Cluster {
     asking: AtomicBool,
     /// Heartbeats sent: the last one's number (see `nodes`).
     beats: AtomicU64,
+    /// The sweep of rooms ordered here for members of gateways that are not alive.
+    sweep: Mutex<nodes::Sweep>,
 }
 
 impl std::fmt::Debug for Cluster {
@@ -142,6 +145,7 @@ impl Cluster {
             chain_origin: AtomicU64::new(0),
             asking: AtomicBool::new(false),
             beats: AtomicU64::new(0),
+            sweep: Mutex::new(nodes::Sweep::default()),
         });
         Ok((cluster, events))
     }

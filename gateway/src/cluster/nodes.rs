@@ -5,7 +5,7 @@
 //! one heard from its gateway, alive or gone. A gateway taken for gone while it still runs
 //! comes back with its next heartbeat, as it always did; a replayed one brings nobody back.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -85,6 +85,18 @@ impl Nodes {
         fresh
     }
 
+    /// Where gateway `node` stands.
+    pub fn standing(&self, node: NodeId) -> Standing {
+        let table = lock(&self.table);
+        if table.alive.contains_key(&node) {
+            Standing::Alive
+        } else if table.gone.contains_key(&node) {
+            Standing::Gone
+        } else {
+            Standing::Unknown
+        }
+    }
+
     /// Whether gateway `node` was heard from recently.
     pub fn alive(&self, node: NodeId) -> bool {
         lock(&self.table).alive.contains_key(&node)
@@ -134,6 +146,51 @@ impl Nodes {
     /// heartbeats could otherwise be replayed to it as another gateway's.
     pub fn bury(&self, node: NodeId) {
         lock(&self.table).bury(node, u64::MAX);
+    }
+}
+
+/// Where another gateway stands, as its heartbeats show it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    /// Heard from recently.
+    Alive,
+    /// Silent for [`NODE_TIMEOUT`].
+    Gone,
+    /// Never heard from (or forgotten).
+    Unknown,
+}
+
+/// The orderer's sweep of members whose gateway is not alive. A gateway that went away had
+/// its members removed when it went; a member seated for it afterwards (a join request
+/// recorded on NATS and replayed once its gateway is gone, or a join admitted just as its
+/// gateway was declared gone) has nobody left to send its departure, so the sweep removes
+/// it. A gateway never heard of gets one sweep of grace, since a new gateway's first join
+/// can arrive before its first heartbeat.
+#[derive(Debug, Default)]
+pub struct Sweep {
+    /// Unknown gateways with members at the previous sweep.
+    suspects: HashSet<NodeId>,
+    /// Unknown gateways with members at this sweep.
+    next: HashSet<NodeId>,
+}
+
+impl Sweep {
+    /// Whether the members of gateway `node`, standing as `standing`, leave at this sweep.
+    pub fn evicts(&mut self, node: NodeId, standing: Standing) -> bool {
+        match standing {
+            Standing::Alive => false,
+            Standing::Gone => true,
+            Standing::Unknown if self.suspects.contains(&node) => true,
+            Standing::Unknown => {
+                self.next.insert(node);
+                false
+            }
+        }
+    }
+
+    /// Ends this sweep: the unknown gateways seen become the next sweep's suspects.
+    pub fn finish(&mut self) {
+        self.suspects = std::mem::take(&mut self.next);
     }
 }
 
@@ -209,6 +266,26 @@ mod tests {
         assert!(
             !nodes.saw(beat(11, 0, 1_000_000), after_timeout),
             "this gateway's own previous id never comes back"
+        );
+    }
+
+    #[test]
+    fn the_sweep_removes_the_gone_at_once_and_the_unknown_after_one_sweep_of_grace() {
+        let mut sweep = Sweep::default();
+        assert!(!sweep.evicts(1, Standing::Alive));
+        assert!(sweep.evicts(2, Standing::Gone));
+        assert!(!sweep.evicts(3, Standing::Unknown), "a new gateway's grace");
+        assert!(!sweep.evicts(4, Standing::Unknown));
+        sweep.finish();
+        assert!(sweep.evicts(3, Standing::Unknown), "still unheard of");
+        assert!(
+            !sweep.evicts(4, Standing::Alive),
+            "its first heartbeat came in time"
+        );
+        sweep.finish();
+        assert!(
+            !sweep.evicts(4, Standing::Unknown),
+            "a suspect only for the sweep right after it was seen"
         );
     }
 

@@ -157,6 +157,15 @@ impl Room {
         self.len() == 0
     }
 
+    /// The gateways the members are connected to, each once.
+    pub fn member_gateways(&self) -> Vec<NodeId> {
+        let state = self.state();
+        let mut nodes: Vec<NodeId> = state.members.iter().map(|m| m.node).collect();
+        nodes.sort_unstable();
+        nodes.dedup();
+        nodes
+    }
+
     /// Whether any member is connected to gateway `node`.
     pub fn has_members_at(&self, node: NodeId) -> bool {
         self.state().members.iter().any(|m| m.node == node)
