@@ -24,7 +24,7 @@ use futures_util::StreamExt;
 
 use super::keys::RoomSubjects;
 use super::transport::{answer_aad, Transport};
-use super::wire::{ClaimAnswer, ToOrderer};
+use super::wire::{ClaimAnswer, Takeover, ToOrderer};
 use crate::rooms::NodeId;
 
 /// How long a claimant listens for other orderers and claimants.
@@ -50,14 +50,15 @@ pub struct Claimed {
     pub held: Vec<Message>,
 }
 
-/// Claims the ordering of the room with `subjects` for this gateway; `established` when it
-/// already holds the room's state.
+/// Claims the ordering of the room with `subjects` for this gateway; `takes_over` when it
+/// already holds the room's state and takes the ordering over from a gateway gone.
 pub async fn claim(
     transport: &Transport,
     subjects: &RoomSubjects,
-    established: bool,
+    takes_over: Option<Takeover>,
 ) -> Result<Claimed, ClaimError> {
     let me = transport.node();
+    let established = takes_over.is_some();
     let client = &transport.client;
     fn unavailable<E>(_: E) -> ClaimError {
         ClaimError::Unavailable
@@ -73,7 +74,7 @@ pub async fn claim(
     let claim = ToOrderer::Claim {
         node: me,
         claim: claim_id,
-        established,
+        takes_over,
     };
     let sealed = transport
         .seal(&subjects.orderer, &claim)
@@ -104,7 +105,8 @@ pub async fn claim(
             message = subscription.next() => {
                 let message = message.ok_or(ClaimError::Unavailable)?;
                 match transport.open::<ToOrderer>(&subjects.orderer, &message.payload) {
-                    Some(ToOrderer::Claim { node, claim, established: theirs }) => {
+                    Some(ToOrderer::Claim { node, claim, takes_over: rival }) => {
+                        let theirs = rival.is_some();
                         if let Some(reply) = &message.reply {
                             let ours = ClaimAnswer { node: me, established };
                             let theirs_aad = answer_aad(&subjects.orderer, claim);

@@ -11,6 +11,7 @@ use super::claim::claim;
 use super::link::ClusterLink;
 use super::orderer::Orderer;
 use super::wire::Sequenced;
+use super::wire::Takeover;
 use super::Cluster;
 use crate::rooms::{Event, Kick, Room, RoomKey};
 use crate::state::Gateway;
@@ -74,7 +75,11 @@ async fn take_over(
     link: Arc<ClusterLink>,
     gone: crate::rooms::NodeId,
 ) {
-    let claimed = claim(&cluster.transport, &link.subjects, true).await;
+    let takes_over = Takeover {
+        from: gone,
+        incarnation: room.incarnation(),
+    };
+    let claimed = claim(&cluster.transport, &link.subjects, Some(takes_over)).await;
     let claimed = match claimed {
         Ok(claimed) if room.take_over(gone) => claimed,
         _ => {

@@ -10,7 +10,7 @@ use futures_util::StreamExt;
 use super::link::ClusterLink;
 use super::replay::{InputNumbers, Numbered, RecentJoins};
 use super::transport::answer_aad;
-use super::wire::{ClaimAnswer, JoinAnswer, ToOrderer, WireAdmission};
+use super::wire::{ClaimAnswer, JoinAnswer, Takeover, ToOrderer, WireAdmission};
 use super::Cluster;
 use crate::rooms::{Admission, Input, JoinError, Kick, NodeId, Room, RoomKey};
 use crate::state::Gateway;
@@ -115,9 +115,9 @@ impl Orderer {
             ToOrderer::Claim {
                 node,
                 claim,
-                established,
+                takes_over,
             } => {
-                let Some(answer) = answer_claim(&self.room, transport.node(), node, established)
+                let Some(answer) = answer_claim(&self.room, transport.node(), node, takes_over)
                 else {
                     tracing::warn!(
                         "cluster: another gateway takes over a room ordered here; it closes here"
@@ -193,12 +193,21 @@ impl Orderer {
 }
 
 /// The answer of `me`, ordering `room`, to gateway `node`'s claim on it; `None` when `me`
-/// steps down. An established claim comes from a gateway taking the room over because it
-/// believes `me` gone: it may already order the room, so going on here could fork the
+/// steps down. A claim taking over this very incarnation from `me` comes from a gateway
+/// that believes `me` gone: it may already order the room, so going on here could fork the
 /// room's order. The room closes here instead (members get `cluster_unavailable` and may
-/// join again, on the room's new orderer).
-fn answer_claim(room: &Room, me: NodeId, node: NodeId, established: bool) -> Option<ClaimAnswer> {
-    if established && node != me {
+/// join again, on the room's new orderer). Any other claim (a new room's, or a takeover
+/// from another gateway or of an earlier incarnation, as a replay would be) is answered:
+/// the room is ordered here, and the claimant backs off.
+fn answer_claim(
+    room: &Room,
+    me: NodeId,
+    node: NodeId,
+    takes_over: Option<Takeover>,
+) -> Option<ClaimAnswer> {
+    let takes_this_over =
+        takes_over.is_some_and(|t| t.from == me && t.incarnation == room.incarnation());
+    if takes_this_over && node != me {
         room.close_here(Kick::ClusterUnavailable);
         return None;
     }
@@ -237,11 +246,16 @@ mod tests {
         (room, outbox)
     }
 
+    /// A takeover of incarnation 5 (the test room's) from gateway `from`.
+    fn takeover_from(from: NodeId, incarnation: u64) -> Option<Takeover> {
+        Some(Takeover { from, incarnation })
+    }
+
     #[test]
-    fn an_established_claim_from_another_gateway_closes_the_room_here() {
+    fn a_claim_taking_this_room_over_from_here_closes_it_here() {
         let (room, outbox) = ordered_room_with_a_member();
         assert_eq!(
-            answer_claim(&room, ME, 20, true),
+            answer_claim(&room, ME, 20, takeover_from(ME, 5)),
             None,
             "the orderer steps down"
         );
@@ -257,7 +271,7 @@ mod tests {
     #[test]
     fn a_new_rooms_claim_is_answered_and_the_room_goes_on() {
         let (room, outbox) = ordered_room_with_a_member();
-        let answer = answer_claim(&room, ME, 20, false);
+        let answer = answer_claim(&room, ME, 20, None);
         assert_eq!(
             answer,
             Some(ClaimAnswer {
@@ -267,6 +281,23 @@ mod tests {
             "the claimant backs off"
         );
         assert!(!room.is_retired());
+        assert_eq!(outbox.kick().reason(), None);
+    }
+
+    #[test]
+    fn a_takeover_claim_for_another_orderer_or_incarnation_is_answered_not_obeyed() {
+        let (room, outbox) = ordered_room_with_a_member();
+        for replayed in [takeover_from(30, 5), takeover_from(ME, 4)] {
+            assert_eq!(
+                answer_claim(&room, ME, 20, replayed),
+                Some(ClaimAnswer {
+                    node: ME,
+                    established: true
+                }),
+                "{replayed:?}: the room is ordered here"
+            );
+        }
+        assert!(!room.is_retired(), "a replayed takeover closes nothing");
         assert_eq!(outbox.kick().reason(), None);
     }
 

@@ -50,10 +50,21 @@ pub enum ToOrderer {
         node: NodeId,
         /// A random id for this claim, which its answers are bound to.
         claim: u64,
-        /// Whether it already holds the room's state (it takes over from an orderer that
-        /// went away) rather than creating the room.
-        established: bool,
+        /// The orderer it takes over from, when it already holds the room's state; `None`
+        /// when it creates the room.
+        takes_over: Option<Takeover>,
     },
+}
+
+/// What a claim takes over: the room's orderer, believed gone, and the room incarnation it
+/// ordered. Only that orderer, still ordering that incarnation, steps down for it, so a
+/// takeover claim recorded on NATS and replayed later closes no room.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Takeover {
+    /// The orderer believed gone.
+    pub from: NodeId,
+    /// The incarnation it ordered.
+    pub incarnation: u64,
 }
 
 /// What a joiner brings, as sent to the orderer.
