@@ -261,3 +261,44 @@ async fn a_member_seated_for_a_gone_gateway_is_swept_out() {
         .expect("the member seated for a gone gateway was swept out");
     assert_eq!(left["member"], joined["member"]);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn join_requests_recorded_long_ago_are_refused_even_by_an_orderer_that_never_saw_them() {
+    let nats = NatsServer::start();
+    let secret = Secret::new();
+    let tap = async_nats::connect(nats.url()).await.unwrap();
+    let mut a = gateway(&nats.url(), &secret, &[], &[]);
+    let b = gateway(&nats.url(), &secret, &[], &[]);
+    let c = gateway(&nats.url(), &secret, &[], &[]);
+    wait_for_peers(&[&a, &b, &c]).await;
+    let mut alice = Client::ready(a.addr).await;
+    let room = alice.create_room().await;
+    let mut bob = Client::ready(b.addr).await;
+    let mut carol = Client::ready(c.addr).await;
+    let (joins, bob_in) = record_joins(&tap, bob.join(&room)).await;
+    let (carols, _) = record_joins(&tap, carol.join(&room)).await;
+    let recorded = tokio::time::Instant::now();
+    let joins = [joins, carols].concat();
+    assert_eq!(joins.len(), 2, "the tap saw both join requests");
+    bob.expect("member_joined").await;
+
+    // Bob leaves: b, alive, no longer follows the room, and would send no departure for a
+    // member seated in its name. Then a goes, and c, which answered neither join (a did),
+    // orders the room.
+    bob.send_json(serde_json::json!({"type": "room_leave", "room": bob_in.room}))
+        .await;
+    carol.expect("member_left").await;
+    a.kill();
+    let left = tokio::time::timeout(DEPARTURE, carol.expect("member_left"))
+        .await
+        .expect("member_left after the orderer died");
+    assert_eq!(left["member"], room.member);
+
+    // Stamped with heartbeats over 10 s older than b's and c's latest.
+    tokio::time::sleep_until(recorded + Duration::from_secs(11)).await;
+    replay(&tap, &joins).await;
+    assert!(
+        carol.is_silent_for(Duration::from_millis(1500)).await,
+        "nobody was seated by the replays"
+    );
+}

@@ -23,6 +23,7 @@ use async_nats::{Message, Subscriber};
 use futures_util::StreamExt;
 
 use super::keys::RoomSubjects;
+use super::nodes::Nodes;
 use super::transport::{answer_aad, Transport};
 use super::wire::{ClaimAnswer, Takeover, ToOrderer};
 use crate::rooms::NodeId;
@@ -54,6 +55,7 @@ pub struct Claimed {
 /// already holds the room's state and takes the ordering over from a gateway gone.
 pub async fn claim(
     transport: &Transport,
+    nodes: &Nodes,
     subjects: &RoomSubjects,
     takes_over: Option<Takeover>,
 ) -> Result<Claimed, ClaimError> {
@@ -73,6 +75,7 @@ pub async fn claim(
     let claim_id = rand::random::<u64>();
     let claim = ToOrderer::Claim {
         node: me,
+        beat: transport.beat(),
         claim: claim_id,
         takes_over,
     };
@@ -105,7 +108,9 @@ pub async fn claim(
             message = subscription.next() => {
                 let message = message.ok_or(ClaimError::Unavailable)?;
                 match transport.open::<ToOrderer>(&subjects.orderer, &message.payload) {
-                    Some(ToOrderer::Claim { node, claim, takes_over: rival }) => {
+                    // A rival's claim recorded long ago and replayed is not a rival.
+                    Some(ToOrderer::Claim { node, beat, .. }) if !nodes.is_fresh(node, beat) => {}
+                    Some(ToOrderer::Claim { node, claim, takes_over: rival, .. }) => {
                         let theirs = rival.is_some();
                         if let Some(reply) = &message.reply {
                             let ours = ClaimAnswer { node: me, established };

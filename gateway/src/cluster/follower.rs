@@ -79,7 +79,13 @@ async fn take_over(
         from: gone,
         incarnation: room.incarnation(),
     };
-    let claimed = claim(&cluster.transport, &link.subjects, Some(takes_over)).await;
+    let claimed = claim(
+        &cluster.transport,
+        &cluster.nodes,
+        &link.subjects,
+        Some(takes_over),
+    )
+    .await;
     let claimed = match claimed {
         Ok(claimed) if room.take_over(gone) => claimed,
         _ => {

@@ -125,7 +125,7 @@ impl Cluster {
     /// Creates the room by claiming its ordering, then admits the creator.
     async fn create(self: &Arc<Self>, request: &Request<'_>) -> Attempt {
         let gateway = request.gateway;
-        let claimed = match claim(&self.transport, &request.subjects, None).await {
+        let claimed = match claim(&self.transport, &self.nodes, &request.subjects, None).await {
             Ok(claimed) => claimed,
             // Someone orders that room: a new free room tries another code; a paid room
             // is joined where it is ordered.
@@ -210,6 +210,7 @@ impl Cluster {
         room.expect_join(join_id, request.handle.clone());
         let ask = ToOrderer::Join {
             node: self.transport.node(),
+            beat: self.transport.beat(),
             join_id,
             admission: wire_admission(request.admission),
         };

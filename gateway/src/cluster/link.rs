@@ -61,6 +61,7 @@ impl RoomLink for ClusterLink {
     fn forward(&self, incarnation: u64, orderer: NodeId, input: &Input) -> bool {
         let message = ToOrderer::Input {
             node: self.node,
+            beat: self.transport.beat(),
             orderer,
             incarnation,
             link: self.id,

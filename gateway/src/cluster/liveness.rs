@@ -120,7 +120,7 @@ impl Cluster {
         }
         let heartbeat = Heartbeat {
             node: self.transport.node(),
-            beat: self.beats.fetch_add(1, Ordering::AcqRel) + 1,
+            beat: self.transport.next_beat(),
             rooms: u32::try_from(gateway.rooms.ordered_here()).unwrap_or(u32::MAX),
             chain: self.chain_mark(gateway),
         };
@@ -134,11 +134,7 @@ impl Cluster {
             self.on_gone(gateway, gone, now);
         }
         self.close_orphans(gateway, now);
-        if self
-            .beats
-            .load(Ordering::Acquire)
-            .is_multiple_of(SWEEP_EVERY)
-        {
+        if self.transport.beat().is_multiple_of(SWEEP_EVERY) {
             self.sweep(gateway);
         }
     }

@@ -68,8 +68,6 @@ pub struct Cluster {
     chain_origin: AtomicU64,
     /// Whether an ask for the chain is under way.
     asking: AtomicBool,
-    /// Heartbeats sent: the last one's number (see `nodes`).
-    beats: AtomicU64,
     /// The sweep of rooms ordered here for members of gateways that are not alive.
     sweep: Mutex<nodes::Sweep>,
 }
@@ -144,10 +142,33 @@ impl Cluster {
             join_micros: AtomicU64::new(0),
             chain_origin: AtomicU64::new(0),
             asking: AtomicBool::new(false),
-            beats: AtomicU64::new(0),
             sweep: Mutex::new(nodes::Sweep::default()),
         });
         Ok((cluster, events))
+    }
+
+    /// A cluster link that never reaches a server (tests of what a gateway does with
+    /// messages, without NATS). Must be called inside a Tokio runtime.
+    #[cfg(test)]
+    pub(crate) fn offline() -> Arc<Self> {
+        let client = async_nats::ConnectOptions::new()
+            .retry_on_initial_connect()
+            .connect("127.0.0.1:1")
+            .now_or_never()
+            .and_then(Result::ok)
+            .unwrap_or_else(|| unreachable!("a client that retries starts at once"));
+        let keys = ClusterKeys::new(&crate::secret::SecretBytes32::new([1; 32]));
+        let (transport, _queue) = Transport::new(client, keys);
+        Arc::new(Self {
+            transport: Arc::new(transport),
+            nodes: Nodes::default(),
+            join_locks: Mutex::new(HashMap::new()),
+            orphans: Mutex::new(Vec::new()),
+            join_micros: AtomicU64::new(0),
+            chain_origin: AtomicU64::new(0),
+            asking: AtomicBool::new(false),
+            sweep: Mutex::new(nodes::Sweep::default()),
+        })
     }
 
     /// A key for `label` that every gateway of the cluster derives alike.

@@ -17,6 +17,10 @@ use crate::sync::lock;
 pub const HEARTBEAT_INTERVAL: Duration = Duration::from_millis(500);
 /// Silence after which a gateway counts as gone: four heartbeats.
 pub const NODE_TIMEOUT: Duration = Duration::from_secs(2);
+/// How many heartbeats older than the last one heard from its gateway a message to an
+/// orderer may be stamped (10 s): more than a publish queue's backlog or NATS's delivery
+/// takes, far less than a replayed recording is.
+pub const BEAT_SLACK: u64 = 20;
 /// Gone gateways remembered with their last heartbeat's number, so their replayed
 /// heartbeats do not bring them back. Past this many the oldest is forgotten: it takes
 /// 4,096 gateways going away (restarts, lost links) before one's heartbeats could be
@@ -83,6 +87,19 @@ impl Nodes {
             );
         }
         fresh
+    }
+
+    /// Whether a message stamped with heartbeat number `beat` by gateway `node` is fresh:
+    /// no more than [`BEAT_SLACK`] heartbeats older than the last heard from it, alive or
+    /// gone. A gateway never heard of is given the benefit of the doubt (a new gateway's
+    /// first messages can arrive before its first heartbeat).
+    pub fn is_fresh(&self, node: NodeId, beat: u64) -> bool {
+        let table = lock(&self.table);
+        let last = match table.alive.get(&node) {
+            Some(seen) => Some(seen.beat),
+            None => table.gone.get(&node).copied(),
+        };
+        last.is_none_or(|last| beat.saturating_add(BEAT_SLACK) >= last)
     }
 
     /// Where gateway `node` stands.
@@ -164,31 +181,31 @@ pub enum Standing {
 /// its members removed when it went; a member seated for it afterwards (a join request
 /// recorded on NATS and replayed once its gateway is gone, or a join admitted just as its
 /// gateway was declared gone) has nobody left to send its departure, so the sweep removes
-/// it. A gateway never heard of gets one sweep of grace, since a new gateway's first join
-/// can arrive before its first heartbeat.
+/// it. Every gateway not alive gets one sweep of grace: a new gateway's first join can
+/// arrive before its first heartbeat, and after this gateway's own link came back every
+/// other one counts as gone until its next heartbeat.
 #[derive(Debug, Default)]
 pub struct Sweep {
-    /// Unknown gateways with members at the previous sweep.
+    /// Gateways not alive with members at the previous sweep.
     suspects: HashSet<NodeId>,
-    /// Unknown gateways with members at this sweep.
+    /// Gateways not alive with members at this sweep.
     next: HashSet<NodeId>,
 }
 
 impl Sweep {
     /// Whether the members of gateway `node`, standing as `standing`, leave at this sweep.
     pub fn evicts(&mut self, node: NodeId, standing: Standing) -> bool {
-        match standing {
-            Standing::Alive => false,
-            Standing::Gone => true,
-            Standing::Unknown if self.suspects.contains(&node) => true,
-            Standing::Unknown => {
-                self.next.insert(node);
-                false
-            }
+        if standing == Standing::Alive {
+            return false;
         }
+        if self.suspects.contains(&node) {
+            return true;
+        }
+        self.next.insert(node);
+        false
     }
 
-    /// Ends this sweep: the unknown gateways seen become the next sweep's suspects.
+    /// Ends this sweep: the gateways not alive seen become the next sweep's suspects.
     pub fn finish(&mut self) {
         self.suspects = std::mem::take(&mut self.next);
     }
@@ -270,13 +287,17 @@ mod tests {
     }
 
     #[test]
-    fn the_sweep_removes_the_gone_at_once_and_the_unknown_after_one_sweep_of_grace() {
+    fn the_sweep_removes_gateways_not_alive_after_one_sweep_of_grace() {
         let mut sweep = Sweep::default();
         assert!(!sweep.evicts(1, Standing::Alive));
-        assert!(sweep.evicts(2, Standing::Gone));
+        assert!(
+            !sweep.evicts(2, Standing::Gone),
+            "gone, or this gateway's link just came back"
+        );
         assert!(!sweep.evicts(3, Standing::Unknown), "a new gateway's grace");
         assert!(!sweep.evicts(4, Standing::Unknown));
         sweep.finish();
+        assert!(sweep.evicts(2, Standing::Gone), "still gone");
         assert!(sweep.evicts(3, Standing::Unknown), "still unheard of");
         assert!(
             !sweep.evicts(4, Standing::Alive),
@@ -286,6 +307,28 @@ mod tests {
         assert!(
             !sweep.evicts(4, Standing::Unknown),
             "a suspect only for the sweep right after it was seen"
+        );
+    }
+
+    #[test]
+    fn a_message_stamped_long_before_its_gateways_last_heartbeat_is_stale() {
+        let nodes = Nodes::default();
+        let now = Instant::now();
+        assert!(nodes.is_fresh(7, 1), "never heard of: fresh");
+        nodes.saw(beat(7, 0, 100), now);
+        assert!(nodes.is_fresh(7, 100) && nodes.is_fresh(7, 100 - BEAT_SLACK));
+        assert!(
+            !nodes.is_fresh(7, 100 - BEAT_SLACK - 1),
+            "recorded over 10 s earlier"
+        );
+        assert!(
+            nodes.is_fresh(7, 101),
+            "sent after the last heartbeat heard"
+        );
+        nodes.expire(now + NODE_TIMEOUT + Duration::from_millis(1));
+        assert!(
+            !nodes.is_fresh(7, 50),
+            "gone: still judged by its last heartbeat"
         );
     }
 

@@ -89,11 +89,15 @@ impl Orderer {
         let Some(request) = transport.open::<ToOrderer>(subject, &message.payload) else {
             return true;
         };
+        if !self.is_fresh(&request) {
+            return true;
+        }
         match request {
             ToOrderer::Join {
                 node,
                 join_id,
                 admission,
+                ..
             } => {
                 // A join request seen already is a replay: its joiner had its answer.
                 if !self.joins.first_time(join_id) {
@@ -111,11 +115,13 @@ impl Orderer {
                 link,
                 seq,
                 input,
+                ..
             } => self.input(node, orderer, incarnation, (link, seq), input),
             ToOrderer::Claim {
                 node,
                 claim,
                 takes_over,
+                ..
             } => {
                 let Some(answer) = answer_claim(&self.room, transport.node(), node, takes_over)
                 else {
@@ -134,6 +140,18 @@ impl Orderer {
             }
         }
         true
+    }
+
+    /// Whether `request` may be taken: not one of this gateway's own (NATS never echoes
+    /// them, so one arriving is a replay), and stamped no more than `nodes::BEAT_SLACK`
+    /// heartbeats before the last heard from its gateway.
+    fn is_fresh(&self, request: &ToOrderer) -> bool {
+        let (node, beat) = match request {
+            ToOrderer::Join { node, beat, .. }
+            | ToOrderer::Input { node, beat, .. }
+            | ToOrderer::Claim { node, beat, .. } => (*node, *beat),
+        };
+        node != self.cluster.transport.node() && self.cluster.nodes.is_fresh(node, beat)
     }
 
     fn admit(&self, node: NodeId, join_id: u64, admission: Admission) -> JoinAnswer {
@@ -167,15 +185,21 @@ impl Orderer {
         if incarnation != self.room.incarnation() {
             return;
         }
-        // Addressed to another orderer (one the room had before this one): refused, so that
-        // an input recorded on its way there cannot be replayed here. 0 is a follower that
-        // has not learned its orderer yet, which only ever gives up a join.
-        if orderer != self.cluster.transport.node()
-            && !(orderer == 0 && matches!(input, Input::Abandon { .. }))
-        {
+        let may_end = matches!(input, Input::Leave { .. } | Input::Abandon { .. });
+        if orderer != self.cluster.transport.node() {
+            // Addressed to another orderer: one the room had before this one (the follower
+            // has not applied the takeover yet), or none yet (0: a follower giving up a join
+            // before its snapshot). A departure is taken, outside the link's numbering (the
+            // link's inputs to this orderer are numbered apart); anything else is refused,
+            // so that an input recorded on its way to another orderer cannot be replayed
+            // here. A replayed departure removes a member once at most, and only within
+            // the freshness window (`is_fresh`).
+            if may_end {
+                self.room.input(node, input);
+                self.gateway.rooms.remove_if_done(self.key, &self.room);
+            }
             return;
         }
-        let may_end = matches!(input, Input::Leave { .. } | Input::Abandon { .. });
         match self.inputs.take(node, link, seq) {
             Numbered::Next => self.room.input(node, input),
             Numbered::Replayed => {}
@@ -299,6 +323,75 @@ mod tests {
         }
         assert!(!room.is_retired(), "a replayed takeover closes nothing");
         assert_eq!(outbox.kick().reason(), None);
+    }
+
+    #[tokio::test]
+    async fn a_departure_addressed_to_the_previous_orderer_is_taken_and_nothing_else() {
+        let cluster = Cluster::offline();
+        let me = cluster.transport.node();
+        let gateway = Gateway::new(
+            crate::GatewayConfig::local_defaults(),
+            None,
+            None,
+            tokio::sync::watch::channel(false),
+        );
+        let key = RoomKey::Free(123_456);
+        let subjects = cluster.transport.keys.subjects(&key);
+        let link = ClusterLink::new(cluster.transport.clone(), subjects);
+        let room = Arc::new(Room::ordered_here(1, None, me, link.clone(), 5));
+        let (handle, outbox) = crate::rooms::MemberHandle::new(16);
+        let here = room
+            .admit(me, 0, Some(handle), &Admission::Creator, 8)
+            .unwrap()
+            .member;
+        // Two members on gateway 20, which followed the previous orderer, 30.
+        let leaving = room
+            .admit(20, 1, None, &Admission::Checked, 8)
+            .unwrap()
+            .member;
+        let staying = room
+            .admit(20, 2, None, &Admission::Checked, 8)
+            .unwrap()
+            .member;
+        let mut orderer = Orderer::new(cluster, gateway, key, room.clone(), link);
+        let frame = |sender| Input::Frame {
+            sender,
+            kind: 5,
+            to: Some(here),
+            payload: bytes::Bytes::from_static(b"to the member here"),
+        };
+        let relayed = || {
+            let mut frames = 0;
+            while let Some(item) = outbox.try_recv() {
+                frames += usize::from(matches!(item, crate::rooms::Outbound::Binary(_)));
+            }
+            frames
+        };
+        let previous = 30;
+        relayed();
+
+        orderer.input(20, previous, 5, (1, 0), frame(staying));
+        assert_eq!(
+            relayed(),
+            0,
+            "a frame addressed to the previous orderer is refused"
+        );
+        for seq in 0..3 {
+            orderer.input(20, me, 5, (1, seq), frame(staying));
+        }
+        assert_eq!(relayed(), 3, "addressed here, frames are relayed");
+        orderer.input(20, previous, 5, (1, 0), Input::Leave { member: leaving });
+        assert!(
+            !room.members().contains(&leaving),
+            "a departure addressed to the previous orderer is taken (else a ghost stays)"
+        );
+        orderer.input(20, me, 5, (1, 3), frame(staying));
+        assert_eq!(
+            relayed(),
+            1,
+            "taken outside the link's numbering: the next input is neither a gap nor a replay"
+        );
+        assert!(room.members().contains(&staying));
     }
 
     #[test]

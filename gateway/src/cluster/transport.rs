@@ -39,6 +39,9 @@ pub struct Transport {
     node: AtomicU64,
     up: AtomicBool,
     outgoing: mpsc::Sender<Outgoing>,
+    /// The number of the last heartbeat sent (see `nodes`): every message to an orderer
+    /// carries it, so a receiver tells a fresh message from one recorded long ago.
+    beats: AtomicU64,
 }
 
 impl std::fmt::Debug for Transport {
@@ -68,6 +71,7 @@ impl Transport {
             node: AtomicU64::new(fresh_node_id()),
             up: AtomicBool::new(false),
             outgoing,
+            beats: AtomicU64::new(0),
         };
         (transport, queue)
     }
@@ -81,6 +85,16 @@ impl Transport {
     /// gateway, so the others finish with the old one cleanly.
     pub(super) fn renew_node(&self) {
         self.node.store(fresh_node_id(), Ordering::Release);
+    }
+
+    /// The number of the last heartbeat sent.
+    pub fn beat(&self) -> u64 {
+        self.beats.load(Ordering::Acquire)
+    }
+
+    /// Numbers the next heartbeat.
+    pub(super) fn next_beat(&self) -> u64 {
+        self.beats.fetch_add(1, Ordering::AcqRel) + 1
     }
 
     /// Whether the NATS link is up.
@@ -148,19 +162,19 @@ impl Transport {
         let Some(sealed) = self.seal(subject, message) else {
             return Asked::NoAnswer;
         };
-        let inbox = self.client.new_inbox();
-        let Ok(mut answers) = self.client.subscribe(inbox.clone()).await else {
-            return Asked::NoAnswer;
-        };
-        let sent = self
-            .client
-            .publish_with_reply(subject.to_owned(), inbox, sealed)
-            .await;
-        if sent.is_err() {
-            return Asked::NoAnswer;
-        }
         let aad = answer_aad(subject, request);
-        let wait = async {
+        let ask = async {
+            let inbox = self.client.new_inbox();
+            let Ok(mut answers) = self.client.subscribe(inbox.clone()).await else {
+                return Asked::NoAnswer;
+            };
+            let sent = self
+                .client
+                .publish_with_reply(subject.to_owned(), inbox, sealed)
+                .await;
+            if sent.is_err() {
+                return Asked::NoAnswer;
+            }
             while let Some(answer) = answers.next().await {
                 // The server's own notice that nobody listens on `subject`.
                 if answer.status == Some(async_nats::StatusCode::NO_RESPONDERS) {
@@ -172,7 +186,7 @@ impl Transport {
             }
             Asked::NoAnswer
         };
-        tokio::time::timeout(timeout, wait)
+        tokio::time::timeout(timeout, ask)
             .await
             .unwrap_or(Asked::NoAnswer)
     }

@@ -21,6 +21,8 @@ pub enum ToOrderer {
     Join {
         /// The joiner's gateway.
         node: NodeId,
+        /// Its last heartbeat's number when it sent this (see `nodes::Nodes::is_fresh`).
+        beat: u64,
         /// That gateway's id for the join.
         join_id: u64,
         /// What the joiner brings.
@@ -30,6 +32,8 @@ pub enum ToOrderer {
     Input {
         /// The member's gateway.
         node: NodeId,
+        /// Its last heartbeat's number when it sent this.
+        beat: u64,
         /// The gateway it is addressed to: the orderer its sender follows (0 before a
         /// snapshot has said which). Another orderer refuses it, so an input recorded on its
         /// way to one orderer cannot be replayed to the next.
@@ -48,6 +52,8 @@ pub enum ToOrderer {
     Claim {
         /// The claimant.
         node: NodeId,
+        /// Its last heartbeat's number when it sent this.
+        beat: u64,
         /// A random id for this claim, which its answers are bound to.
         claim: u64,
         /// The orderer it takes over from, when it already holds the room's state; `None`
@@ -203,6 +209,7 @@ mod tests {
     fn messages_round_trip_and_junk_or_trailing_bytes_are_refused() {
         let input = ToOrderer::Input {
             node: 7,
+            beat: 3,
             orderer: 8,
             incarnation: 9,
             link: 3,
@@ -232,6 +239,7 @@ mod tests {
     fn input_with_payload(bytes: usize) -> ToOrderer {
         ToOrderer::Input {
             node: u64::MAX,
+            beat: u64::MAX,
             orderer: u64::MAX,
             incarnation: u64::MAX,
             link: u64::MAX,
