@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use async_nats::Message;
 use futures_util::StreamExt;
-use support::cluster::{gateway, wait_for_peers, NatsServer, Secret};
+use support::cluster::{gateway, wait_for_peers, NatsServer, Proxy, Secret};
 use support::Client;
 
 /// Longer than a gateway takes to notice another is gone (2 s of silence, checked every
@@ -301,4 +301,48 @@ async fn join_requests_recorded_long_ago_are_refused_even_by_an_orderer_that_nev
         carol.is_silent_for(Duration::from_millis(1500)).await,
         "nobody was seated by the replays"
     );
+}
+
+/// How many other gateways `addr`'s gateway counts alive (its `/v1/health`).
+async fn peers(addr: std::net::SocketAddr) -> u64 {
+    let health: serde_json::Value = reqwest::get(format!("http://{addr}/v1/health"))
+        .await
+        .expect("the gateway answers")
+        .json()
+        .await
+        .expect("health is JSON");
+    health["cluster"]["peers"]
+        .as_u64()
+        .expect("a clustered gateway counts its peers")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_gateway_back_from_a_lost_link_does_not_count_its_old_self_as_a_peer() {
+    let nats = NatsServer::start();
+    let secret = Secret::new();
+    let tap = async_nats::connect(nats.url()).await.unwrap();
+    let nats_addr = format!("127.0.0.1:{}", nats.port).parse().unwrap();
+    let proxy = Proxy::start(nats_addr).await;
+    let a = gateway(&nats.url(), &secret, &[], &[]);
+    let b = gateway(&proxy.url(), &secret, &[], &[]);
+    wait_for_peers(&[&a, &b]).await;
+    // Both gateways' heartbeats, b's under the node id it has until it loses the link.
+    let heartbeats = record(&tap, "ag.hb", Duration::from_millis(1200)).await;
+    assert!(heartbeats.len() >= 4, "recorded {}", heartbeats.len());
+
+    proxy.cut();
+    let deadline = tokio::time::Instant::now() + DEPARTURE;
+    while peers(a.addr).await != 0 {
+        assert!(tokio::time::Instant::now() < deadline, "a never saw b go");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    proxy.mend();
+    wait_for_peers(&[&a, &b]).await;
+
+    for _ in 0..10 {
+        replay(&tap, &heartbeats).await;
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        assert_eq!(peers(b.addr).await, 1, "b counts only a, not its old self");
+        assert_eq!(peers(a.addr).await, 1, "a counts only b's new self");
+    }
 }
