@@ -84,21 +84,34 @@ async fn replayed_heartbeats_do_not_keep_a_killed_gateway_alive() {
     assert_eq!(left["member"], bob_in.member);
 }
 
-/// Records, on the orderer subjects, what is published there while `during` runs: the
-/// inputs followers forward (and any join or claim, which the replays below skip).
-async fn record_inputs<F: std::future::Future>(
+/// What to keep of the orderer subjects' traffic.
+#[derive(Clone, Copy)]
+enum Keep {
+    /// The inputs followers forward (published without a reply subject).
+    Inputs,
+    /// The requests, joins and claims (published with one).
+    Requests,
+}
+
+/// Records what is published on the orderer subjects while `during` runs (and until they
+/// have been quiet for 300 ms after it), keeping `keep`.
+async fn record_orderers<F: std::future::Future>(
     tap: &async_nats::Client,
+    keep: Keep,
     during: F,
 ) -> (Vec<Message>, F::Output) {
     let mut subscription = tap.subscribe("ag.r.*").await.expect("the tap subscribes");
     tap.flush().await.expect("the tap reaches NATS");
     let output = during.await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
     let mut seen = Vec::new();
     while let Ok(Some(message)) =
-        tokio::time::timeout(Duration::from_millis(100), subscription.next()).await
+        tokio::time::timeout(Duration::from_millis(300), subscription.next()).await
     {
-        if message.reply.is_none() {
+        let wanted = match keep {
+            Keep::Inputs => message.reply.is_none(),
+            Keep::Requests => message.reply.is_some(),
+        };
+        if wanted {
             seen.push(message);
         }
     }
@@ -120,7 +133,7 @@ async fn a_replayed_input_is_dropped_and_evicts_nobody() {
     alice.expect("member_joined").await;
 
     // Bob's frame goes from b to a, the room's orderer, as an input on NATS.
-    let (inputs, ()) = record_inputs(&tap, async {
+    let (inputs, ()) = record_orderers(&tap, Keep::Inputs, async {
         bob.send_frame(bob_in.room, b"once").await;
         assert_eq!(alice.recv_frame().await.2, b"once");
     })
@@ -156,7 +169,7 @@ async fn inputs_recorded_on_their_way_to_a_killed_orderer_are_refused_by_its_suc
     let carol_in = carol.join(&room).await;
     bob.expect("member_joined").await;
 
-    let (inputs, ()) = record_inputs(&tap, async {
+    let (inputs, ()) = record_orderers(&tap, Keep::Inputs, async {
         bob.send_frame(bob_in.room, b"once").await;
         assert_eq!(carol.recv_frame().await.2, b"once");
     })
@@ -183,26 +196,6 @@ async fn inputs_recorded_on_their_way_to_a_killed_orderer_are_refused_by_its_suc
     assert_eq!(bob.recv_frame().await.2, b"on");
 }
 
-/// Records the join requests (requests on the orderer subjects) published while `during`
-/// runs.
-async fn record_joins<F: std::future::Future>(
-    tap: &async_nats::Client,
-    during: F,
-) -> (Vec<Message>, F::Output) {
-    let mut subscription = tap.subscribe("ag.r.*").await.expect("the tap subscribes");
-    tap.flush().await.expect("the tap reaches NATS");
-    let output = during.await;
-    let mut seen = Vec::new();
-    while let Ok(Some(message)) =
-        tokio::time::timeout(Duration::from_millis(300), subscription.next()).await
-    {
-        if message.reply.is_some() {
-            seen.push(message);
-        }
-    }
-    (seen, output)
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_replayed_join_request_seats_nobody() {
     let nats = NatsServer::start();
@@ -214,7 +207,7 @@ async fn a_replayed_join_request_seats_nobody() {
     let mut alice = Client::ready(a.addr).await;
     let room = alice.create_room().await;
     let mut bob = Client::ready(b.addr).await;
-    let (joins, bob_in) = record_joins(&tap, bob.join(&room)).await;
+    let (joins, bob_in) = record_orderers(&tap, Keep::Requests, bob.join(&room)).await;
     assert_eq!(joins.len(), 1, "the tap saw bob's join request");
     alice.expect("member_joined").await;
     bob.send_json(serde_json::json!({"type": "room_leave", "room": bob_in.room}))
@@ -240,7 +233,7 @@ async fn a_member_seated_for_a_gone_gateway_is_swept_out() {
     let mut alice = Client::ready(a.addr).await;
     let room = alice.create_room().await;
     let mut bob = Client::ready(b.addr).await;
-    let (joins, _) = record_joins(&tap, bob.join(&room)).await;
+    let (joins, _) = record_orderers(&tap, Keep::Requests, bob.join(&room)).await;
     assert_eq!(joins.len(), 1, "the tap saw bob's join request");
     let mut carol = Client::ready(c.addr).await;
     carol.join(&room).await;
@@ -275,8 +268,8 @@ async fn join_requests_recorded_long_ago_are_refused_even_by_an_orderer_that_nev
     let room = alice.create_room().await;
     let mut bob = Client::ready(b.addr).await;
     let mut carol = Client::ready(c.addr).await;
-    let (joins, bob_in) = record_joins(&tap, bob.join(&room)).await;
-    let (carols, _) = record_joins(&tap, carol.join(&room)).await;
+    let (joins, bob_in) = record_orderers(&tap, Keep::Requests, bob.join(&room)).await;
+    let (carols, _) = record_orderers(&tap, Keep::Requests, carol.join(&room)).await;
     let recorded = tokio::time::Instant::now();
     let joins = [joins, carols].concat();
     assert_eq!(joins.len(), 2, "the tap saw both join requests");

@@ -134,7 +134,12 @@ impl Cluster {
             .map_err(|e| ClusterError::BadServer(e.to_string()))?;
         let (transport, queue) = Transport::new(client.clone(), ClusterKeys::new(&secret));
         tokio::spawn(transport::run_publisher(client, queue));
-        let cluster = Arc::new(Self {
+        Ok((Self::with_transport(transport), events))
+    }
+
+    /// A fresh membership on `transport`: no other gateway heard of yet.
+    fn with_transport(transport: Transport) -> Arc<Self> {
+        Arc::new(Self {
             transport: Arc::new(transport),
             nodes: Nodes::default(),
             join_locks: Mutex::new(HashMap::new()),
@@ -143,8 +148,7 @@ impl Cluster {
             chain_origin: AtomicU64::new(0),
             asking: AtomicBool::new(false),
             sweep: Mutex::new(nodes::Sweep::default()),
-        });
-        Ok((cluster, events))
+        })
     }
 
     /// A cluster link that never reaches a server (tests of what a gateway does with
@@ -159,16 +163,7 @@ impl Cluster {
             .unwrap_or_else(|| unreachable!("a client that retries starts at once"));
         let keys = ClusterKeys::new(&crate::secret::SecretBytes32::new([1; 32]));
         let (transport, _queue) = Transport::new(client, keys);
-        Arc::new(Self {
-            transport: Arc::new(transport),
-            nodes: Nodes::default(),
-            join_locks: Mutex::new(HashMap::new()),
-            orphans: Mutex::new(Vec::new()),
-            join_micros: AtomicU64::new(0),
-            chain_origin: AtomicU64::new(0),
-            asking: AtomicBool::new(false),
-            sweep: Mutex::new(nodes::Sweep::default()),
-        })
+        Self::with_transport(transport)
     }
 
     /// A key for `label` that every gateway of the cluster derives alike.
