@@ -149,7 +149,7 @@ impl Cluster {
             }
             let mut evicted = false;
             for node in room.member_gateways() {
-                if node != me && sweep.evicts(node, self.nodes.standing(node)) {
+                if node != me && sweep.evicts(node, self.nodes.alive(node)) {
                     room.evict(node);
                     evicted = true;
                 }

@@ -102,18 +102,6 @@ impl Nodes {
         last.is_none_or(|last| beat.saturating_add(BEAT_SLACK) >= last)
     }
 
-    /// Where gateway `node` stands.
-    pub fn standing(&self, node: NodeId) -> Standing {
-        let table = lock(&self.table);
-        if table.alive.contains_key(&node) {
-            Standing::Alive
-        } else if table.gone.contains_key(&node) {
-            Standing::Gone
-        } else {
-            Standing::Unknown
-        }
-    }
-
     /// Whether gateway `node` was heard from recently.
     pub fn alive(&self, node: NodeId) -> bool {
         lock(&self.table).alive.contains_key(&node)
@@ -166,17 +154,6 @@ impl Nodes {
     }
 }
 
-/// Where another gateway stands, as its heartbeats show it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Standing {
-    /// Heard from recently.
-    Alive,
-    /// Silent for [`NODE_TIMEOUT`].
-    Gone,
-    /// Never heard from (or forgotten).
-    Unknown,
-}
-
 /// The orderer's sweep of members whose gateway is not alive. A gateway that went away had
 /// its members removed when it went; a member seated for it afterwards (a join request
 /// recorded on NATS and replayed once its gateway is gone, or a join admitted just as its
@@ -193,9 +170,10 @@ pub struct Sweep {
 }
 
 impl Sweep {
-    /// Whether the members of gateway `node`, standing as `standing`, leave at this sweep.
-    pub fn evicts(&mut self, node: NodeId, standing: Standing) -> bool {
-        if standing == Standing::Alive {
+    /// Whether the members of gateway `node` leave at this sweep, given whether it is
+    /// `alive`.
+    pub fn evicts(&mut self, node: NodeId, alive: bool) -> bool {
+        if alive {
             return false;
         }
         if self.suspects.contains(&node) {
@@ -289,23 +267,20 @@ mod tests {
     #[test]
     fn the_sweep_removes_gateways_not_alive_after_one_sweep_of_grace() {
         let mut sweep = Sweep::default();
-        assert!(!sweep.evicts(1, Standing::Alive));
+        assert!(!sweep.evicts(1, true));
         assert!(
-            !sweep.evicts(2, Standing::Gone),
+            !sweep.evicts(2, false),
             "gone, or this gateway's link just came back"
         );
-        assert!(!sweep.evicts(3, Standing::Unknown), "a new gateway's grace");
-        assert!(!sweep.evicts(4, Standing::Unknown));
+        assert!(!sweep.evicts(3, false), "a new gateway's grace");
+        assert!(!sweep.evicts(4, false));
         sweep.finish();
-        assert!(sweep.evicts(2, Standing::Gone), "still gone");
-        assert!(sweep.evicts(3, Standing::Unknown), "still unheard of");
-        assert!(
-            !sweep.evicts(4, Standing::Alive),
-            "its first heartbeat came in time"
-        );
+        assert!(sweep.evicts(2, false), "still gone");
+        assert!(sweep.evicts(3, false), "still unheard of");
+        assert!(!sweep.evicts(4, true), "its first heartbeat came in time");
         sweep.finish();
         assert!(
-            !sweep.evicts(4, Standing::Unknown),
+            !sweep.evicts(4, false),
             "a suspect only for the sweep right after it was seen"
         );
     }
