@@ -59,6 +59,10 @@ pub struct FanoutResult {
     /// The relay processes' CPU time (user + system) over the window, seconds, process by
     /// process in the order of `FanoutConfig::relay_pids` (empty when none was watched).
     pub cpu_secs_by_process: Vec<f64>,
+    /// The share of the machine's cores that the relay processes and this load generator
+    /// kept busy over the window, together (0 to 1; None when no relay was watched). On a
+    /// machine they share, a relay's tail latency follows this rather than its own load.
+    pub machine_busy: Option<f64>,
     /// Median and 99th percentile latency of deliveries whose sender was on the
     /// recipient's own relay, µs (None when there were none).
     pub same_relay_us: Option<(u64, u64)>,
@@ -298,15 +302,22 @@ pub async fn run(
         })
         .collect();
 
+    // The relays' CPU over the window, and last in the list this load generator's own.
+    let watched: Vec<u32> = config
+        .relay_pids
+        .iter()
+        .copied()
+        .chain([std::process::id()])
+        .collect();
     let each_cpu =
         |pids: &[u32]| -> Option<Vec<f64>> { pids.iter().map(|&pid| cpu_secs(pid).ok()).collect() };
-    let cpu_secs_by_process = if config.relay_pids.is_empty() {
+    let mut cpu_secs_by_process = if config.relay_pids.is_empty() {
         None
     } else {
         tokio::time::sleep_until((start + schedule.window.0).into()).await;
-        let before = each_cpu(&config.relay_pids);
+        let before = each_cpu(&watched);
         tokio::time::sleep_until((start + schedule.window.1).into()).await;
-        let after = each_cpu(&config.relay_pids);
+        let after = each_cpu(&watched);
         before.zip(after).map(|(before, after)| {
             before
                 .iter()
@@ -315,6 +326,14 @@ pub async fn run(
                 .collect::<Vec<f64>>()
         })
     };
+    let load_generator_cpu = cpu_secs_by_process.as_mut().and_then(Vec::pop);
+    let cores = std::thread::available_parallelism().map_or(1, usize::from) as f64;
+    let machine_busy = cpu_secs_by_process
+        .as_ref()
+        .zip(load_generator_cpu)
+        .map(|(relays, own)| {
+            (relays.iter().sum::<f64>() + own) / (cores * config.measure.as_secs_f64())
+        });
     tokio::time::sleep_until((schedule.stop_sending + config.drain).into()).await;
     let _ = stop.send(true);
     let mut histogram = Histogram::<u64>::new(3).expect("histogram");
@@ -350,6 +369,7 @@ pub async fn run(
         p99_us: histogram.value_at_quantile(0.99),
         disconnected,
         cpu_secs_by_process: cpu_secs_by_process.unwrap_or_default(),
+        machine_busy,
         same_relay_us: quantiles(&same_relay),
         cross_relay_us: quantiles(&cross_relay),
     })

@@ -160,9 +160,28 @@ async fn measure_relays(options: &Options, measured: &mut Measured) {
         // The box's own share of the gateway's latency: the raw relay at the gateway's rate.
         let gateway = &measured.relays[Relay::Gateway.index()];
         if let Some(&rate) = gateway.half_rate.get(run) {
-            let figures = &mut measured.relays[Relay::Raw.index()];
-            if let Err(error) = measure_latency_at(options, Relay::Raw, rate, figures).await {
+            let into = &mut measured.relays[Relay::Raw.index()].at_gateway_half;
+            let label = "the gateway's 50%";
+            if let Err(error) = measure_latency_at(options, Relay::Raw, rate, label, into).await {
                 let failure = format!("raw relay at the gateway's rate, run {}: {error}", run + 1);
+                measured.failures.push(failure);
+            }
+        }
+        // Both again at one fixed rate, so that latency is compared at an unchanged load.
+        let rate = if options.quick {
+            relays::QUICK_REFERENCE_RATE
+        } else {
+            relays::REFERENCE_RATE
+        };
+        for relay in [Relay::Gateway, Relay::Raw] {
+            let into = &mut measured.relays[relay.index()].at_reference;
+            let label = "the reference rate";
+            if let Err(error) = measure_latency_at(options, relay, rate, label, into).await {
+                let failure = format!(
+                    "{} at the reference rate, run {}: {error}",
+                    relay.name(),
+                    run + 1
+                );
                 measured.failures.push(failure);
             }
         }

@@ -15,6 +15,13 @@ pub const RATES: &[f64] = &[
 ];
 pub const QUICK_RATES: &[f64] = &[1_000.0, 4_000.0];
 
+/// A fixed rate every run measures the gateway and the raw relay at, whatever their
+/// maxima: half the gateway's maximum when the p99 goal was set (432,000 deliveries/s then).
+/// Half load moves with the maximum; this rate does not, so it shows whether latency at one
+/// load got better or worse.
+pub const REFERENCE_RATE: f64 = 24_000.0;
+pub const QUICK_REFERENCE_RATE: f64 = 4_000.0;
+
 /// What was measured of one relay over the runs.
 #[derive(Default)]
 pub struct RelayFigures {
@@ -28,16 +35,31 @@ pub struct RelayFigures {
     pub p99_ms: Vec<f64>,
     /// Relay CPU per delivery at half the maximum, µs.
     pub cpu_us_at_half: Vec<f64>,
+    /// Share of the machine's cores busy at half the maximum, relay and load generator.
+    pub busy_at_half: Vec<f64>,
     /// Idle memory per connection, KiB.
     pub idle_kib: Vec<f64>,
     /// Offered sends per second at half the maximum.
     pub half_rate: Vec<f64>,
-    /// Median and 99th percentile latency at another relay's half rate, ms.
-    pub p50_at_other_half_ms: Vec<f64>,
-    /// See `p50_at_other_half_ms`.
-    pub p99_at_other_half_ms: Vec<f64>,
+    /// Latency at the gateway's half rate (for relays other than the gateway).
+    pub at_gateway_half: LatencyAt,
+    /// Latency at [`REFERENCE_RATE`].
+    pub at_reference: LatencyAt,
     /// Anything worth saying beside the figures.
     pub notes: Vec<String>,
+}
+
+/// Latency measured at a rate set from outside the relay's own maximum, one entry per run.
+#[derive(Default)]
+pub struct LatencyAt {
+    /// The rate, sends per second.
+    pub rate: Vec<f64>,
+    /// Median latency, ms.
+    pub p50_ms: Vec<f64>,
+    /// 99th percentile latency, ms.
+    pub p99_ms: Vec<f64>,
+    /// Share of the machine's cores busy, relay and load generator.
+    pub busy: Vec<f64>,
 }
 
 /// A relay under test.
@@ -98,13 +120,15 @@ pub fn fanout_config(quick: bool, relay_pid: u32) -> FanoutConfig {
 
 pub fn print_step(step: &FanoutResult) {
     eprintln!(
-        "    {:>6.0} sends/s → {:>8.0} delivered/s, p50 {:>5.2} ms, p99 {:>7.2} ms, {} µs CPU/delivery, {} dropped{}",
+        "    {:>6.0} sends/s → {:>8.0} delivered/s, p50 {:>5.2} ms, p99 {:>7.2} ms, {} µs CPU/delivery, machine {} busy, {} dropped{}",
         step.sends_per_sec,
         step.delivered_per_sec,
         step.p50_us as f64 / 1000.0,
         step.p99_us as f64 / 1000.0,
         step.cpu_us_per_delivery()
             .map_or("?".into(), |us| format!("{us:.2}")),
+        step.machine_busy
+            .map_or("?".into(), |busy| format!("{:.0}%", busy * 100.0)),
         step.disconnected,
         if step.sustained() {
             ""
@@ -160,16 +184,18 @@ pub async fn measure_fanout(
     figures.p50_ms.push(at_half.p50_us as f64 / 1000.0);
     figures.p99_ms.push(at_half.p99_us as f64 / 1000.0);
     figures.cpu_us_at_half.extend(at_half.cpu_us_per_delivery());
+    figures.busy_at_half.extend(at_half.machine_busy);
     Ok(())
 }
 
-/// Latency of `relay` at `sends_per_sec` (another relay's half rate), on a fresh process:
-/// what the load generator, the kernel and the machine add at that rate, whatever the relay.
+/// Latency of `relay` at `sends_per_sec`, a rate not derived from its own maximum, on a
+/// fresh process (`label` names the rate in the progress output).
 pub async fn measure_latency_at(
     options: &Options,
     relay: Relay,
     sends_per_sec: f64,
-    figures: &mut RelayFigures,
+    label: &str,
+    into: &mut LatencyAt,
 ) -> std::io::Result<()> {
     let server = relay.start(options).await?;
     let config = FanoutConfig {
@@ -177,14 +203,12 @@ pub async fn measure_latency_at(
         ..fanout_config(options.quick, server.pid())
     };
     let result = fanout::run(std::slice::from_ref(&server.target), &config, 0).await?;
-    eprint!("    at the gateway's 50%: ");
+    eprint!("    {} at {label}: ", relay.name());
     print_step(&result);
-    figures
-        .p50_at_other_half_ms
-        .push(result.p50_us as f64 / 1000.0);
-    figures
-        .p99_at_other_half_ms
-        .push(result.p99_us as f64 / 1000.0);
+    into.rate.push(sends_per_sec);
+    into.p50_ms.push(result.p50_us as f64 / 1000.0);
+    into.p99_ms.push(result.p99_us as f64 / 1000.0);
+    into.busy.extend(result.machine_busy);
     Ok(())
 }
 

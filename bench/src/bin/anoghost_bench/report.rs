@@ -19,8 +19,8 @@ pub fn write(options: &Options, measured: &Measured) -> String {
     let mut out = String::new();
     header(&mut out, options, measured);
     goals(&mut out, options, measured);
-    fanout(&mut out, measured);
-    idle(&mut out, options, measured);
+    relays::fanout(&mut out, measured);
+    relays::idle(&mut out, options, measured);
     crypto(&mut out, options);
     joins(&mut out, measured);
     churn(&mut out, options, measured);
@@ -40,6 +40,9 @@ macro_rules! line {
         $out.push('\n');
     }};
 }
+
+// After the macro, which the sections use.
+mod relays;
 
 /// The 1-, 5- and 15-minute load averages.
 pub fn load_average() -> String {
@@ -113,6 +116,15 @@ fn goals(out: &mut String, options: &Options, measured: &Measured) {
         show(&gateway.p99_ms, 2),
         verdict(p99.map(|p| p <= P99_MS_GOAL))
     );
+    let reference = &gateway.at_reference;
+    if !reference.p99_ms.is_empty() {
+        line!(
+            out,
+            "| p99 latency at {:.0} sends/s, half load when this goal was set | ≤ {P99_MS_GOAL:.0} ms | {} ms | for comparison (§1) |",
+            median(&reference.rate).unwrap_or_default(),
+            show(&reference.p99_ms, 2),
+        );
+    }
     let vs_node = ratio(Relay::Node);
     line!(
         out,
@@ -146,94 +158,6 @@ fn goals(out: &mut String, options: &Options, measured: &Measured) {
         per_join.map_or("—".into(), |n| format!("{n:.2}")),
         verdict(per_join.map(|n| (n - 1.0).abs() < f64::EPSILON))
     );
-    line!(out);
-}
-
-fn fanout(out: &mut String, measured: &Measured) {
-    line!(
-        out,
-        "## 1. Relay fan-out: 100 rooms × 10 members, 1 KiB frames"
-    );
-    line!(out);
-    line!(out, "Open-loop load from one load-generator process on the same 2-core machine: the offered send rate steps up until a relay no longer takes 99% of the offered sends and delivers 99% of the fan-out with p99 ≤ 250 ms and no dropped connection. Latency is send to receive: each frame carries the moment its sender wrote it, and the recipient reads its clock on arrival; it is measured at half the relay's own maximum sustained rate, on a fresh process. CPU per delivery is the relay process's user + system time over the 3-second window (from /proc), divided by the deliveries in it.");
-    line!(out);
-    line!(out, "The relays speak the same protocol subset and frame layout (protocol v2 binary frames, 1 KiB, stamped with the sender):");
-    line!(out);
-    line!(out, "- **raw-TCP relay (box limit)**: `relay-raw`, the same frames as 4-byte length-prefixed records over plain TCP, no WebSocket layer, no checks; one task per socket on Tokio, one shared buffer per fan-out, bounded queues, and writes gathered after one yield as the gateway's are. Its clients are cheaper too (no masking, no WebSocket parsing), which leaves it more of the two cores: it is the most this box can relay with this framing, not an equal-effort peer.");
-    line!(out, "- **naive tokio-tungstenite relay**: `relay-floor`, tungstenite's defaults (a 128 KiB read buffer per socket), a split socket with a writer task and an unbounded channel per connection, one flush per frame: how a first WebSocket relay in Rust is usually written.");
-    line!(out, "- **Node ws relay**: `bench/node/relay.mjs` on the `ws` package, written the way most chat prototypes are.");
-    line!(out);
-    line!(out, "| relay | max sustained delivered msg/s | × gateway | CPU µs/delivery at max | p50 at 50% (ms) | p99 at 50% (ms) | CPU µs/delivery at 50% |");
-    line!(out, "|---|---|---|---|---|---|---|");
-    let gateway = median(&measured.relays[Relay::Gateway.index()].max_delivered);
-    for relay in Relay::ALL {
-        let figures = &measured.relays[relay.index()];
-        let share = gateway
-            .zip(median(&figures.max_delivered))
-            .map_or("—".into(), |(g, r)| format!("{:.2}", g / r));
-        line!(
-            out,
-            "| {} | {} | {share} | {} | {} | {} | {} |",
-            relay.name(),
-            show(&figures.max_delivered, 0),
-            show(&figures.cpu_us_at_max, 2),
-            show(&figures.p50_ms, 2),
-            show(&figures.p99_ms, 2),
-            show(&figures.cpu_us_at_half, 2),
-        );
-    }
-    line!(out);
-    let gateway = &measured.relays[Relay::Gateway.index()];
-    let raw = &measured.relays[Relay::Raw.index()];
-    if !raw.p99_at_other_half_ms.is_empty() {
-        line!(
-            out,
-            "At the gateway's own 50% rate ({} sends/s), the raw-TCP relay's latency is p50 {} ms, p99 {} ms (fresh process, same load generator): the part of the gateway's p50 {} / p99 {} ms that the load generator, the kernel's loopback and the scheduler of these 2 shared cores add whatever the relay.",
-            show(&gateway.half_rate, 0),
-            show(&raw.p50_at_other_half_ms, 2),
-            show(&raw.p99_at_other_half_ms, 2),
-            show(&gateway.p50_ms, 2),
-            show(&gateway.p99_ms, 2),
-        );
-        line!(out);
-    }
-}
-
-fn idle(out: &mut String, options: &Options, measured: &Measured) {
-    line!(
-        out,
-        "## 2. Idle connection memory ({} connections, rooms of 10)",
-        options.idle_connections
-    );
-    line!(out);
-    line!(out, "RSS growth of the relay process divided by the connections, each having said hello and joined a free room; sources spread over 127.0.0.2–201. Kernel socket buffers are not in RSS. Where the gateway's bytes go: `bench/PROFILE.md`.");
-    line!(out);
-    line!(out, "| relay | KiB per connection |");
-    line!(out, "|---|---|");
-    for relay in Relay::ALL {
-        let kib = show(&measured.relays[relay.index()].idle_kib, 2);
-        line!(out, "| {} | {kib} |", relay.name());
-    }
-    line!(out);
-    let Some(largest) = &measured.largest else {
-        return;
-    };
-    let stopped = largest
-        .stopped_by
-        .as_ref()
-        .map_or(String::new(), |r| format!("; stopped by: {r}"));
-    line!(
-        out,
-        "Largest count attempted on the gateway: **{} connections** open at once ({} asked), gateway RSS {:.0} MiB ({:.2} KiB each){stopped}.",
-        largest.opened,
-        options.largest_max,
-        largest.after_kib as f64 / 1024.0,
-        largest.kib_per_connection(),
-    );
-    if let Some((soft, hard)) = largest.open_files {
-        line!(out);
-        line!(out, "The gateway's open-files limit was {soft} (hard limit {hard}); it holds one descriptor per connection and fits `--max-connections` below that limit, refusing the rest with HTTP 503. A hard limit is raised only by root (CAP_SYS_RESOURCE), so on a machine where it is low the largest count measures the limit, not memory.");
-    }
     line!(out);
 }
 
@@ -382,6 +306,12 @@ fn machine() -> String {
 
 pub fn show(samples: &[f64], decimals: usize) -> String {
     Spread::of(samples).map_or_else(|| "—".to_owned(), |s| s.show(decimals))
+}
+
+/// Shares (0 to 1) as a percentage, median (min–max).
+pub fn show_percent(shares: &[f64]) -> String {
+    let percent: Vec<f64> = shares.iter().map(|share| share * 100.0).collect();
+    Spread::of(&percent).map_or_else(|| "—".to_owned(), |s| format!("{} %", s.show(0)))
 }
 
 pub fn median(samples: &[f64]) -> Option<f64> {
