@@ -19,6 +19,7 @@
 //! - [`nodes`]: heartbeats. `liveness`: what happens when a gateway or the link goes.
 //! - `shared`: sign-in nonces and the ghostId key chain, shared by every gateway.
 
+mod bounded;
 mod claim;
 mod follower;
 mod join;

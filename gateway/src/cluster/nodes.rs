@@ -5,10 +5,11 @@
 //! one heard from its gateway, alive or gone. A gateway taken for gone while it still runs
 //! comes back with its next heartbeat, as it always did; a replayed one brings nobody back.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use super::bounded::BoundedMap;
 use super::wire::Heartbeat;
 use crate::rooms::NodeId;
 use crate::sync::lock;
@@ -38,21 +39,20 @@ struct Seen {
 struct Table {
     alive: HashMap<NodeId, Seen>,
     /// Gone gateways, with the number of the last heartbeat heard from each.
-    gone: HashMap<NodeId, u64>,
-    /// `gone`, oldest first.
-    gone_order: VecDeque<NodeId>,
+    gone: BoundedMap<NodeId, u64, GONE_REMEMBERED>,
 }
 
 impl Table {
     fn bury(&mut self, node: NodeId, last_beat: u64) {
         self.alive.remove(&node);
-        if self.gone.insert(node, last_beat).is_none() {
-            self.gone_order.push_back(node);
-        }
-        while self.gone_order.len() > GONE_REMEMBERED {
-            if let Some(oldest) = self.gone_order.pop_front() {
-                self.gone.remove(&oldest);
-            }
+        self.gone.insert(node, last_beat);
+    }
+
+    /// The number of the last heartbeat heard from `node`, alive or gone.
+    fn last_beat(&self, node: NodeId) -> Option<u64> {
+        match self.alive.get(&node) {
+            Some(seen) => Some(seen.beat),
+            None => self.gone.get(&node).copied(),
         }
     }
 }
@@ -68,15 +68,10 @@ impl Nodes {
     /// numbered above the last one heard from its gateway.
     pub fn saw(&self, heartbeat: Heartbeat, at: Instant) -> bool {
         let mut table = lock(&self.table);
-        let last = match table.alive.get(&heartbeat.node) {
-            Some(seen) => Some(seen.beat),
-            None => table.gone.get(&heartbeat.node).copied(),
-        };
+        let last = table.last_beat(heartbeat.node);
         let fresh = last.is_none_or(|last| heartbeat.beat > last);
         if fresh {
-            if table.gone.remove(&heartbeat.node).is_some() {
-                table.gone_order.retain(|node| *node != heartbeat.node);
-            }
+            table.gone.remove(&heartbeat.node);
             table.alive.insert(
                 heartbeat.node,
                 Seen {
@@ -94,11 +89,7 @@ impl Nodes {
     /// gone. A gateway never heard of is given the benefit of the doubt (a new gateway's
     /// first messages can arrive before its first heartbeat).
     pub fn is_fresh(&self, node: NodeId, beat: u64) -> bool {
-        let table = lock(&self.table);
-        let last = match table.alive.get(&node) {
-            Some(seen) => Some(seen.beat),
-            None => table.gone.get(&node).copied(),
-        };
+        let last = lock(&self.table).last_beat(node);
         last.is_none_or(|last| beat.saturating_add(BEAT_SLACK) >= last)
     }
 
@@ -315,6 +306,6 @@ mod tests {
         }
         let table = lock(&nodes.table);
         assert_eq!(table.gone.len(), GONE_REMEMBERED);
-        assert!(!table.gone.contains_key(&1), "the oldest was forgotten");
+        assert!(table.gone.get(&1).is_none(), "the oldest was forgotten");
     }
 }

@@ -2,8 +2,7 @@
 //! tells a replay from a fresh message: inputs by their numbers per link, joins by their
 //! ids (docs/scaling.md §2.4).
 
-use std::collections::{HashMap, HashSet, VecDeque};
-
+use super::bounded::BoundedMap;
 use crate::rooms::NodeId;
 
 /// The next input number expected on each gateway's link to the room. A link's numbering
@@ -20,9 +19,7 @@ use crate::rooms::NodeId;
 /// member left either.
 #[derive(Debug, Default)]
 pub(super) struct InputNumbers {
-    next: HashMap<(NodeId, u64), u64>,
-    /// `next`'s keys, oldest first.
-    order: VecDeque<(NodeId, u64)>,
+    next: BoundedMap<(NodeId, u64), u64, LINKS_REMEMBERED>,
 }
 
 /// Links one ordered room remembers; past this the oldest is forgotten. A gateway starts a
@@ -45,12 +42,6 @@ impl InputNumbers {
     /// Where input `seq` on `link` of gateway `node` stands, counting it.
     pub(super) fn take(&mut self, node: NodeId, link: u64, seq: u64) -> Numbered {
         let Some(expected) = self.next.get_mut(&(node, link)) else {
-            if self.order.len() >= LINKS_REMEMBERED {
-                if let Some(oldest) = self.order.pop_front() {
-                    self.next.remove(&oldest);
-                }
-            }
-            self.order.push_back((node, link));
             self.next.insert((node, link), seq.saturating_add(1));
             return Numbered::Next;
         };
@@ -72,9 +63,7 @@ impl InputNumbers {
 /// second time. Join ids are random, one per attempt.
 #[derive(Debug, Default)]
 pub(super) struct RecentJoins {
-    ids: HashSet<u64>,
-    /// `ids`, oldest first.
-    order: VecDeque<u64>,
+    ids: BoundedMap<u64, (), JOINS_REMEMBERED>,
 }
 
 /// Join ids remembered per ordered room (16 KiB at most). A join request replayed after
@@ -86,16 +75,7 @@ const JOINS_REMEMBERED: usize = 1024;
 impl RecentJoins {
     /// Records `join_id`; `false` if it was answered already.
     pub(super) fn first_time(&mut self, join_id: u64) -> bool {
-        if !self.ids.insert(join_id) {
-            return false;
-        }
-        self.order.push_back(join_id);
-        if self.order.len() > JOINS_REMEMBERED {
-            if let Some(oldest) = self.order.pop_front() {
-                self.ids.remove(&oldest);
-            }
-        }
-        true
+        self.ids.insert(join_id, ())
     }
 }
 
