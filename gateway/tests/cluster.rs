@@ -8,7 +8,7 @@ use std::time::Duration;
 use anoghost_gateway::cluster::transport::answer_aad;
 use anoghost_gateway::cluster::wire::{self, ToOrderer};
 use serde_json::{json, Value};
-use support::cluster::{gateway, wait_for_peers, NatsServer, Proxy, Secret};
+use support::cluster::{gateway, gateways, wait_for_peers, NatsServer, Proxy, Secret};
 use support::{mls_header, Client, Holder, JoinedRoom, Wallet};
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::Message;
@@ -42,9 +42,7 @@ async fn until(client: &mut Client, kind: &str) -> (Value, Vec<Message>) {
 async fn a_room_spans_gateways_in_one_order() {
     let nats = NatsServer::start();
     let secret = Secret::new();
-    let a = gateway(&nats.url(), &secret, &[], &[]);
-    let b = gateway(&nats.url(), &secret, &[], &[]);
-    wait_for_peers(&[&a, &b]).await;
+    let [a, b] = gateways(&nats, &secret).await;
 
     let mut alice = Client::ready(a.addr).await;
     let room = alice.create_room().await;
@@ -140,10 +138,7 @@ async fn member_and_room_limits_hold_across_the_cluster() {
 async fn when_the_ordering_gateway_is_killed_the_room_moves_and_continues() {
     let nats = NatsServer::start();
     let secret = Secret::new();
-    let mut a = gateway(&nats.url(), &secret, &[], &[]);
-    let b = gateway(&nats.url(), &secret, &[], &[]);
-    let c = gateway(&nats.url(), &secret, &[], &[]);
-    wait_for_peers(&[&a, &b, &c]).await;
+    let [mut a, b, c] = gateways(&nats, &secret).await;
 
     let mut alice = Client::ready(a.addr).await;
     let room = alice.create_room().await;
@@ -188,9 +183,7 @@ async fn when_the_ordering_gateway_is_killed_the_room_moves_and_continues() {
 async fn when_a_following_gateway_is_killed_its_members_leave() {
     let nats = NatsServer::start();
     let secret = Secret::new();
-    let a = gateway(&nats.url(), &secret, &[], &[]);
-    let mut b = gateway(&nats.url(), &secret, &[], &[]);
-    wait_for_peers(&[&a, &b]).await;
+    let [a, mut b] = gateways(&nats, &secret).await;
     let mut alice = Client::ready(a.addr).await;
     let room = alice.create_room().await;
     let mut bob = Client::ready(b.addr).await;
@@ -249,9 +242,7 @@ async fn a_gateway_that_loses_nats_closes_its_rooms_admits_nobody_and_comes_back
 async fn a_nats_restart_closes_shared_rooms_and_nothing_is_relayed_twice() {
     let mut nats = NatsServer::start();
     let secret = Secret::new();
-    let a = gateway(&nats.url(), &secret, &[], &[]);
-    let b = gateway(&nats.url(), &secret, &[], &[]);
-    wait_for_peers(&[&a, &b]).await;
+    let [a, b] = gateways(&nats, &secret).await;
     let mut alice = Client::ready(a.addr).await;
     let room = alice.create_room().await;
     let mut bob = Client::ready(b.addr).await;
@@ -302,9 +293,7 @@ async fn nats_carries_only_opaque_subjects_and_sealed_payloads() {
     let tap = async_nats::connect(nats.url()).await.unwrap();
     let mut everything = tap.subscribe(">").await.unwrap();
     tap.flush().await.unwrap();
-    let a = gateway(&nats.url(), &secret, &[], &[]);
-    let b = gateway(&nats.url(), &secret, &[], &[]);
-    wait_for_peers(&[&a, &b]).await;
+    let [a, b] = gateways(&nats, &secret).await;
 
     let mut alice = Client::ready(a.addr).await;
     let room = alice.create_room().await;

@@ -7,16 +7,14 @@ mod support;
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use support::cluster::{gateway, wait_for_peers, NatsServer, Secret};
+use support::cluster::{gateways, NatsServer, Secret};
 use support::{any_key, Client};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_code_nobody_orders_is_room_not_found_on_every_gateway() {
     let nats = NatsServer::start();
     let secret = Secret::new();
-    let a = gateway(&nats.url(), &secret, &[], &[]);
-    let b = gateway(&nats.url(), &secret, &[], &[]);
-    wait_for_peers(&[&a, &b]).await;
+    let [a, b] = gateways(&nats, &secret).await;
     let mut alice = Client::ready(a.addr).await;
     alice.create_room().await;
     // NATS answers "no responders" for the code's subject: not found, not unavailable.
@@ -30,9 +28,7 @@ async fn an_answer_copied_into_another_joins_inbox_is_ignored() {
     let nats = NatsServer::start();
     let secret = Secret::new();
     let tap = async_nats::connect(nats.url()).await.unwrap();
-    let a = gateway(&nats.url(), &secret, &[], &[]);
-    let b = gateway(&nats.url(), &secret, &[], &[]);
-    wait_for_peers(&[&a, &b]).await;
+    let [a, b] = gateways(&nats, &secret).await;
     let mut alice = Client::ready(a.addr).await;
     let room = alice.create_room().await;
 

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use anoghost_sdk::chat::{ChatEvent, ChatRoom};
 use anoghost_sdk::mls::Admission;
-use support::cluster::{gateway, wait_for_peers, NatsServer, Secret};
+use support::cluster::{gateways, NatsServer, Secret};
 use support::process::GatewayProcess;
 
 fn url(gateway: &GatewayProcess) -> String {
@@ -47,10 +47,7 @@ fn group_of(room: &ChatRoom) -> usize {
 async fn killing_the_ordering_gateway_removes_its_members_from_the_group_and_the_room_goes_on() {
     let nats = NatsServer::start();
     let secret = Secret::new();
-    let mut a = gateway(&nats.url(), &secret, &[], &[]);
-    let b = gateway(&nats.url(), &secret, &[], &[]);
-    let c = gateway(&nats.url(), &secret, &[], &[]);
-    wait_for_peers(&[&a, &b, &c]).await;
+    let [mut a, b, c] = gateways(&nats, &secret).await;
 
     let mut alice = ChatRoom::create(&url(&a), Admission::Open).await.unwrap();
     let invite = alice.invite().unwrap().clone();

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use async_nats::Message;
 use futures_util::StreamExt;
-use support::cluster::{gateway, wait_for_peers, NatsServer, Proxy, Secret};
+use support::cluster::{gateway, gateways, wait_for_peers, NatsServer, Proxy, Secret};
 use support::Client;
 
 /// Longer than a gateway takes to notice another is gone (2 s of silence, checked every
@@ -57,9 +57,7 @@ async fn replayed_heartbeats_do_not_keep_a_killed_gateway_alive() {
     let nats = NatsServer::start();
     let secret = Secret::new();
     let tap = async_nats::connect(nats.url()).await.unwrap();
-    let a = gateway(&nats.url(), &secret, &[], &[]);
-    let mut b = gateway(&nats.url(), &secret, &[], &[]);
-    wait_for_peers(&[&a, &b]).await;
+    let [a, mut b] = gateways(&nats, &secret).await;
     let mut alice = Client::ready(a.addr).await;
     let room = alice.create_room().await;
     let mut bob = Client::ready(b.addr).await;
@@ -123,9 +121,7 @@ async fn a_replayed_input_is_dropped_and_evicts_nobody() {
     let nats = NatsServer::start();
     let secret = Secret::new();
     let tap = async_nats::connect(nats.url()).await.unwrap();
-    let a = gateway(&nats.url(), &secret, &[], &[]);
-    let b = gateway(&nats.url(), &secret, &[], &[]);
-    wait_for_peers(&[&a, &b]).await;
+    let [a, b] = gateways(&nats, &secret).await;
     let mut alice = Client::ready(a.addr).await;
     let room = alice.create_room().await;
     let mut bob = Client::ready(b.addr).await;
@@ -158,9 +154,7 @@ async fn inputs_recorded_on_their_way_to_a_killed_orderer_are_refused_by_its_suc
     let nats = NatsServer::start();
     let secret = Secret::new();
     let tap = async_nats::connect(nats.url()).await.unwrap();
-    let mut a = gateway(&nats.url(), &secret, &[], &[]);
-    let b = gateway(&nats.url(), &secret, &[], &[]);
-    wait_for_peers(&[&a, &b]).await;
+    let [mut a, b] = gateways(&nats, &secret).await;
     let mut alice = Client::ready(a.addr).await;
     let room = alice.create_room().await;
     let mut bob = Client::ready(b.addr).await;
@@ -201,9 +195,7 @@ async fn a_replayed_join_request_seats_nobody() {
     let nats = NatsServer::start();
     let secret = Secret::new();
     let tap = async_nats::connect(nats.url()).await.unwrap();
-    let a = gateway(&nats.url(), &secret, &[], &[]);
-    let b = gateway(&nats.url(), &secret, &[], &[]);
-    wait_for_peers(&[&a, &b]).await;
+    let [a, b] = gateways(&nats, &secret).await;
     let mut alice = Client::ready(a.addr).await;
     let room = alice.create_room().await;
     let mut bob = Client::ready(b.addr).await;
@@ -226,10 +218,7 @@ async fn a_member_seated_for_a_gone_gateway_is_swept_out() {
     let nats = NatsServer::start();
     let secret = Secret::new();
     let tap = async_nats::connect(nats.url()).await.unwrap();
-    let mut a = gateway(&nats.url(), &secret, &[], &[]);
-    let mut b = gateway(&nats.url(), &secret, &[], &[]);
-    let c = gateway(&nats.url(), &secret, &[], &[]);
-    wait_for_peers(&[&a, &b, &c]).await;
+    let [mut a, mut b, c] = gateways(&nats, &secret).await;
     let mut alice = Client::ready(a.addr).await;
     let room = alice.create_room().await;
     let mut bob = Client::ready(b.addr).await;
@@ -260,10 +249,7 @@ async fn join_requests_recorded_long_ago_are_refused_even_by_an_orderer_that_nev
     let nats = NatsServer::start();
     let secret = Secret::new();
     let tap = async_nats::connect(nats.url()).await.unwrap();
-    let mut a = gateway(&nats.url(), &secret, &[], &[]);
-    let b = gateway(&nats.url(), &secret, &[], &[]);
-    let c = gateway(&nats.url(), &secret, &[], &[]);
-    wait_for_peers(&[&a, &b, &c]).await;
+    let [mut a, b, c] = gateways(&nats, &secret).await;
     let mut alice = Client::ready(a.addr).await;
     let room = alice.create_room().await;
     let mut bob = Client::ready(b.addr).await;

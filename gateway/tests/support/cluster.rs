@@ -157,6 +157,14 @@ pub async fn wait_for_peers(gateways: &[&GatewayProcess]) {
     }
 }
 
+/// `N` gateways in the cluster at `nats` with [`gateway`]'s defaults, once each has heard
+/// the others.
+pub async fn gateways<const N: usize>(nats: &NatsServer, secret: &Secret) -> [GatewayProcess; N] {
+    let started = std::array::from_fn(|_| gateway(&nats.url(), secret, &[], &[]));
+    wait_for_peers(&started.each_ref()).await;
+    started
+}
+
 /// A loopback TCP proxy to `target`; [`Proxy::cut`] drops every connection through it and
 /// refuses new ones until [`Proxy::mend`].
 pub struct Proxy {
