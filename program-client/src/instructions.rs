@@ -95,12 +95,14 @@ pub fn room_deposit(payer: &Pubkey, nonce: [u8; 32], keys: u16) -> Instruction {
     )
 }
 
-/// `room_lock`: the gateway authority locks `payer`'s escrow for `keys` keys.
+/// `room_lock`: the gateway authority locks `payer`'s escrow for `keys` keys under its
+/// random `lock_id`.
 pub fn room_lock(
     gateway_authority: &Pubkey,
     payer: &Pubkey,
     nonce: [u8; 32],
     keys: u16,
+    lock_id: [u8; 16],
 ) -> Instruction {
     instruction(
         anoghost::accounts::RoomLock {
@@ -108,7 +110,11 @@ pub fn room_lock(
             config: pda::config(),
             escrow: pda::escrow(payer, &nonce),
         },
-        anoghost::instruction::RoomLock { nonce, keys },
+        anoghost::instruction::RoomLock {
+            nonce,
+            keys,
+            lock_id,
+        },
     )
 }
 

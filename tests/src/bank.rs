@@ -218,15 +218,27 @@ impl Bank {
         })
     }
 
-    /// Locks `payer`'s escrow `nonce` for `keys` keys, as the gateway authority.
+    /// Locks `payer`'s escrow `nonce` for `keys` keys, as the gateway authority, under a
+    /// random lock id.
     pub async fn lock(
         &mut self,
         payer: &Pubkey,
         nonce: [u8; 32],
         keys: u16,
     ) -> Result<(), Failure> {
+        self.lock_as(payer, nonce, keys, rand::random()).await
+    }
+
+    /// [`Self::lock`] under the given lock id.
+    pub async fn lock_as(
+        &mut self,
+        payer: &Pubkey,
+        nonce: [u8; 32],
+        keys: u16,
+        lock_id: [u8; 16],
+    ) -> Result<(), Failure> {
         let gateway = self.gateway.insecure_clone();
-        let lock = ix::room_lock(&gateway.pubkey(), payer, nonce, keys);
+        let lock = ix::room_lock(&gateway.pubkey(), payer, nonce, keys, lock_id);
         self.send_paid_by(&[lock], &gateway, &[]).await
     }
 

@@ -6,11 +6,12 @@ use std::sync::Arc;
 
 use anchor_lang::prelude::Pubkey;
 use anoghost_gateway::paid::binding;
-use anoghost_gateway::paid::MasterKeys;
+use anoghost_gateway::paid::{Chain, MasterKeys};
 use anoghost_gateway::secret::SecretBytes32;
 use anoghost_gateway::{start_with_chain, GatewayConfig, RunningGateway};
 use anoghost_program_client::pda;
-use anoghost_sdk::gateway::GatewayClient;
+use anoghost_protocol::PaidInvitee;
+use anoghost_sdk::gateway::{paid_invitee, GatewayClient};
 use anoghost_sdk::paid::{open_held_key, GhostContact, HeldKey, HolderRoot, PaidInvite, RoomTag};
 use anoghost_sdk::wallet::Wallet;
 use solana_sdk::signature::{Keypair, Signer};
@@ -32,6 +33,18 @@ pub fn spawn_paid_gateway_with(
     bank: &Bank,
     adjust: impl FnOnce(&mut GatewayConfig),
 ) -> (RunningGateway, Arc<BanksChain>, String) {
+    let reader = Arc::new(BanksChain::over(bank));
+    let (gateway, url) = spawn_paid_gateway_on(bank, reader.clone(), adjust);
+    (gateway, reader, url)
+}
+
+/// [`spawn_paid_gateway_with`] over `chain`: the bank, or a wrapper of it that stages
+/// what a test needs (a rival transaction landing first, say).
+pub fn spawn_paid_gateway_on(
+    bank: &Bank,
+    chain: Arc<dyn Chain>,
+    adjust: impl FnOnce(&mut GatewayConfig),
+) -> (RunningGateway, String) {
     let mut config = GatewayConfig::local_defaults();
     config.listen = "127.0.0.1:0".parse().expect("loopback address");
     config.master_key = Some(MASTER_KEY_HEX.to_owned());
@@ -44,13 +57,12 @@ pub fn spawn_paid_gateway_with(
     let keypair_file = authority_keypair_file(bank);
     config.authority_keypair = Some(keypair_file.clone());
     adjust(&mut config);
-    let reader = Arc::new(BanksChain::over(bank));
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
-    let gateway = start_with_chain(config, listener, Some(reader.clone())).expect("gateway starts");
+    let gateway = start_with_chain(config, listener, Some(chain)).expect("gateway starts");
     // The gateway read the keypair at start; the file is no longer needed.
     let _ = std::fs::remove_file(keypair_file);
     let url = format!("ws://{}/v1/ws", gateway.addr);
-    (gateway, reader, url)
+    (gateway, url)
 }
 
 /// Writes the bank's gateway authority to a keypair file (Solana CLI format) for the
@@ -137,6 +149,23 @@ pub async fn mint_room_key(
     let room_binding = binding::bind(&test_master_keys(), tag, &mint);
     bank.mint_key_with(holder, room_binding, crate::bank::random_invite())
         .await
+}
+
+/// A funded initiator: its keypair (for the bank) and wallet (for the gateway).
+pub async fn funded_initiator(bank: &mut Bank) -> (Keypair, Wallet) {
+    let secret: [u8; 32] = rand::random();
+    let keys = Keypair::new_from_array(secret);
+    bank.fund(&keys.pubkey(), crate::bank::WALLET_LAMPORTS)
+        .await;
+    (keys, Wallet::from_secret(&secret))
+}
+
+/// The invite sealed to each of `contacts`, as a `room_create_paid` request carries it.
+pub fn sealed_for(contacts: &[GhostContact], invite: &PaidInvite) -> Vec<PaidInvitee> {
+    contacts
+        .iter()
+        .map(|contact| paid_invitee(contact, invite, &mut rand::rngs::OsRng).expect("seal"))
+        .collect()
 }
 
 /// A fresh paid-room invite and its tag.

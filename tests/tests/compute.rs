@@ -61,7 +61,7 @@ async fn every_instruction_fits_the_default_budget_with_room_for_its_own_code() 
     let nonce = [7; 32];
     let deposit = ix::room_deposit(&payer.pubkey(), nonce, 3);
     measure(&mut bank, "room_deposit", deposit, &payer, &[]).await;
-    let lock = ix::room_lock(&gateway.pubkey(), &payer.pubkey(), nonce, 3);
+    let lock = ix::room_lock(&gateway.pubkey(), &payer.pubkey(), nonce, 3, [7; 16]);
     measure(&mut bank, "room_lock", lock, &gateway, &[]).await;
     let holder = Keypair::new();
     let (mint, _) = ix::key_mint(

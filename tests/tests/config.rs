@@ -247,7 +247,7 @@ async fn a_forged_config_is_refused() {
 
     let wrong_owner = Pubkey::new_unique();
     bank.inject(&wrong_owner, account(Pubkey::new_unique()));
-    let mut lock = ix::room_lock(&attacker.pubkey(), &payer.pubkey(), nonce, 1);
+    let mut lock = ix::room_lock(&attacker.pubkey(), &payer.pubkey(), nonce, 1, [7; 16]);
     lock.accounts[1].pubkey = wrong_owner;
     let result = bank.send_paid_by(&[lock], &attacker, &[]).await;
     assert_eq!(
@@ -257,7 +257,7 @@ async fn a_forged_config_is_refused() {
 
     let wrong_address = Pubkey::new_unique();
     bank.inject(&wrong_address, account(PROGRAM_ID));
-    let mut lock = ix::room_lock(&attacker.pubkey(), &payer.pubkey(), nonce, 1);
+    let mut lock = ix::room_lock(&attacker.pubkey(), &payer.pubkey(), nonce, 1, [7; 16]);
     lock.accounts[1].pubkey = wrong_address;
     let result = bank.send_paid_by(&[lock], &attacker, &[]).await;
     assert_eq!(result, Err(anchor_code(ErrorCode::ConstraintSeeds)));

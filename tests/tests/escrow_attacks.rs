@@ -89,7 +89,16 @@ async fn refund_of_a_locked_escrow_before_its_timeout_is_refused() {
 #[tokio::test]
 async fn lock_of_a_locked_escrow_and_settle_of_an_open_one_are_refused() {
     let mut bank = Bank::start().await;
-    let (payer, nonce) = locked_escrow(&mut bank, 3, 1).await;
+    let payer = bank.funded_wallet().await;
+    let nonce = bank.deposit(&payer, 3).await.expect("room_deposit");
+    bank.lock_as(&payer.pubkey(), nonce, 1, [1; 16])
+        .await
+        .expect("room_lock");
+    assert_eq!(
+        bank.lock_as(&payer.pubkey(), nonce, 1, [2; 16]).await,
+        Err(code(AnoGhostError::EscrowNotOpen)),
+        "a second lock of the same count could pass for the first"
+    );
     assert_eq!(
         bank.lock(&payer.pubkey(), nonce, 3).await,
         Err(code(AnoGhostError::EscrowNotOpen)),
@@ -99,6 +108,10 @@ async fn lock_of_a_locked_escrow_and_settle_of_an_open_one_are_refused() {
         .anchor_account(&pda::escrow(&payer.pubkey(), &nonce))
         .await;
     assert_eq!(escrow.locked_keys, 1);
+    assert_eq!(
+        escrow.lock_id, [1; 16],
+        "the escrow names the lock that landed, which a gateway checks before minting"
+    );
 
     let open = bank.deposit(&payer, 1).await.expect("room_deposit");
     assert_eq!(

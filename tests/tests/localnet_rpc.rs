@@ -311,6 +311,7 @@ async fn get_program_accounts_filters_by_size_and_memcmp_like_a_validator() {
             &payer.pubkey(),
             locked,
             1,
+            [7; 16],
         )],
         Some(&authority.pubkey()),
         &[authority],

@@ -10,33 +10,17 @@ use std::time::Duration;
 use anchor_lang::prelude::Pubkey;
 use anoghost::state::{EscrowState, RoomEscrow};
 use anoghost_program_client::{key_token_account, pda};
-use anoghost_protocol::PaidInvitee;
 use anoghost_sdk::chat::{ChatEvent, ChatRoom};
-use anoghost_sdk::gateway::{paid_invitee, ClientError};
-use anoghost_sdk::paid::{GhostContact, PaidInvite};
-use anoghost_sdk::wallet::Wallet;
-use anoghost_tests::bank::{Bank, PRICE_PER_KEY, WALLET_LAMPORTS};
+use anoghost_sdk::gateway::ClientError;
+use anoghost_sdk::paid::GhostContact;
+use anoghost_tests::bank::{Bank, PRICE_PER_KEY};
 use anoghost_tests::paid::{
-    new_room, signed_in, spawn_paid_gateway, spawn_paid_gateway_with, Invitee,
+    funded_initiator, new_room, sealed_for, signed_in, spawn_paid_gateway, spawn_paid_gateway_with,
+    Invitee,
 };
-use solana_sdk::signature::{Keypair, Signer};
+use solana_sdk::signature::Signer;
 
 const FEE: u64 = 5_000;
-
-/// A funded initiator: its keypair (for the bank) and wallet (for the gateway).
-async fn initiator(bank: &mut Bank) -> (Keypair, Wallet) {
-    let secret: [u8; 32] = rand::random();
-    let keys = Keypair::new_from_array(secret);
-    bank.fund(&keys.pubkey(), WALLET_LAMPORTS).await;
-    (keys, Wallet::from_secret(&secret))
-}
-
-fn seal_for(contacts: &[GhostContact], invite: &PaidInvite) -> Vec<PaidInvitee> {
-    contacts
-        .iter()
-        .map(|contact| paid_invitee(contact, invite, &mut rand::rngs::OsRng).unwrap())
-        .collect()
-}
 
 async fn wait_until_closed(bank: &mut Bank, address: &Pubkey) {
     for _ in 0..400 {
@@ -59,7 +43,7 @@ async fn next_chat_event(room: &mut ChatRoom) -> ChatEvent {
 async fn deposit_lock_mint_join_verify_chat_and_settle_to_the_lamport() {
     let mut bank = Bank::start().await;
     let (_gateway, _, url) = spawn_paid_gateway(&bank);
-    let (initiator_keys, initiator_wallet) = initiator(&mut bank).await;
+    let (initiator_keys, initiator_wallet) = funded_initiator(&mut bank).await;
     let invitees: Vec<Invitee> = (0..3).map(Invitee::new).collect();
     let mut contacts = Vec::new();
     for invitee in &invitees {
@@ -77,7 +61,7 @@ async fn deposit_lock_mint_join_verify_chat_and_settle_to_the_lamport() {
     let escrow = pda::escrow(&payer, &nonce);
     let mut initiator_client = signed_in(&url, &initiator_wallet).await;
     let minted = initiator_client
-        .create_paid_room(&nonce, &tag, &seal_for(&contacts, &invite))
+        .create_paid_room(&nonce, &tag, &sealed_for(&contacts, &invite))
         .await
         .unwrap();
     assert_eq!(
@@ -153,13 +137,13 @@ async fn the_escrow_is_locked_on_chain_before_any_key_is_minted() {
         config.mint_delay_max_ms = 1_500;
         config.settle_delay_max_secs = 3_600;
     });
-    let (initiator_keys, initiator_wallet) = initiator(&mut bank).await;
+    let (initiator_keys, initiator_wallet) = funded_initiator(&mut bank).await;
     let invitee = Invitee::new(0);
     let contacts = [invitee.contact(&url).await];
     let (invite, tag) = new_room("locked first");
     let nonce = bank.deposit(&initiator_keys, 1).await.unwrap();
     let mut client = signed_in(&url, &initiator_wallet).await;
-    let invitees = seal_for(&contacts, &invite);
+    let invitees = sealed_for(&contacts, &invite);
     let request =
         tokio::spawn(async move { client.create_paid_room(&nonce, &tag, &invitees).await });
     let escrow = pda::escrow(&initiator_keys.pubkey(), &nonce);
@@ -196,7 +180,7 @@ async fn the_escrow_is_locked_on_chain_before_any_key_is_minted() {
 async fn invitees_that_cannot_get_a_key_are_not_charged() {
     let mut bank = Bank::start().await;
     let (_gateway, _, url) = spawn_paid_gateway(&bank);
-    let (initiator_keys, initiator_wallet) = initiator(&mut bank).await;
+    let (initiator_keys, initiator_wallet) = funded_initiator(&mut bank).await;
     let fresh = Invitee::new(0);
     // Its holder already has a key (another room's contact landed on the same index).
     let taken = Invitee::new(5);
@@ -220,7 +204,7 @@ async fn invitees_that_cannot_get_a_key_are_not_charged() {
     let escrow_balance = bank.balance(&escrow).await;
     let mut client = signed_in(&url, &initiator_wallet).await;
     let minted = client
-        .create_paid_room(&nonce, &tag, &seal_for(&contacts, &invite))
+        .create_paid_room(&nonce, &tag, &sealed_for(&contacts, &invite))
         .await
         .unwrap();
     assert_eq!(
@@ -243,13 +227,13 @@ async fn escrows_and_requests_that_do_not_fit_are_refused_by_name() {
     let (_gateway, _, url) = spawn_paid_gateway_with(&bank, |config| {
         config.settle_delay_max_secs = 3_600;
     });
-    let (initiator_keys, initiator_wallet) = initiator(&mut bank).await;
+    let (initiator_keys, initiator_wallet) = funded_initiator(&mut bank).await;
     let mut contacts = Vec::new();
     for index in 0..2 {
         contacts.push(Invitee::new(index).contact(&url).await);
     }
     let (invite, tag) = new_room("refusals");
-    let invitees = seal_for(&contacts, &invite);
+    let invitees = sealed_for(&contacts, &invite);
     let nonce = bank.deposit(&initiator_keys, 1).await.unwrap();
     let mut client = signed_in(&url, &initiator_wallet).await;
     let refused = |result: Result<Vec<bool>, ClientError>, expected: &str| match result {

@@ -81,7 +81,7 @@ async fn lock_and_settle_by_anyone_but_gateway_are_refused() {
     let payer = bank.funded_wallet().await;
     let nonce = bank.deposit(&payer, 2).await.expect("room_deposit");
     // The payer tries to lock for nothing, then to settle its own escrow.
-    let lock = ix::room_lock(&payer.pubkey(), &payer.pubkey(), nonce, 0);
+    let lock = ix::room_lock(&payer.pubkey(), &payer.pubkey(), nonce, 0, [7; 16]);
     let result = bank.send_paid_by(&[lock], &payer, &[]).await;
     assert_eq!(result, Err(code(AnoGhostError::NotGatewayAuthority)));
     bank.lock(&payer.pubkey(), nonce, 2)

@@ -23,7 +23,7 @@ async fn missing_signer_is_refused() {
     let payer = bank.funded_wallet().await;
     let nonce = bank.deposit(&payer, 2).await.expect("deposit");
     // The payer names the gateway authority without its signature, to lock for 0 keys.
-    let mut lock = ix::room_lock(&bank.gateway.pubkey(), &payer.pubkey(), nonce, 0);
+    let mut lock = ix::room_lock(&bank.gateway.pubkey(), &payer.pubkey(), nonce, 0, [7; 16]);
     lock.accounts[0].is_signer = false;
     let result = bank.send_paid_by(&[lock], &payer, &[]).await;
     assert_eq!(result, Err(anchor_code(ErrorCode::AccountNotSigner)));

@@ -4,6 +4,12 @@
 //! The escrow is locked before any key is minted, so the payer cannot refund while keys are
 //! being minted, and settlement needs nothing but the chain's state (`settlement`). No
 //! mint references the escrow, and the initiator never learns a mint address.
+//!
+//! Every lock carries a random lock id, which the escrow records. Two requests for one
+//! escrow (on one gateway or two) may both find it open and both send a lock; the chain
+//! takes one. A request whose lock seems to fail mints only if the escrow names its own lock
+//! id: its lock landed and only the confirmation was lost. A rival's lock of the same count
+//! looks the same in every other field.
 
 use std::collections::HashSet;
 
@@ -11,6 +17,7 @@ use anchor_lang::prelude::Pubkey;
 use anoghost_program_client::accounts::{decode_escrow, EscrowState};
 use anoghost_program_client::limits::INVITE_LEN;
 use anoghost_program_client::{instructions as ix, pda};
+use rand::RngCore;
 use solana_sdk::signature::Signer;
 use tokio::sync::oneshot;
 
@@ -102,9 +109,17 @@ pub async fn create_room(
         return Err(CreateError::EscrowTooSmall);
     }
 
-    let lock = ix::room_lock(&paid.authority.pubkey(), &payer, request.nonce, keys);
+    let mut lock_id = [0u8; 16];
+    rand::rngs::OsRng.fill_bytes(&mut lock_id);
+    let lock = ix::room_lock(
+        &paid.authority.pubkey(),
+        &payer,
+        request.nonce,
+        keys,
+        lock_id,
+    );
     if let Err(error) = send_alone(paid.chain.as_ref(), &paid.authority, lock).await {
-        after_failed_lock(paid, escrow_address, keys, error).await?;
+        after_failed_lock(paid, escrow_address, lock_id, error).await?;
     }
     tracing::debug!("escrow locked for a paid room");
     paid.settler.sweep_soon();
@@ -126,14 +141,15 @@ pub async fn create_room(
     Ok(paid.minter.submit(invitee_count, orders))
 }
 
-/// What a failed lock means, read from the escrow. Locked for exactly the keys asked: the
-/// lock landed and only its confirmation was lost, so minting goes ahead (the payer would
-/// otherwise be charged for keys nobody mints). Locked for another count: someone else
-/// locked it first. Still open: the chain failed. Gone: refunded meanwhile.
+/// What a failed lock means, read from the escrow. Locked under this request's `lock_id`:
+/// the lock landed and only its confirmation was lost, so minting goes ahead (the payer would
+/// otherwise be charged for keys nobody mints). Locked under another id: another request
+/// locked it first, whatever its count. Still open: the chain failed. Gone: refunded
+/// meanwhile.
 async fn after_failed_lock(
     paid: &PaidRooms,
     escrow: Pubkey,
-    keys: u16,
+    lock_id: [u8; 16],
     error: ChainError,
 ) -> Result<(), CreateError> {
     let now = paid
@@ -144,7 +160,7 @@ async fn after_failed_lock(
         .and_then(|accounts| accounts.into_iter().next().flatten())
         .and_then(|account| decode_escrow(&account.owner, &account.data).ok());
     match now {
-        Some(escrow) if escrow.state == EscrowState::Locked && escrow.locked_keys == keys => Ok(()),
+        Some(escrow) if escrow.state == EscrowState::Locked && escrow.lock_id == lock_id => Ok(()),
         Some(escrow) if escrow.state == EscrowState::Locked => Err(CreateError::EscrowUsed),
         Some(_) => Err(CreateError::Chain(error)),
         None => Err(CreateError::EscrowNotFound),

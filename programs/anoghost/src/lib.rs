@@ -68,9 +68,15 @@ pub mod anoghost {
         instructions::process_room_deposit(ctx, nonce, keys)
     }
 
-    /// Locks an open escrow for `keys` keys before any is minted. Gateway only.
-    pub fn room_lock(ctx: Context<RoomLock>, nonce: [u8; 32], keys: u16) -> Result<()> {
-        instructions::process_room_lock(ctx, nonce, keys)
+    /// Locks an open escrow for `keys` keys under a random `lock_id` before any key is
+    /// minted. Gateway only.
+    pub fn room_lock(
+        ctx: Context<RoomLock>,
+        nonce: [u8; 32],
+        keys: u16,
+        lock_id: [u8; 16],
+    ) -> Result<()> {
+        instructions::process_room_lock(ctx, nonce, keys, lock_id)
     }
 
     /// Mints one soulbound key NFT to a one-time holder address. Gateway only.

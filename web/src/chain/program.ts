@@ -168,6 +168,8 @@ export interface RoomEscrow {
   lockedKeys: number;
   refundableAt: bigint;
   bump: number;
+  /** The gateway's random id for its lock (zeros while open). */
+  lockId: Uint8Array;
 }
 
 export interface PaymentVault {
@@ -199,6 +201,7 @@ const escrowDecoder = getStructDecoder([
   ["lockedKeys", getU16Decoder()],
   ["refundableAt", getI64Decoder()],
   ["bump", getU8Decoder()],
+  ["lockId", fixDecoderSize(getBytesDecoder(), 16)],
 ]);
 
 const paymentDecoder = getStructDecoder([

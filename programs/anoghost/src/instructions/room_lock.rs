@@ -4,7 +4,8 @@ use crate::errors::AnoGhostError;
 use crate::seeds::{SEED_CONFIG, SEED_ESCROW};
 use crate::state::{Config, RoomEscrow};
 
-/// Locks an open escrow for `keys` keys before the gateway mints any of them. From now on
+/// Locks an open escrow for `keys` keys before the gateway mints any of them, and records
+/// the gateway's random `lock_id` so it can later tell its own lock from a rival's. From now on
 /// only a settlement ends it, until a fresh refund timeout has passed: the payer cannot
 /// refund while the keys are being minted, and settlement depends on the escrow's state
 /// alone (not on anything a gateway remembers).
@@ -33,10 +34,15 @@ pub struct RoomLock<'info> {
     pub escrow: Account<'info, RoomEscrow>,
 }
 
-pub fn process_room_lock(ctx: Context<RoomLock>, _nonce: [u8; 32], keys: u16) -> Result<()> {
+pub fn process_room_lock(
+    ctx: Context<RoomLock>,
+    _nonce: [u8; 32],
+    keys: u16,
+    lock_id: [u8; 16],
+) -> Result<()> {
     let config = &ctx.accounts.config;
     config.require_active()?;
     let timeout = config.refund_timeout_secs;
     let now = Clock::get()?.unix_timestamp;
-    ctx.accounts.escrow.lock(keys, timeout, now)
+    ctx.accounts.escrow.lock(keys, lock_id, timeout, now)
 }

@@ -56,6 +56,10 @@ pub struct RoomEscrow {
     pub refundable_at: i64,
     /// Canonical bump of this PDA.
     pub bump: u8,
+    /// Random id the gateway chose for its lock (zero while open). A gateway whose lock
+    /// transaction seemed to fail reads it to tell its own lock, whose confirmation was
+    /// lost, from another request's lock of the same escrow: only its own lets it mint.
+    pub lock_id: [u8; 16],
 }
 
 /// How a settlement divides an escrow's deposit.
@@ -103,12 +107,19 @@ impl RoomEscrow {
                 .checked_add(config.refund_timeout_secs)
                 .ok_or_else(|| error!(AnoGhostError::ArithmeticOverflow))?,
             bump,
+            lock_id: [0; 16],
         })
     }
 
-    /// Locks an open escrow for `keys` keys. The refund time restarts from `now`, so the
-    /// payer cannot refund while the gateway mints and settles.
-    pub fn lock(&mut self, keys: u16, refund_timeout_secs: i64, now: i64) -> Result<()> {
+    /// Locks an open escrow for `keys` keys under the gateway's `lock_id`. The refund time
+    /// restarts from `now`, so the payer cannot refund while the gateway mints and settles.
+    pub fn lock(
+        &mut self,
+        keys: u16,
+        lock_id: [u8; 16],
+        refund_timeout_secs: i64,
+        now: i64,
+    ) -> Result<()> {
         require!(
             self.state == EscrowState::Open,
             AnoGhostError::EscrowNotOpen
@@ -116,6 +127,7 @@ impl RoomEscrow {
         require!(keys <= self.keys, AnoGhostError::LockExceedsKeys);
         self.state = EscrowState::Locked;
         self.locked_keys = keys;
+        self.lock_id = lock_id;
         self.refundable_at = now
             .checked_add(refund_timeout_secs)
             .ok_or_else(|| error!(AnoGhostError::ArithmeticOverflow))?;
@@ -165,6 +177,7 @@ mod tests {
             locked_keys: 3,
             refundable_at: 5,
             bump: 6,
+            lock_id: [7; 16],
         };
         let mut data = Vec::new();
         escrow
@@ -174,6 +187,7 @@ mod tests {
         assert_eq!(data[ESCROW_PAYER_OFFSET..ESCROW_PAYER_OFFSET + 32], [1; 32]);
         assert_eq!(data[ESCROW_NONCE_OFFSET..ESCROW_NONCE_OFFSET + 32], [2; 32]);
         assert_eq!(data[ESCROW_STATE_OFFSET], EscrowState::Locked.byte());
+        assert_eq!(data[data.len() - 16..], [7; 16], "the lock id comes last");
         assert_eq!(EscrowState::Open.byte(), 0);
     }
 }
