@@ -264,6 +264,11 @@ async fn a_nats_restart_closes_shared_rooms_and_nothing_is_relayed_twice() {
 
     nats.restart();
     wait_for_peers(&[&a, &b]).await;
+    // Every gateway closed every room: a free room's code is gone with it. (A paid room is
+    // joined again under its tag: cluster_paid.rs.)
+    let mut late = Client::ready(b.addr).await;
+    late.send_json(late.room_join(&room.code, &room.key)).await;
+    late.expect_error("room_not_found").await;
     let mut alice = Client::ready(a.addr).await;
     let room = alice.create_room().await;
     let mut bob = Client::ready(b.addr).await;
