@@ -78,21 +78,47 @@ async fn a_room_spans_gateways_in_one_order() {
     bob.send_kind(bob_in.room, 3, Some(1000), b"lost").await;
     bob.expect_error("no_such_member").await;
 
-    // Two commits for the same epoch from two gateways: exactly one is ordered.
+    // Two commits for the same epoch from two gateways, with a third member watching:
+    // exactly one is ordered, every other member receives that one, and nobody the other.
+    let mut carol = Client::ready(b.addr).await;
+    carol.join(&room).await;
+    until(&mut alice, "member_joined").await;
+    until(&mut bob, "member_joined").await;
     alice.send_kind(room.room, 1, None, &commit(0, b"a")).await;
     bob.send_kind(bob_in.room, 1, None, &commit(0, b"b")).await;
-    let mut outcomes = Vec::new();
-    for client in [&mut alice, &mut bob] {
-        let value = loop {
-            let message = client.next().await;
-            if let Message::Text(text) = message {
-                break serde_json::from_str::<Value>(&text).unwrap();
+    let mut answers = Vec::new();
+    let mut received = [Vec::new(), Vec::new()];
+    for (client, frames) in [&mut alice, &mut bob].into_iter().zip(&mut received) {
+        loop {
+            match client.next().await {
+                Message::Text(text) => {
+                    let value: Value = serde_json::from_str(&text).unwrap();
+                    answers.push(value["type"].as_str().unwrap().to_owned());
+                    break;
+                }
+                Message::Binary(bytes) => frames.push(bytes[8..].to_vec()),
+                other => panic!("unexpected {other:?}"),
             }
-        };
-        outcomes.push(value["type"].as_str().unwrap().to_owned());
+        }
     }
-    outcomes.sort();
-    assert_eq!(outcomes, ["commit_refused", "committed"]);
+    let (winner, loser) = match (answers[0].as_str(), answers[1].as_str()) {
+        ("committed", "commit_refused") => (0, 1),
+        ("commit_refused", "committed") => (1, 0),
+        other => panic!("exactly one commit is ordered, got {other:?}"),
+    };
+    let winning = commit(0, [b"a", b"b"][winner]);
+    assert!(received[winner].is_empty(), "a sender gets no echo");
+    // The loser gets the winning commit, before its refusal or after it.
+    if received[loser].is_empty() {
+        let client = [&mut alice, &mut bob].into_iter().nth(loser).unwrap();
+        received[loser].push(client.recv_kind().await.3);
+    }
+    assert_eq!(received[loser], std::slice::from_ref(&winning));
+    assert_eq!(carol.recv_kind().await.3, winning);
+    assert!(
+        carol.is_silent_for(Duration::from_millis(300)).await,
+        "the refused commit reaches nobody"
+    );
 
     // `sync` across gateways: answered once the orderer has ordered what came before.
     bob.send_json(json!({"type": "sync"})).await;
