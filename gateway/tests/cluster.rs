@@ -38,6 +38,17 @@ async fn until(client: &mut Client, kind: &str) -> (Value, Vec<Message>) {
     }
 }
 
+/// The `cluster` part of a gateway's `/v1/health`.
+async fn cluster_health(addr: std::net::SocketAddr) -> Value {
+    let health: Value = reqwest::get(format!("http://{addr}/v1/health"))
+        .await
+        .expect("/v1/health answers")
+        .json()
+        .await
+        .expect("/v1/health is JSON");
+    health["cluster"].clone()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_room_spans_gateways_in_one_order() {
     let nats = NatsServer::start();
@@ -242,6 +253,8 @@ async fn a_gateway_that_loses_nats_closes_its_rooms_admits_nobody_and_comes_back
     let (code, reason) = bob.expect_close().await;
     assert_eq!(code, CloseCode::Restart);
     assert!(reason.contains("cluster_unavailable"), "{reason}");
+    assert_eq!(cluster_health(b.addr).await["connected"], false);
+    assert_eq!(cluster_health(a.addr).await["connected"], true);
     let mut late = Client::ready(b.addr).await;
     late.send_json(late.room_join(&room.code, &room.key)).await;
     late.expect_error("cluster_unavailable").await;
@@ -255,6 +268,7 @@ async fn a_gateway_that_loses_nats_closes_its_rooms_admits_nobody_and_comes_back
 
     proxy.mend();
     wait_for_peers(&[&a, &b]).await;
+    assert_eq!(cluster_health(b.addr).await["connected"], true);
     let mut carol = Client::ready(b.addr).await;
     let carol_in = carol.join(&room).await;
     alice.send_frame(room.room, b"after").await;
