@@ -17,6 +17,8 @@ use super::process::GatewayProcess;
 pub struct NatsServer {
     child: Option<Child>,
     pub port: u16,
+    /// Further `nats-server` arguments (authorisation, say), kept for restarts.
+    extra: Vec<String>,
 }
 
 fn free_port() -> u16 {
@@ -30,9 +32,15 @@ fn free_port() -> u16 {
 impl NatsServer {
     /// Starts a server on a free port and waits until it accepts connections.
     pub fn start() -> Self {
+        Self::start_with(&[])
+    }
+
+    /// [`Self::start`] with further `nats-server` arguments.
+    pub fn start_with(extra: &[&str]) -> Self {
         let mut server = Self {
             child: None,
             port: free_port(),
+            extra: extra.iter().map(|arg| arg.to_string()).collect(),
         };
         server.restart();
         server
@@ -60,6 +68,7 @@ impl NatsServer {
             .unwrap_or("nats-server");
         let child = Command::new(binary)
             .args(["-a", "127.0.0.1", "-p", &self.port.to_string()])
+            .args(&self.extra)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
