@@ -186,30 +186,38 @@ async fn gateway_opens_no_file_for_writing() {
     strace.assert_no_file_writes();
 }
 
-/// In cluster mode too: a session spanning two gateways, watched on one of them with strace
-/// and trace-level logs.
+/// In cluster mode too: a session spanning two gateways, both watched with strace and
+/// trace-level logs: the one ordering the room and the one following it for its members.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn in_a_cluster_the_gateway_writes_no_file_and_logs_no_identifier() {
     let nats = NatsServer::start();
     let secret = Secret::new();
-    let strace = Strace::new("cluster");
-    let wrapper = strace.wrapper();
-    let wrapper: Vec<&str> = wrapper.iter().map(String::as_str).collect();
-    let shared = ["--domain", "chat.cluster.test"];
-    let traced_args = [&shared[..], &["--log-level", "trace"]].concat();
-    let mut watched = cluster::gateway(&nats.url(), &secret, &wrapper, &traced_args);
-    let other = cluster::gateway(&nats.url(), &secret, &[], &shared);
-    cluster::wait_for_peers(&[&watched, &other]).await;
-    let ids = full_session(watched.addr, other.addr).await;
-    assert!(watched.terminate().success());
-    let log = watched.output();
-    assert!(
-        log.contains("cluster: connected"),
-        "cluster mode was on:\n{log}"
-    );
-    assert!(log.contains("connection opened"), "logging was on:\n{log}");
-    assert_no_identifiers(&log, &ids);
-    strace.assert_no_file_writes();
+    let straces = [
+        Strace::new("cluster-orderer"),
+        Strace::new("cluster-follower"),
+    ];
+    let args = ["--domain", "chat.cluster.test", "--log-level", "trace"];
+    let [mut orderer, mut follower] = straces.each_ref().map(|strace| {
+        let wrapper = strace.wrapper();
+        let wrapper: Vec<&str> = wrapper.iter().map(String::as_str).collect();
+        cluster::gateway(&nats.url(), &secret, &wrapper, &args)
+    });
+    cluster::wait_for_peers(&[&orderer, &follower]).await;
+    // The room is created on the first gateway and joined through the second.
+    let ids = full_session(orderer.addr, follower.addr).await;
+    for gateway in [&mut orderer, &mut follower] {
+        assert!(gateway.terminate().success());
+        let log = gateway.output();
+        assert!(
+            log.contains("cluster: connected"),
+            "cluster mode was on:\n{log}"
+        );
+        assert!(log.contains("connection opened"), "logging was on:\n{log}");
+        assert_no_identifiers(&log, &ids);
+    }
+    for strace in &straces {
+        strace.assert_no_file_writes();
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
