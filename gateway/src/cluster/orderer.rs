@@ -289,7 +289,11 @@ mod tests {
             Some(Kick::ClusterUnavailable),
             "its members are closed with 1012"
         );
-        assert!(room.admit(ME, 0, None, &Admission::Creator, 8).is_err());
+        assert_eq!(
+            room.admit(ME, 0, None, &Admission::Creator, 8).err(),
+            Some(JoinError::NotFound),
+            "a room that stepped down admits nobody, as if it did not exist"
+        );
     }
 
     #[test]
