@@ -79,12 +79,22 @@ impl NatsServer {
                      apt-get install nats-server (scripts/install-deps.sh)"
                 )
             });
-        self.child = Some(child);
         let deadline = Instant::now() + Duration::from_secs(10);
         while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
             assert!(Instant::now() < deadline, "nats-server did not start");
             std::thread::sleep(Duration::from_millis(20));
         }
+        // Something answers on the port; make sure it is this server, not another process
+        // that took the port while it was free (this server would then have exited).
+        std::thread::sleep(Duration::from_millis(50));
+        let mut child = child;
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!(
+                "nats-server exited ({status}): port {} was taken",
+                self.port
+            );
+        }
+        self.child = Some(child);
     }
 }
 
