@@ -8,7 +8,9 @@ use std::time::Duration;
 use anoghost_gateway::cluster::transport::answer_aad;
 use anoghost_gateway::cluster::wire::{self, ToOrderer};
 use serde_json::{json, Value};
-use support::cluster::{gateway, gateways, wait_for_peers, NatsServer, Proxy, Secret};
+use support::cluster::{
+    cluster_health, gateway, gateways, wait_for_peers, NatsServer, Proxy, Secret,
+};
 use support::{mls_header, Client, Holder, JoinedRoom, Wallet};
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::Message;
@@ -36,17 +38,6 @@ async fn until(client: &mut Client, kind: &str) -> (Value, Vec<Message>) {
         }
         before.push(message);
     }
-}
-
-/// The `cluster` part of a gateway's `/v1/health`.
-async fn cluster_health(addr: std::net::SocketAddr) -> Value {
-    let health: Value = reqwest::get(format!("http://{addr}/v1/health"))
-        .await
-        .expect("/v1/health answers")
-        .json()
-        .await
-        .expect("/v1/health is JSON");
-    health["cluster"].clone()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

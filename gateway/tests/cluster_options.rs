@@ -8,22 +8,11 @@ use std::io::Read;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use serde_json::Value;
-use support::cluster::{gateway, wait_for_peers, NatsServer, Secret};
+use support::cluster::{cluster_health, gateway, wait_for_peers, NatsServer, Secret};
 use support::Client;
 
 const TOKEN: &str = "token-4b1d9e0c7a";
 const WRONG_TOKEN: &str = "token-wrong-83f2";
-
-async fn cluster_health(addr: std::net::SocketAddr) -> Value {
-    let health: Value = reqwest::get(format!("http://{addr}/v1/health"))
-        .await
-        .expect("/v1/health answers")
-        .json()
-        .await
-        .expect("/v1/health is JSON");
-    health["cluster"].clone()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_token_protected_nats_admits_only_gateways_with_its_token() {

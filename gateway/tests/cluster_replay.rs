@@ -286,13 +286,7 @@ async fn join_requests_recorded_long_ago_are_refused_even_by_an_orderer_that_nev
 
 /// How many other gateways `addr`'s gateway counts alive (its `/v1/health`).
 async fn peers(addr: std::net::SocketAddr) -> u64 {
-    let health: serde_json::Value = reqwest::get(format!("http://{addr}/v1/health"))
-        .await
-        .expect("the gateway answers")
-        .json()
-        .await
-        .expect("health is JSON");
-    health["cluster"]["peers"]
+    support::cluster::cluster_health(addr).await["peers"]
         .as_u64()
         .expect("a clustered gateway counts its peers")
 }

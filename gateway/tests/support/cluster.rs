@@ -150,6 +150,17 @@ pub fn gateway(nats: &str, secret: &Secret, wrapper: &[&str], extra: &[&str]) ->
     GatewayProcess::spawn(wrapper, &args)
 }
 
+/// The `cluster` part of the gateway's `/v1/health` at `addr`.
+pub async fn cluster_health(addr: SocketAddr) -> serde_json::Value {
+    let health: serde_json::Value = reqwest::get(format!("http://{addr}/v1/health"))
+        .await
+        .expect("/v1/health answers")
+        .json()
+        .await
+        .expect("/v1/health is JSON");
+    health["cluster"].clone()
+}
+
 /// Waits until `count` gateways can see each other: each has heard the others'
 /// heartbeats (read from /v1/health's `peers`).
 pub async fn wait_for_peers(gateways: &[&GatewayProcess]) {
@@ -157,14 +168,8 @@ pub async fn wait_for_peers(gateways: &[&GatewayProcess]) {
     let deadline = Instant::now() + Duration::from_secs(15);
     for gateway in gateways {
         loop {
-            let health: serde_json::Value =
-                reqwest::get(format!("http://{}/v1/health", gateway.addr))
-                    .await
-                    .unwrap()
-                    .json()
-                    .await
-                    .unwrap();
-            if health["cluster"]["peers"].as_u64() == Some(expected as u64) {
+            let health = cluster_health(gateway.addr).await;
+            if health["peers"].as_u64() == Some(expected as u64) {
                 break;
             }
             assert!(
