@@ -9,12 +9,8 @@ use std::time::Duration;
 
 use async_nats::Message;
 use futures_util::StreamExt;
-use support::cluster::{gateway, gateways, wait_for_peers, NatsServer, Proxy, Secret};
+use support::cluster::{gateway, gateways, wait_for_peers, NatsServer, Proxy, Secret, DEPARTURE};
 use support::Client;
-
-/// Longer than a gateway takes to notice another is gone (2 s of silence, checked every
-/// half second).
-const DEPARTURE: Duration = Duration::from_secs(8);
 
 /// Everything published on `subject` (a NATS wildcard allowed) during `window`.
 async fn record(tap: &async_nats::Client, subject: &str, window: Duration) -> Vec<Message> {

@@ -9,9 +9,37 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use serde_json::Value;
 use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::Message;
 
 use super::process::GatewayProcess;
+use super::Client;
+
+/// Longer than a gateway takes to notice another is gone (2 s of silence, checked every
+/// half second) and for its successor to claim the room (0.1 s).
+pub const DEPARTURE: Duration = Duration::from_secs(8);
+
+/// A commit in `epoch`, as a group frame's payload.
+pub fn commit(epoch: u64, body: &[u8]) -> Vec<u8> {
+    [super::mls_header(epoch, 3), body.to_vec()].concat()
+}
+
+/// Reads control messages and frames until one of type `kind` arrives; returns it and
+/// what came before.
+pub async fn until(client: &mut Client, kind: &str) -> (Value, Vec<Message>) {
+    let mut before = Vec::new();
+    loop {
+        let message = client.next().await;
+        if let Message::Text(text) = &message {
+            let value: Value = serde_json::from_str(text).expect("a JSON control message");
+            if value["type"] == kind {
+                return (value, before);
+            }
+        }
+        before.push(message);
+    }
+}
 
 /// A `nats-server` child on 127.0.0.1, core NATS only (no JetStream: nothing is stored).
 pub struct NatsServer {
