@@ -34,7 +34,7 @@ async fn an_answer_copied_into_another_joins_inbox_is_ignored() {
 
     // Bob's join through b is answered by a, the room's orderer: the tap keeps the answer.
     let mut answers = tap.subscribe("_INBOX.>").await.unwrap();
-    tap.flush().await.unwrap();
+    support::cluster::subscribed(&tap).await;
     let mut bob = Client::ready(b.addr).await;
     let bob_in = bob.join(&room).await;
     alice.expect("member_joined").await;
@@ -46,7 +46,7 @@ async fn an_answer_copied_into_another_joins_inbox_is_ignored() {
     // From now on, every request to an orderer gets the recorded answer in its inbox at
     // once, before the orderer has checked the join.
     let mut requests = tap.subscribe("ag.r.*").await.unwrap();
-    tap.flush().await.unwrap();
+    support::cluster::subscribed(&tap).await;
     let injector = tokio::spawn({
         let tap = tap.clone();
         async move {

@@ -18,7 +18,7 @@ async fn record(tap: &async_nats::Client, subject: &str, window: Duration) -> Ve
         .subscribe(subject.to_owned())
         .await
         .expect("the tap subscribes");
-    tap.flush().await.expect("the tap reaches NATS");
+    support::cluster::subscribed(tap).await;
     let mut seen = Vec::new();
     let deadline = tokio::time::Instant::now() + window;
     while let Ok(Some(message)) = tokio::time::timeout_at(deadline, subscription.next()).await {
@@ -45,7 +45,7 @@ async fn replay(tap: &async_nats::Client, messages: &[Message]) {
                 .expect("the tap publishes"),
         }
     }
-    tap.flush().await.expect("the tap reaches NATS");
+    support::cluster::subscribed(tap).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -95,7 +95,7 @@ async fn record_orderers<F: std::future::Future>(
     during: F,
 ) -> (Vec<Message>, F::Output) {
     let mut subscription = tap.subscribe("ag.r.*").await.expect("the tap subscribes");
-    tap.flush().await.expect("the tap reaches NATS");
+    support::cluster::subscribed(tap).await;
     let output = during.await;
     let mut seen = Vec::new();
     while let Ok(Some(message)) =

@@ -178,6 +178,27 @@ pub fn gateway(nats: &str, secret: &Secret, wrapper: &[&str], extra: &[&str]) ->
     GatewayProcess::spawn(wrapper, &args)
 }
 
+/// Returns once NATS has processed every subscription `tap` made so far. A flush only
+/// writes them to the socket, and a gateway publishing on its own connection could still be
+/// read first; a marker published to a subject the tap subscribes to last comes back only
+/// after the server has read all of them.
+pub async fn subscribed(tap: &async_nats::Client) {
+    use futures_util::StreamExt;
+
+    let marker = format!("tap.marker.{}", rand::random::<u64>());
+    let mut echo = tap
+        .subscribe(marker.clone())
+        .await
+        .expect("the tap subscribes");
+    tap.publish(marker, Vec::new().into())
+        .await
+        .expect("the tap publishes");
+    tokio::time::timeout(Duration::from_secs(5), echo.next())
+        .await
+        .expect("the tap's marker comes back through NATS")
+        .expect("the tap's subscription is open");
+}
+
 /// The `cluster` part of the gateway's `/v1/health` at `addr`.
 pub async fn cluster_health(addr: SocketAddr) -> serde_json::Value {
     let health: serde_json::Value = reqwest::get(format!("http://{addr}/v1/health"))
