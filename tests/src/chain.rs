@@ -11,8 +11,9 @@ use anchor_lang::prelude::Pubkey;
 use anoghost_gateway::paid::chain::ChainFuture;
 use anoghost_gateway::paid::{AccountFilter, Chain, ChainError};
 use solana_account::Account;
-use solana_program_test::BanksClient;
+use solana_program_test::{BanksClient, BanksClientError};
 use solana_sdk::hash::Hash;
+use solana_sdk::message::Message;
 use solana_sdk::signature::Signature;
 use solana_sdk::transaction::Transaction;
 
@@ -64,7 +65,7 @@ impl BanksChain {
 }
 
 fn failed(error: impl std::fmt::Display) -> ChainError {
-    ChainError(error.to_string())
+    ChainError::new(error.to_string())
 }
 
 impl Chain for BanksChain {
@@ -115,6 +116,18 @@ impl Chain for BanksChain {
         Box::pin(async move { client.get_latest_blockhash().await.map_err(failed) })
     }
 
+    fn blockhash_valid<'a>(&'a self, blockhash: &'a Hash) -> ChainFuture<'a, bool> {
+        let client = self.client();
+        Box::pin(async move {
+            // The bank quotes a fee exactly for a blockhash still in its queue, as the
+            // localnet's `isBlockhashValid` asks it.
+            let payer = Pubkey::new_unique();
+            let message = Message::new_with_blockhash(&[], Some(&payer), blockhash);
+            let fee = client.get_fee_for_message(message).await.map_err(failed)?;
+            Ok(fee.is_some())
+        })
+    }
+
     fn send_and_confirm(&self, transaction: Transaction) -> ChainFuture<'_, Signature> {
         let client = self.client();
         record_touched(&self.touched, &transaction);
@@ -127,12 +140,15 @@ impl Chain for BanksChain {
                 .await
                 .map_err(failed)?;
             if let Some(Err(error)) = simulated.result {
-                return Err(ChainError(format!("preflight failed: {error}")));
+                return Err(ChainError::refused(format!("preflight failed: {error}")));
             }
             client
                 .process_transaction(transaction.clone())
                 .await
-                .map_err(failed)?;
+                .map_err(|error| match error {
+                    BanksClientError::TransactionError(_) => ChainError::refused(error.to_string()),
+                    other => failed(other),
+                })?;
             self.sent
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner)

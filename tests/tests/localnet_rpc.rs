@@ -6,6 +6,7 @@
 use std::net::TcpListener;
 use std::time::Duration;
 
+use anoghost_gateway::paid::chain::send_alone;
 use anoghost_gateway::paid::{Chain, RpcChain};
 use anoghost_localnet::server::{start, LocalnetOptions, RunningLocalnet};
 use anoghost_program_client::{instructions as ix, pda};
@@ -15,6 +16,7 @@ use anoghost_tests::paid::Invitee;
 use anoghost_tests::rpc::{mint_key_over_rpc, spawn_rpc_gateway};
 use serde_json::{json, Value};
 use solana_rpc_client::nonblocking::rpc_client::RpcClient;
+use solana_sdk::hash::Hash;
 use solana_sdk::signature::{Keypair, Signer};
 use solana_sdk::transaction::Transaction;
 
@@ -342,4 +344,38 @@ async fn get_program_accounts_filters_by_size_and_memcmp_like_a_validator() {
     )
     .await;
     assert_eq!(answer["error"]["code"], -32602, "{answer}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_gateways_rpc_chain_tells_a_refused_transaction_from_an_unknown_outcome() {
+    let net = localnet().await;
+    let chain = RpcChain::new(&net.url());
+    let authority = &net.keys.gateway_authority;
+    // A lock of an escrow that does not exist fails the node's preflight: it will never land.
+    let lock = ix::room_lock(
+        &authority.pubkey(),
+        &Keypair::new().pubkey(),
+        [3; 32],
+        1,
+        [7; 16],
+    );
+    let error = send_alone(&chain, authority, lock.clone())
+        .await
+        .unwrap_err();
+    assert!(error.refused, "{error}");
+
+    let blockhash = chain.latest_blockhash().await.unwrap();
+    assert!(chain.blockhash_valid(&blockhash).await.unwrap());
+    assert!(!chain.blockhash_valid(&Hash::new_unique()).await.unwrap());
+
+    // A node that cannot be reached: the outcome is unknown, not refused.
+    let unreachable = RpcChain::new("http://127.0.0.1:1");
+    let transaction = Transaction::new_signed_with_payer(
+        &[lock],
+        Some(&authority.pubkey()),
+        &[authority],
+        blockhash,
+    );
+    let error = unreachable.send_and_confirm(transaction).await.unwrap_err();
+    assert!(!error.refused, "{error}");
 }

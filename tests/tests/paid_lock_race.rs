@@ -1,13 +1,14 @@
 //! Two requests for one escrow: the chain takes one lock, and only the request whose lock
 //! landed mints. The race is staged on the real bank by a chain wrapper that lets a rival
 //! lock of the same escrow, for the same number of keys, land just before the gateway's own
-//! (as another gateway's, or a second connection's, would), or that loses the confirmation
-//! of the gateway's lock after it landed.
+//! (as another gateway's, or a second connection's, would); that loses the confirmation of
+//! the gateway's lock after it landed; or that reports the gateway's send as failed and
+//! lets the lock land a moment later, as a node may after a lost connection.
 // Helpers panic on anything unexpected: in a test, a panic is the failure report.
 #![allow(clippy::unwrap_used)]
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use anchor_lang::prelude::Pubkey;
 use anchor_lang::Discriminator;
@@ -36,11 +37,16 @@ enum Stage {
     RivalFirst(Instruction),
     /// The gateway's lock lands, and the gateway is told it failed.
     ConfirmationLost,
+    /// The gateway is told its send failed (not refused), and the lock lands right after
+    /// the gateway has read the escrow still open.
+    LandsLate,
 }
 
 /// The bank, with one event staged around the gateway's escrow lock.
 struct StagedLock {
     bank: BanksChain,
+    /// The gateway's lock, held back until its next read (`Stage::LandsLate`).
+    late: Mutex<Option<Transaction>>,
     authority: Keypair,
     stage: Stage,
     staged: AtomicBool,
@@ -58,7 +64,17 @@ impl Chain for StagedLock {
         &'a self,
         addresses: &'a [Pubkey],
     ) -> ChainFuture<'a, Vec<Option<Account>>> {
-        self.bank.get_multiple_accounts(addresses)
+        Box::pin(async move {
+            let read = self.bank.get_multiple_accounts(addresses).await;
+            let late = self.late.lock().unwrap().take();
+            if let Some(lock) = late {
+                self.bank
+                    .send_and_confirm(lock)
+                    .await
+                    .expect("the late lock lands");
+            }
+            read
+        })
     }
 
     fn get_program_accounts<'a>(
@@ -71,6 +87,10 @@ impl Chain for StagedLock {
 
     fn latest_blockhash(&self) -> ChainFuture<'_, Hash> {
         self.bank.latest_blockhash()
+    }
+
+    fn blockhash_valid<'a>(&'a self, blockhash: &'a Hash) -> ChainFuture<'a, bool> {
+        self.bank.blockhash_valid(blockhash)
     }
 
     fn send_and_confirm(&self, transaction: Transaction) -> ChainFuture<'_, Signature> {
@@ -87,7 +107,11 @@ impl Chain for StagedLock {
                 }
                 Stage::ConfirmationLost => {
                     self.bank.send_and_confirm(transaction).await?;
-                    Err(ChainError("the confirmation was lost".into()))
+                    Err(ChainError::new("the confirmation was lost"))
+                }
+                Stage::LandsLate => {
+                    *self.late.lock().unwrap() = Some(transaction);
+                    Err(ChainError::new("the connection to the node was lost"))
                 }
             }
         })
@@ -102,6 +126,7 @@ async fn create_with(stage: impl FnOnce(&Pubkey, &Pubkey, [u8; 32]) -> Stage) ->
     let nonce = bank.deposit(&initiator_keys, 1).await.unwrap();
     let chain = Arc::new(StagedLock {
         bank: BanksChain::over(&bank),
+        late: Mutex::new(None),
         authority: bank.gateway.insecure_clone(),
         stage: stage(&bank.gateway.pubkey(), &initiator_keys.pubkey(), nonce),
         staged: AtomicBool::new(false),
@@ -164,4 +189,16 @@ async fn a_lock_whose_confirmation_was_lost_still_mints() {
     assert!(outcome.key_minted);
     assert_eq!(outcome.escrow.state, EscrowState::Locked);
     assert_ne!(outcome.escrow.lock_id, [0; 16], "the gateway's own lock id");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lock_that_lands_after_its_send_failed_still_mints() {
+    let outcome = create_with(|_, _, _| Stage::LandsLate).await;
+    assert_eq!(
+        outcome.answer.unwrap(),
+        vec![true],
+        "the gateway waits for the lock's outcome instead of charging the payer for nothing"
+    );
+    assert!(outcome.key_minted);
+    assert_eq!(outcome.escrow.state, EscrowState::Locked);
 }

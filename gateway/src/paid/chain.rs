@@ -8,8 +8,11 @@ use anchor_lang::prelude::Pubkey;
 use solana_account::Account;
 use solana_account_decoder_client_types::UiAccountEncoding;
 use solana_rpc_client::nonblocking::rpc_client::RpcClient;
+use solana_rpc_client_api::client_error::{Error as ClientError, ErrorKind as ClientErrorKind};
 use solana_rpc_client_api::config::{RpcAccountInfoConfig, RpcProgramAccountsConfig};
+use solana_rpc_client_api::custom_error::JSON_RPC_SERVER_ERROR_SEND_TRANSACTION_PREFLIGHT_FAILURE;
 use solana_rpc_client_api::filter::{Memcmp, RpcFilterType};
+use solana_rpc_client_api::request::{RpcError, RpcResponseErrorData};
 use solana_sdk::hash::Hash;
 use solana_sdk::instruction::Instruction;
 use solana_sdk::signature::{Keypair, Signature, Signer};
@@ -17,8 +20,33 @@ use solana_sdk::transaction::Transaction;
 
 /// A chain read or write failed.
 #[derive(Debug, thiserror::Error)]
-#[error("chain request failed: {0}")]
-pub struct ChainError(pub String);
+#[error("chain request failed: {message}")]
+pub struct ChainError {
+    /// What failed.
+    pub message: String,
+    /// Whether the chain refused the transaction (its preflight simulation or its execution
+    /// failed), so it will never land. A write that failed otherwise (a lost connection, a
+    /// confirmation that timed out) may still land until its blockhash expires.
+    pub refused: bool,
+}
+
+impl ChainError {
+    /// A request that failed, whose effect on the chain is not known.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            refused: false,
+        }
+    }
+
+    /// A transaction the chain refused: it will never land.
+    pub fn refused(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            refused: true,
+        }
+    }
+}
 
 /// A boxed future, so the trait stays object-safe.
 pub type ChainFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, ChainError>> + Send + 'a>>;
@@ -76,8 +104,12 @@ pub trait Chain: Send + Sync {
     /// A recent blockhash to sign transactions with.
     fn latest_blockhash(&self) -> ChainFuture<'_, Hash>;
 
+    /// Whether a transaction signed with `blockhash` can still land.
+    fn blockhash_valid<'a>(&'a self, blockhash: &'a Hash) -> ChainFuture<'a, bool>;
+
     /// Sends a signed transaction (after a preflight simulation, so one that would fail is
-    /// refused without costing its fee) and waits until it is confirmed or fails.
+    /// refused without costing its fee) and waits until it is confirmed or fails. An error
+    /// says whether the chain refused it ([`ChainError::refused`]).
     fn send_and_confirm(&self, transaction: Transaction) -> ChainFuture<'_, Signature>;
 }
 
@@ -89,14 +121,24 @@ pub async fn send_alone(
     payer: &Keypair,
     instruction: Instruction,
 ) -> Result<Signature, ChainError> {
+    let transaction = sign_alone(chain, payer, instruction).await?;
+    chain.send_and_confirm(transaction).await
+}
+
+/// The transaction [`send_alone`] sends, signed with a recent blockhash, for a caller that
+/// needs to know that blockhash (to learn how long the transaction may still land).
+pub async fn sign_alone(
+    chain: &dyn Chain,
+    payer: &Keypair,
+    instruction: Instruction,
+) -> Result<Transaction, ChainError> {
     let blockhash = chain.latest_blockhash().await?;
-    let transaction = Transaction::new_signed_with_payer(
+    Ok(Transaction::new_signed_with_payer(
         &[instruction],
         Some(&payer.pubkey()),
         &[payer],
         blockhash,
-    );
-    chain.send_and_confirm(transaction).await
+    ))
 }
 
 /// Talks to a Solana JSON-RPC endpoint.
@@ -114,7 +156,28 @@ impl RpcChain {
 }
 
 fn failed(error: impl std::fmt::Display) -> ChainError {
-    ChainError(error.to_string())
+    ChainError::new(error.to_string())
+}
+
+/// A failed send, refused if the node's preflight simulation or the execution failed. The
+/// preflight error is told by its code as well as by its data, which a node may send in a
+/// shape the client cannot parse.
+fn send_failed(error: &ClientError) -> ChainError {
+    let refused = match error.kind() {
+        ClientErrorKind::TransactionError(_) => true,
+        ClientErrorKind::RpcError(RpcError::RpcResponseError { code, data, .. }) => {
+            *code == JSON_RPC_SERVER_ERROR_SEND_TRANSACTION_PREFLIGHT_FAILURE
+                || matches!(
+                    data,
+                    RpcResponseErrorData::SendTransactionPreflightFailure(_)
+                )
+        }
+        _ => false,
+    };
+    ChainError {
+        message: error.to_string(),
+        refused,
+    }
 }
 
 impl Chain for RpcChain {
@@ -155,7 +218,7 @@ impl Chain for RpcChain {
                     account
                         .decode()
                         .map(|account| (address, account))
-                        .ok_or_else(|| ChainError("an account did not decode".into()))
+                        .ok_or_else(|| ChainError::new("an account did not decode"))
                 })
                 .collect()
         })
@@ -165,12 +228,24 @@ impl Chain for RpcChain {
         Box::pin(async move { self.client.get_latest_blockhash().await.map_err(failed) })
     }
 
+    fn blockhash_valid<'a>(&'a self, blockhash: &'a Hash) -> ChainFuture<'a, bool> {
+        Box::pin(async move {
+            self.client
+                // At the client's own commitment (finalized by default): a blockhash stays
+                // valid there a little longer than at the newest slot, which errs towards
+                // waiting for a transaction that might still land.
+                .is_blockhash_valid(blockhash, self.client.commitment())
+                .await
+                .map_err(failed)
+        })
+    }
+
     fn send_and_confirm(&self, transaction: Transaction) -> ChainFuture<'_, Signature> {
         Box::pin(async move {
             self.client
                 .send_and_confirm_transaction(&transaction)
                 .await
-                .map_err(failed)
+                .map_err(|error| send_failed(&error))
         })
     }
 }

@@ -12,17 +12,19 @@
 //! looks the same in every other field.
 
 use std::collections::HashSet;
+use std::time::{Duration, Instant};
 
 use anchor_lang::prelude::Pubkey;
 use anoghost_program_client::accounts::{decode_escrow, EscrowState};
 use anoghost_program_client::limits::INVITE_LEN;
 use anoghost_program_client::{instructions as ix, pda};
 use rand::RngCore;
+use solana_sdk::hash::Hash;
 use solana_sdk::signature::Signer;
 use tokio::sync::oneshot;
 
 use super::binding;
-use super::chain::{send_alone, ChainError};
+use super::chain::{sign_alone, ChainError};
 use super::minter::KeyOrder;
 use super::{PaidRooms, RoomTag};
 use crate::secret::{HolderAddress, WalletAddress};
@@ -118,8 +120,15 @@ pub async fn create_room(
         keys,
         lock_id,
     );
-    if let Err(error) = send_alone(paid.chain.as_ref(), &paid.authority, lock).await {
-        after_failed_lock(paid, escrow_address, lock_id, error).await?;
+    let lock = sign_alone(paid.chain.as_ref(), &paid.authority, lock).await?;
+    let blockhash = lock.message.recent_blockhash;
+    if let Err(error) = paid.chain.send_and_confirm(lock).await {
+        let lock = FailedLock {
+            escrow: escrow_address,
+            lock_id,
+            blockhash,
+        };
+        after_failed_lock(paid, &lock, error).await?;
     }
     tracing::debug!("escrow locked for a paid room");
     paid.settler.sweep_soon();
@@ -141,28 +150,74 @@ pub async fn create_room(
     Ok(paid.minter.submit(invitee_count, orders))
 }
 
-/// What a failed lock means, read from the escrow. Locked under this request's `lock_id`:
-/// the lock landed and only its confirmation was lost, so minting goes ahead (the payer would
-/// otherwise be charged for keys nobody mints). Locked under another id: another request
-/// locked it first, whatever its count. Still open: the chain failed. Gone: refunded
-/// meanwhile.
-async fn after_failed_lock(
-    paid: &PaidRooms,
+/// A lock whose sending failed.
+struct FailedLock {
     escrow: Pubkey,
     lock_id: [u8; 16],
+    blockhash: Hash,
+}
+
+/// Between reads of the escrow while a lock's outcome is unknown.
+const OUTCOME_POLL: Duration = Duration::from_secs(1);
+/// How long after the lock's blockhash expired a read may still miss it: reads at the RPC
+/// client's default commitment (finalized) trail the newest slot by about 32 slots, 13 s.
+const FINALITY_MARGIN: Duration = Duration::from_secs(20);
+/// The longest wait for an outcome, whatever the chain says: a blockhash lives about 60 to
+/// 90 s.
+const OUTCOME_WAIT_MAX: Duration = Duration::from_secs(150);
+
+/// What a failed lock means, read from the escrow. Locked under this request's lock id: the
+/// lock landed and only its confirmation was lost, so minting goes ahead (the payer would
+/// otherwise be charged for keys nobody mints). Locked under another id: another request
+/// locked it first, whatever its count. Gone: refunded or settled meanwhile. Still open:
+/// if the chain refused the lock, it failed; otherwise the lock may still land until its
+/// blockhash expires, so the escrow is read again until it shows the lock, or the blockhash
+/// has expired and a read has had time to catch up.
+async fn after_failed_lock(
+    paid: &PaidRooms,
+    lock: &FailedLock,
     error: ChainError,
 ) -> Result<(), CreateError> {
-    let now = paid
-        .chain
-        .get_multiple_accounts(&[escrow])
-        .await
-        .ok()
-        .and_then(|accounts| accounts.into_iter().next().flatten())
-        .and_then(|account| decode_escrow(&account.owner, &account.data).ok());
-    match now {
-        Some(escrow) if escrow.state == EscrowState::Locked && escrow.lock_id == lock_id => Ok(()),
-        Some(escrow) if escrow.state == EscrowState::Locked => Err(CreateError::EscrowUsed),
-        Some(_) => Err(CreateError::Chain(error)),
-        None => Err(CreateError::EscrowNotFound),
+    let started = Instant::now();
+    let mut expired_at: Option<Instant> = None;
+    loop {
+        let read = paid
+            .chain
+            .get_multiple_accounts(&[lock.escrow])
+            .await
+            .map(|accounts| accounts.into_iter().next().flatten());
+        match read {
+            Ok(Some(account)) => match decode_escrow(&account.owner, &account.data) {
+                Ok(escrow) if escrow.state == EscrowState::Locked => {
+                    return if escrow.lock_id == lock.lock_id {
+                        Ok(())
+                    } else {
+                        Err(CreateError::EscrowUsed)
+                    };
+                }
+                Ok(_) => {}
+                Err(_) => return Err(CreateError::EscrowNotFound),
+            },
+            Ok(None) => return Err(CreateError::EscrowNotFound),
+            // Unreadable for now: as undecided as an open escrow.
+            Err(_) => {}
+        }
+        if error.refused {
+            return Err(CreateError::Chain(error));
+        }
+        if expired_at.is_none()
+            && !paid
+                .chain
+                .blockhash_valid(&lock.blockhash)
+                .await
+                .unwrap_or(true)
+        {
+            expired_at = Some(Instant::now());
+        }
+        let cannot_land = expired_at.is_some_and(|at| at.elapsed() >= FINALITY_MARGIN);
+        if cannot_land || started.elapsed() >= OUTCOME_WAIT_MAX {
+            return Err(CreateError::Chain(error));
+        }
+        tokio::time::sleep(OUTCOME_POLL).await;
     }
 }

@@ -123,7 +123,7 @@ impl Settler {
                 .first()
                 .and_then(Option::as_ref)
                 .and_then(|account| decode_config(&account.owner, &account.data).ok())
-                .ok_or_else(|| ChainError("program config not found".into()))?;
+                .ok_or_else(|| ChainError::new("program config not found"))?;
             let settle = ix::room_settle(&self.authority.pubkey(), &payer, &config.treasury, nonce);
             send_alone(chain, &self.authority, settle).await
         }
