@@ -9,7 +9,8 @@
 //! escrow (on one gateway or two) may both find it open and both send a lock; the chain
 //! takes one. A request whose lock seems to fail mints only if the escrow names its own lock
 //! id: its lock landed and only the confirmation was lost. A rival's lock of the same count
-//! looks the same in every other field.
+//! looks the same in every other field. A failure the chain did not refuse is waited out
+//! while the lock may still land (`after_failed_lock`).
 
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
