@@ -4,7 +4,6 @@
 
 mod support;
 
-use std::io::Read;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -59,31 +58,18 @@ fn refused_start(args: &[&str]) -> String {
         .spawn()
         .expect("start the gateway binary");
     let deadline = Instant::now() + Duration::from_secs(10);
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("the child's status") {
-            break status;
-        }
+    while child.try_wait().expect("the child's status").is_none() {
         if Instant::now() > deadline {
             let _ = child.kill();
             panic!("the gateway started with {args:?}");
         }
         std::thread::sleep(Duration::from_millis(20));
-    };
-    assert!(!status.success(), "{args:?} must not start");
-    let mut output = String::new();
-    for stream in [
-        child.stdout.take().map(|s| Box::new(s) as Box<dyn Read>),
-        child.stderr.take().map(|s| Box::new(s) as Box<dyn Read>),
-    ]
-    .into_iter()
-    .flatten()
-    {
-        let mut stream = stream;
-        stream
-            .read_to_string(&mut output)
-            .expect("the gateway's output");
     }
-    output
+    // Exited: its status is known and its pipes end.
+    let output = child.wait_with_output().expect("the gateway's output");
+    assert!(!output.status.success(), "{args:?} must not start");
+    let text = |bytes: Vec<u8>| String::from_utf8_lossy(&bytes).into_owned();
+    text(output.stdout) + &text(output.stderr)
 }
 
 #[test]

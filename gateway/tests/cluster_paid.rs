@@ -10,7 +10,6 @@
 mod support;
 
 use std::net::TcpListener;
-use std::path::PathBuf;
 use std::time::Duration;
 
 use anoghost_gateway::paid::{binding, MasterKeys};
@@ -29,28 +28,6 @@ use support::cluster::{gateway, wait_for_peers, NatsServer, Secret};
 use support::process::GatewayProcess;
 
 const MASTER_KEY: [u8; 32] = [0x24; 32];
-
-/// The master key file every gateway of the cluster is given, removed when dropped.
-struct MasterKeyFile(PathBuf);
-
-impl MasterKeyFile {
-    fn new() -> Self {
-        let path = std::env::temp_dir().join(format!(
-            "anoghost-cluster-master-{}-{}.hex",
-            std::process::id(),
-            rand::random::<u32>()
-        ));
-        let hex: String = MASTER_KEY.iter().map(|b| format!("{b:02x}")).collect();
-        std::fs::write(&path, hex).unwrap();
-        Self(path)
-    }
-}
-
-impl Drop for MasterKeyFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
-}
 
 /// Mints `holder`'s key for the room with `tag`, as the gateway authority does.
 async fn mint_key(rpc: &RpcClient, authority: &Keypair, holder: &Pubkey, tag: &[u8; 32]) {
@@ -116,7 +93,7 @@ struct PaidCluster {
     b: GatewayProcess,
     nats: NatsServer,
     _secret: Secret,
-    _master: MasterKeyFile,
+    _master: Secret,
     _localnet: RunningLocalnet,
     tag: [u8; 32],
     alice: Keypair,
@@ -143,8 +120,9 @@ impl PaidCluster {
 
         let nats = NatsServer::start();
         let secret = Secret::new();
-        let master = MasterKeyFile::new();
-        let (rpc_url, master_path) = (localnet.url(), master.0.display().to_string());
+        // The master key file every gateway is given: the key the test mints with.
+        let master = Secret::holding(&MASTER_KEY);
+        let (rpc_url, master_path) = (localnet.url(), master.path.display().to_string());
         let paid = [
             "--rpc-url",
             &rpc_url,

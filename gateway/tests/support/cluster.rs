@@ -94,7 +94,7 @@ impl NatsServer {
             .into_iter()
             .find(|path| std::path::Path::new(path).exists())
             .unwrap_or("nats-server");
-        let child = Command::new(binary)
+        let mut child = Command::new(binary)
             .args(["-a", "127.0.0.1", "-p", &self.port.to_string()])
             .args(&self.extra)
             .stdin(Stdio::null())
@@ -115,7 +115,6 @@ impl NatsServer {
         // Something answers on the port; make sure it is this server, not another process
         // that took the port while it was free (this server would then have exited).
         std::thread::sleep(Duration::from_millis(50));
-        let mut child = child;
         if let Ok(Some(status)) = child.try_wait() {
             panic!(
                 "nats-server exited ({status}): port {} was taken",
@@ -138,15 +137,19 @@ pub struct Secret {
 }
 
 impl Secret {
+    /// A random secret.
     pub fn new() -> Self {
+        Self::holding(&rand::random())
+    }
+
+    /// A file holding `bytes` as 64 hex digits (a master key the test also binds with, say).
+    pub fn holding(bytes: &[u8; 32]) -> Self {
         let path = std::env::temp_dir().join(format!(
             "anoghost-cluster-secret-{}-{}.hex",
             std::process::id(),
             rand::random::<u32>()
         ));
-        let hex: String = (0..32)
-            .map(|_| format!("{:02x}", rand::random::<u8>()))
-            .collect();
+        let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
         std::fs::write(&path, hex).unwrap();
         Self { path }
     }
